@@ -1,0 +1,101 @@
+"""Checks run on the canonical table after each stage; results go to report.json.
+
+A check never changes the table. A failed check is an internal error: datasat exits 1
+and writes nothing, because a figure that breaks an identity cannot be defended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import codes
+from . import table as tbl
+
+RELATIVE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str
+    max_deviation: float = 0.0
+    observations: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class CheckFailed(RuntimeError):
+    def __init__(self, checks: list[Check]):
+        self.checks = checks
+        super().__init__("; ".join(f"{c.name}: {c.detail}" for c in checks))
+
+
+def _relative(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.abs(a - b) / np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+
+
+def high_not_below_low(table: pd.DataFrame, stos: Iterable[str]) -> Check:
+    """Every flow of ``stos`` in the high bound is at least its low-bound value."""
+    flows = tbl.select(table, STO=tuple(stos), UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    wide = flows.pivot_table(index=[*tbl.DIMENSIONS, tbl.TIME], columns=tbl.BOUND, values=tbl.VALUE, aggfunc="first")
+    shortfall = (wide["low"] - wide["high"]).to_numpy()
+    worst = float(np.nanmax(shortfall)) if len(shortfall) else 0.0
+    bad = int((shortfall > 1e-9 * np.maximum(1, np.abs(wide["low"].to_numpy()))).sum())
+    return Check("high >= low", bad == 0, f"{bad} of {len(wide)} series-years have high < low", max(worst, 0.0), len(wide))
+
+
+def no_markup_for_non_market(table: pd.DataFrame, non_market_sectors: frozenset[str]) -> Check:
+    """Non-market producers (S13, S15 by default) carry no mark-up (2008 SNA §6.125 ff.)."""
+    markup = tbl.select(table, STO=codes.MARKUP, REF_SECTOR=tuple(non_market_sectors))
+    worst = float(markup[tbl.VALUE].abs().max()) if len(markup) else 0.0
+    return Check("no mark-up for non-market producers", worst == 0.0, f"largest non-market mark-up {worst:g}", worst, len(markup))
+
+
+def output_is_sum_of_costs(table: pd.DataFrame) -> Check:
+    """P1 = P5OA1 + P5OA2 + P5OA3 + P5OAX + B2N for every key."""
+    parts = (codes.LABOUR, codes.INTERMEDIATE, codes.CAPITAL, codes.OTHER_COSTS, codes.MARKUP)
+    flows = tbl.select(table, STO=(*parts, codes.OUTPUT), UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    index = [d for d in tbl.DIMENSIONS if d not in ("STO", "ACCOUNTING_ENTRY", "COUNTERPART_AREA")] + [tbl.TIME, tbl.BOUND]
+    wide = flows.pivot_table(index=index, columns="STO", values=tbl.VALUE, aggfunc="first")
+    deviation = _relative(wide[codes.OUTPUT].to_numpy(), wide[list(parts)].sum(axis=1).to_numpy())
+    worst = float(deviation.max()) if len(deviation) else 0.0
+    return Check("output = sum of costs", worst <= RELATIVE_TOLERANCE, f"largest relative deviation {worst:.3g}", worst, len(wide))
+
+
+def totals_equal_children(table: pd.DataFrame, aggregates: dict[str, tuple[str, ...]]) -> list[Check]:
+    """Recompute each total from its children independently and compare."""
+    checks = []
+    key = [*tbl.DIMENSIONS, tbl.TIME, tbl.BOUND]
+    money = table.loc[table["UNIT_MEASURE"].isin([codes.DOMESTIC_CURRENCY, codes.PERSONS])]
+    indexed = money.set_index(key)[tbl.VALUE]
+    for column, total_code, label in (("ACTIVITY", codes.TOTAL_ACTIVITY, "activities"), ("REF_SECTOR", codes.TOTAL_ECONOMY, "sectors")):
+        children = money.loc[money[column] != total_code]
+        sums = children.assign(**{column: total_code}).groupby(key)[tbl.VALUE].sum()
+        checks.append(_compare(f"totals over {label}", indexed, sums))
+    for aggregate, components in aggregates.items():
+        children = money.loc[money["INSTR_ASSET"].isin(components)]
+        sums = children.assign(INSTR_ASSET=aggregate).groupby(key)[tbl.VALUE].sum()
+        checks.append(_compare(f"{aggregate} = {' + '.join(components)}", indexed, sums))
+    return checks
+
+
+def _compare(name: str, indexed: pd.Series, sums: pd.Series) -> Check:
+    present = sums.index.isin(indexed.index)
+    if not present.all():
+        missing = sums.index[~present][:3].tolist()
+        return Check(name, False, f"{int((~present).sum())} totals missing, e.g. {missing}", float("inf"), len(sums))
+    deviation = _relative(indexed.loc[sums.index].to_numpy(), sums.to_numpy())
+    worst = float(deviation.max()) if len(deviation) else 0.0
+    return Check(name, worst <= RELATIVE_TOLERANCE, f"{len(sums)} totals, largest relative deviation {worst:.3g}", worst, len(sums))
+
+
+def raise_on_failure(checks: list[Check]) -> None:
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        raise CheckFailed(failed)

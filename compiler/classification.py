@@ -1,0 +1,145 @@
+"""The extended asset classification and the totals computed from it.
+
+``codelists/CL_INSTR_ASSET_DATA.csv`` holds the official IPP codes of
+ESTAT:CL_INSTR_ASSET(1.14.0) with the project's provisional codes beside them: data
+(``N11733``) under computer software and databases, data R&D (``N11711``) under R&D, and
+the aggregate of all data assets (``N117D``), as the seed paper proposes (its §2.3) and
+the 2025 SNA is expected to record (methodology.md §2.2). ``codelists/aggregates.csv``
+says which codes an aggregate sums. A package may replace the provisional codes
+(``[classification]`` in package.toml) once an official 2025 SNA code exists: the
+replacement is applied to the codelist, the hierarchy and the aggregates alike.
+
+Totals are never written by hand: :func:`add_totals` sums children into parents from
+the hierarchy, and sums activities into ``_T`` and sectors into ``S1``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from . import codes
+from . import table as tbl
+from .resources import codelists_dir
+
+
+@cache
+def official_codes(codelist: str) -> frozenset[str]:
+    """Codes of an official codelist extract in ``codelists/official/`` (e.g. ``CL_ACTIVITY``)."""
+    with open(codelists_dir() / "official" / f"{codelist}.csv", encoding="utf-8", newline="") as f:
+        return frozenset(row["id"] for row in csv.DictReader(f))
+
+
+@cache
+def official_names(codelist: str) -> Mapping[str, str]:
+    with open(codelists_dir() / "official" / f"{codelist}.csv", encoding="utf-8", newline="") as f:
+        return {row["id"]: row["name"] for row in csv.DictReader(f)}
+
+
+@dataclass(frozen=True)
+class AssetCode:
+    id: str
+    name: str
+    parent: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class AssetClassification:
+    """The extended CL_INSTR_ASSET with the package's choice of provisional codes."""
+
+    codes: Mapping[str, AssetCode]
+    aggregates: Mapping[str, tuple[str, ...]]  # aggregate -> its components
+    stems: Mapping[str, str]  # asset type or "all_data" -> code stem
+
+    def code(self, asset: str, valuation: str = "G") -> str:
+        """SDMX code of an asset type (``data``, ``databases``, ``data_rd``, ``all_data``).
+
+        ``valuation`` is ``G`` (gross: flows, gross stock) or ``N`` (net stock).
+        """
+        return self.stems[asset] + valuation
+
+    def asset_of(self, code: str) -> str:
+        """The asset type (or ``all_data``) of a code, the inverse of :meth:`code`."""
+        for asset, stem in self.stems.items():
+            if code in (stem + "G", stem + "N"):
+                return asset
+        raise KeyError(code)
+
+    def children(self, parent: str) -> list[str]:
+        return [c.id for c in self.codes.values() if c.parent == parent]
+
+    def ancestors(self, code: str) -> list[str]:
+        chain, parent = [], self.codes[code].parent
+        while parent:
+            chain.append(parent)
+            parent = self.codes[parent].parent
+        return chain
+
+
+def load_classification(stems: Mapping[str, str] | None = None) -> AssetClassification:
+    """Read the extended codelist and apply the package's provisional codes."""
+    stems = dict(stems or {"data": "N11733", "databases": "N11732", "data_rd": "N11711", "all_data": "N117D"})
+    defaults = {"data": "N11733", "databases": "N11732", "data_rd": "N11711", "all_data": "N117D"}
+    rename = {}
+    for asset, default in defaults.items():
+        for valuation in "GN":
+            rename[default + valuation] = stems[asset] + valuation
+    directory = codelists_dir()
+    with open(directory / "CL_INSTR_ASSET_DATA.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    asset_codes = {}
+    for row in rows:
+        code_id = rename.get(row["id"], row["id"])
+        parent = rename.get(row["parent"], row["parent"])
+        asset_codes[code_id] = AssetCode(code_id, row["name"], parent, row["origin"])
+    aggregates: dict[str, list[str]] = {}
+    with open(directory / "aggregates.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            aggregates.setdefault(rename.get(row["aggregate"], row["aggregate"]), []).append(rename.get(row["component"], row["component"]))
+    return AssetClassification(asset_codes, {k: tuple(v) for k, v in aggregates.items()}, stems)
+
+
+def add_totals(table: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
+    """Add the totals over activities (``_T``), sectors (``S1``) and asset aggregates.
+
+    ``table`` holds detail rows only (by activity × sector × asset type). For each
+    additive STO the totals are sums of the detail: (activity, S1), (``_T``, sector),
+    (``_T``, S1), and for each aggregate in ``codelists/aggregates.csv`` the sum of its
+    components at every level. Comments say which children a total sums.
+    """
+    key = [c for c in tbl.KEY]
+    value_cols = [tbl.VALUE]
+    parts = [table]
+    detail = table
+
+    def total(frame: pd.DataFrame, column: str, code: str, note: str) -> pd.DataFrame:
+        other = [k for k in key if k != column]
+        attrs = ["UNIT_MULT", "DECIMALS", "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE"]
+        grouped = frame.groupby(other + attrs, sort=False, dropna=False)[value_cols].sum(min_count=1).reset_index()
+        grouped[column] = code
+        grouped["COMMENT_OBS"] = note
+        return grouped
+
+    by_sector = total(detail, "REF_SECTOR", codes.TOTAL_ECONOMY, "total of institutional sectors (sum of REF_SECTOR detail)")
+    by_activity = total(detail, "ACTIVITY", codes.TOTAL_ACTIVITY, "total of activities (sum of ACTIVITY detail)")
+    both = total(by_sector, "ACTIVITY", codes.TOTAL_ACTIVITY, "total economy, all activities (sum of ACTIVITY and REF_SECTOR detail)")
+    sectors = detail["REF_SECTOR"].unique()
+    # a detail row already at S1 (e.g. an unsectorised input) would collide with its total
+    if codes.TOTAL_ECONOMY in sectors:
+        raise ValueError("detail rows must be by institutional sector, not S1")
+    parts += [by_sector, by_activity, both]
+    levels = tbl.concat(parts)
+    aggregates = []
+    for aggregate, components in classification.aggregates.items():
+        members = levels.loc[levels["INSTR_ASSET"].isin(components)]
+        if members.empty:
+            continue
+        summed = total(members, "INSTR_ASSET", aggregate, "")
+        summed["COMMENT_OBS"] = f"{aggregate} = " + " + ".join(components) + " (codelists/aggregates.csv)"
+        aggregates.append(summed)
+    return tbl.concat([levels, *aggregates])

@@ -1,0 +1,137 @@
+"""The ``datasat`` command: arguments, progress and exit codes; no accounting here.
+
+Exit codes: 0 success; 1 internal error (a failed identity, a bug); 2 bad input or
+bad usage (every problem is listed on standard error, nothing is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import __version__
+from .checks import CheckFailed
+from .output import staging, write_json, write_observations
+from .package import InputErrors, load_package
+from .pipeline import PackageResult, combine, compile_inputs
+from .report import build_report
+from .resources import bundled_packages
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+DESCRIPTION = """\
+datasat compiles a satellite account for data assets (data, databases, data R&D)
+from a country input package, by the sum-of-costs method, in low and high bounds.
+
+An input package is a folder with package.toml and CSV tables (docs/inputs.md).
+Results go to one canonical observation table keyed by the ESTAT:NA_MAIN dimensions.
+"""
+
+EPILOG = """\
+examples:
+  datasat compile                      compile every bundled fixture into out/
+  datasat compile fixtures/CN -o cn    compile one package into cn/
+  datasat validate my-country/         check a package without compiling it
+
+exit status: 0 ok, 1 internal error, 2 bad input (each problem names file, line,
+column, value and what was expected; nothing is written).
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="datasat", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"datasat {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    compile_ = commands.add_parser(
+        "compile",
+        help="compile packages into OUT/observations.csv and OUT/report.json",
+        description="Compile input packages into the canonical observation table.",
+        epilog="examples:\n  datasat compile\n  datasat compile fixtures/CN fixtures/synthetic -o out",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compile_.add_argument("packages", nargs="*", type=Path, metavar="PACKAGE", help="package folders (default: every bundled fixture)")
+    compile_.add_argument("-o", "--out", type=Path, default=Path("out"), metavar="OUT", help="output folder (default: out/)")
+    compile_.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    compile_.add_argument("-v", "--verbose", action="store_true", help="print a summary of what was written")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check packages without compiling",
+        description="Check input packages: every error at once, exit 2 if any.",
+        epilog="example:\n  datasat validate fixtures/CN",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument("packages", nargs="+", type=Path, metavar="PACKAGE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "compile":
+            return _compile(args)
+        return _validate(args)
+    except InputErrors as exc:
+        print(f"datasat: {len(exc.errors)} input error(s); nothing was written:", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except CheckFailed as exc:
+        print(f"datasat: internal error: a check failed; nothing was written: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception:  # noqa: BLE001 - the last line of defence prints the trace
+        print("datasat: internal error; nothing was written. Please report this with the trace below.", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+def _load_all(folders: list[Path]):
+    """Load every package, collecting the errors of all of them before failing."""
+    loaded, errors = [], []
+    for folder in folders:
+        try:
+            loaded.append(load_package(folder))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise InputErrors(errors)
+    return loaded
+
+
+def _compile(args: argparse.Namespace) -> int:
+    folders = args.packages or bundled_packages()
+    progress = tqdm(total=len(folders) * 2 + 1, desc="datasat", unit="step", disable=True if args.quiet else None, file=sys.stderr)
+    inputs = _load_all(folders)
+    progress.update(len(folders))
+    results: list[PackageResult] = []
+    for package in inputs:
+        progress.set_postfix_str(package.manifest.ref_area)
+        results.append(compile_inputs(package))
+        progress.update(1)
+    table = combine(results)
+    report = build_report(results, table)
+    with staging(args.out) as stage:
+        write_observations(table, stage / "observations.csv")
+        write_json(report, stage / "report.json")
+    progress.update(1)
+    progress.close()
+    if args.verbose:
+        print(f"datasat: {len(table)} observations from {len(results)} package(s) written to {args.out}/")
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    inputs = _load_all(args.packages)
+    for package in inputs:
+        compile_inputs(package)  # the stage checks too, nothing written
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""SDMX codes used by the stages, in one place (architecture: no scattered literals).
+
+STO codes are ESTAT:CL_NA_STO(1.16.0) unless marked; asset codes are looked up in the
+project's extended CL_INSTR_ASSET (``codelists/CL_INSTR_ASSET_DATA.csv``) through
+:mod:`compiler.classification`, never spelled out here.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: The three data asset types of the seed paper, StatCan (2019) and CBS (2020).
+ASSET_TYPES: Final = ("data", "databases", "data_rd")
+
+# --- sum of costs (SNA 2008 §6.125: output for own final use valued at cost) -----
+EMPLOYMENT: Final = "EMP"  # persons in data occupations (UNIT_MEASURE PS)
+COMPENSATION: Final = "D1"  # labour cost of data occupations, before time shares
+LABOUR: Final = "P5OA1"  # own-account capital formation, compensation of employees
+INTERMEDIATE: Final = "P5OA2"  # ... intermediate consumption
+CAPITAL: Final = "P5OA3"  # ... consumption of fixed capital (capital input)
+OTHER_COSTS: Final = "P5OAX"  # project code: other costs not split (P5OA2 + P5OA3)
+MARKUP: Final = "B2N"  # net operating surplus = net return on fixed capital
+OUTPUT: Final = "P1"
+GFCF: Final = "P51G"
+
+# --- stocks and accounts -----------------------------------------------------------
+CFC: Final = "P51C"
+CLOSING_STOCK: Final = "LE"
+REVALUATION: Final = "K7"
+OTHER_VOLUME_CHANGES: Final = ("K1", "K2", "K3", "K4", "K5", "K6")
+
+# --- accounting entries (IMF:CL_ACCOUNT_ENTRY) -------------------------------------
+USES: Final = "D"
+RESOURCES: Final = "C"
+BALANCE: Final = "B"
+NOT_APPLICABLE: Final = "_Z"
+
+# --- other dimensions ----------------------------------------------------------------
+TOTAL_ACTIVITY: Final = "_T"
+TOTAL_ECONOMY: Final = "S1"
+CURRENT_PRICES: Final = "V"
+CONSTANT_PRICES: Final = "Q"
+DOMESTIC_CURRENCY: Final = "XDC"
+PERSONS: Final = "PS"
+RATIO_TO_GDP: Final = "XDC_R_B1GQ"  # values in percent of GDP
+
+#: Producer types and the institutional sectors that imply them (2008 SNA §6.125 ff.).
+MARKET: Final = "market"
+NON_MARKET: Final = "non-market"
+NON_MARKET_SECTORS: Final = frozenset({"S13", "S1311", "S1312", "S1313", "S1314", "S15"})

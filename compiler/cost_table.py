@@ -1,0 +1,119 @@
+"""Canonical rows of the cost → input → output → GFCF stages (seed paper tables 8 and 9).
+
+Each component is its own observation, keyed by asset (INSTR_ASSET, gross code),
+industry (ACTIVITY) and institutional sector (REF_SECTOR); totals over industries,
+sectors and the data-asset aggregate come from :func:`compiler.classification.add_totals`.
+Shares of GDP are observations too (UNIT_MEASURE ``XDC_R_B1GQ``, in percent).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import codes
+from . import table as tbl
+from .classification import AssetClassification, add_totals
+from .package import Inputs
+
+#: component -> (STO, ACCOUNTING_ENTRY, COUNTERPART_AREA, provenance)
+STO_OF: dict[str, tuple[str, str, str, str]] = {
+    "labour": (codes.LABOUR, codes.USES, "W0", "labour input = sum over occupations of employment x compensation x time share (employment, occupations)"),
+    "capital": (codes.CAPITAL, codes.USES, "W0", "capital input = labour input x capital_ratio (cost_ratios)"),
+    "intermediate": (codes.INTERMEDIATE, codes.USES, "W0", "intermediate consumption = labour input x intermediate_ratio (cost_ratios)"),
+    "other": (codes.OTHER_COSTS, codes.USES, "W0", "other costs = labour input x other_ratio (cost_ratios)"),
+    "markup": (codes.MARKUP, codes.BALANCE, "W2", "mark-up = markup x {base}, market producers only, SNA 2008 6.125 (cost_ratios, industries)"),
+    "output": (codes.OUTPUT, codes.RESOURCES, "W0", "output = labour + capital + intermediate + other + mark-up (sum of costs, SNA 2008 6.125)"),
+    "gfcf": (codes.GFCF, codes.USES, "W0", "GFCF = output x (own-account share + sold share x purchased-capitalised share) (package.toml capitalisation)"),
+}
+
+
+def _scaled(values: pd.Series, inputs: Inputs) -> pd.Series:
+    return values / 10.0 ** inputs.manifest.unit_mult
+
+
+def _common(inputs: Inputs) -> dict[str, object]:
+    m = inputs.manifest
+    return {"REF_AREA": m.ref_area, "UNIT_MULT": m.unit_mult, "DECIMALS": m.decimals}
+
+
+def _both_bounds(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([frame.assign(BOUND=b) for b in tbl.BOUNDS], ignore_index=True)
+
+
+def cost_stage_rows(inputs: Inputs, wage_bill: pd.DataFrame) -> pd.DataFrame:
+    """Employment (EMP, persons) and labour cost before time shares (D1) of data occupations."""
+    base = wage_bill.rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR"})
+    base[tbl.TIME] = base[tbl.TIME].astype(str)
+    base = _both_bounds(base)
+    common = _common(inputs)
+    employment = tbl.make_rows(
+        base.assign(OBS_VALUE=base["employment"]),
+        **{**common, "UNIT_MULT": 0, "DECIMALS": 0},
+        STO=codes.EMPLOYMENT,
+        ACCOUNTING_ENTRY=codes.NOT_APPLICABLE,
+        UNIT_MEASURE=codes.PERSONS,
+        COMMENT_OBS="persons in data occupations (employment; same in both bounds)",
+    )
+    compensation = tbl.make_rows(
+        base.assign(OBS_VALUE=_scaled(base["wage_bill"], inputs)),
+        **common,
+        STO=codes.COMPENSATION,
+        COMMENT_OBS="labour cost of data occupations = sum of employment x compensation, before time shares (employment; same in both bounds)",
+    )
+    return pd.concat([employment, compensation], ignore_index=True)
+
+
+def component_rows(inputs: Inputs, components: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
+    """One canonical row per component, asset, industry, sector, year and bound."""
+    frame = components.rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR", "bound": tbl.BOUND})
+    frame[tbl.TIME] = frame[tbl.TIME].astype(str)
+    frame["INSTR_ASSET"] = frame["asset"].map(lambda a: classification.code(a, "G"))
+    common = _common(inputs)
+    parts = []
+    for component, (sto, entry, counterpart, note) in STO_OF.items():
+        note = note.format(base="(labour + other costs)" if inputs.manifest.markup_base == "costs" else "labour input")
+        parts.append(
+            tbl.make_rows(
+                frame.assign(OBS_VALUE=_scaled(frame[component], inputs)),
+                **common,
+                STO=sto,
+                ACCOUNTING_ENTRY=entry,
+                COUNTERPART_AREA=counterpart,
+                COMMENT_OBS=f"{note}; " + frame["asset"] + ", " + frame[tbl.BOUND] + " bound",
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def gdp_rows(inputs: Inputs) -> pd.DataFrame:
+    """GDP at current prices (B1GQ) from macro.csv, the denominator of every share of GDP."""
+    macro = inputs.macro.rename(columns={"year": tbl.TIME})
+    macro[tbl.TIME] = macro[tbl.TIME].astype(str)
+    macro = _both_bounds(macro)
+    return tbl.make_rows(
+        macro.assign(OBS_VALUE=_scaled(macro["gdp"], inputs)),
+        **_common(inputs),
+        STO="B1GQ",
+        ACCOUNTING_ENTRY=codes.BALANCE,
+        COUNTERPART_AREA="W2",
+        COMMENT_OBS="GDP at current prices before capitalisation of data (macro.csv)",
+    )
+
+
+def gdp_shares(table: pd.DataFrame, gdp: pd.DataFrame, stos: tuple[str, ...]) -> pd.DataFrame:
+    """Flows of ``stos`` at current prices as a percentage of GDP (UNIT_MEASURE XDC_R_B1GQ)."""
+    flows = tbl.select(table, STO=stos, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    denominator = gdp.set_index([tbl.TIME, tbl.BOUND])[tbl.VALUE]
+    ratio = flows[tbl.VALUE].to_numpy() / denominator.loc[list(zip(flows[tbl.TIME], flows[tbl.BOUND]))].to_numpy() * 100
+    out = flows.assign(OBS_VALUE=ratio, UNIT_MEASURE=codes.RATIO_TO_GDP, UNIT_MULT=0, DECIMALS=2)
+    out["COMMENT_OBS"] = "percent of GDP: " + flows["STO"] + " / B1GQ x 100 (macro.csv gdp)"
+    return out
+
+
+def cost_observations(inputs: Inputs, wage_bill: pd.DataFrame, components: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
+    """All canonical rows of the cost stages, with totals and shares of GDP."""
+    detail = tbl.concat([cost_stage_rows(inputs, wage_bill), component_rows(inputs, components, classification)])
+    with_totals = add_totals(detail, classification)
+    gdp = gdp_rows(inputs)
+    shares = gdp_shares(tbl.select(with_totals, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY), gdp, (codes.OUTPUT, codes.GFCF))
+    return tbl.concat([with_totals, gdp, shares])

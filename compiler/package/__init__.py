@@ -1,0 +1,7 @@
+"""Input packages: reading, checking and documenting them."""
+
+from .errors import InputError, InputErrors
+from .load import Inputs, load_package
+from .manifest import Capitalisation, Manifest
+
+__all__ = ["Capitalisation", "InputError", "InputErrors", "Inputs", "Manifest", "load_package"]

@@ -1,0 +1,43 @@
+"""Input errors: each names the file, row, column, value and what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class InputError:
+    """One problem in an input package.
+
+    ``row`` is the line number in the file as a text editor shows it (the header is
+    line 1), or ``None`` for problems of a whole file or of ``package.toml`` keys.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.row}" if self.row is not None else "")
+        parts = [where]
+        if self.column is not None:
+            parts.append(f"column {self.column!r}")
+        if self.value is not None:
+            parts.append(f"value {self.value!r}")
+        return ": ".join([", ".join(parts), f"expected {self.expected}"])
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class InputErrors(Exception):
+    """Every problem found in one or more packages, raised together."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = sorted(set(errors), key=lambda e: (e.file, e.row or 0, e.column or "", e.expected))
+        super().__init__(f"{len(self.errors)} input error(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)

@@ -1,0 +1,147 @@
+"""Load an input package: ``package.toml`` plus CSV tables, checked as a whole.
+
+:func:`load_package` returns typed, checked :class:`Inputs` or raises
+:class:`~compiler.package.errors.InputErrors` with every problem of the package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import codes
+from ..classification import official_codes
+from . import tables as t
+from .errors import InputError, InputErrors
+from .manifest import Manifest, read_manifest
+from .schema import LINE, _compress, read_table
+
+ASSETS_BOUNDS = [(a, b) for a in codes.ASSET_TYPES for b in ("low", "high")]
+
+
+@dataclass
+class Inputs:
+    """A checked input package. Tables keep a ``_line`` column for messages."""
+
+    folder: Path
+    manifest: Manifest
+    occupations: pd.DataFrame
+    industries: pd.DataFrame
+    employment: pd.DataFrame  # year, occupation, industry, sector, employment, compensation
+    cost_ratios: pd.DataFrame
+    macro: pd.DataFrame
+    files: dict[str, str] = field(default_factory=dict)  # file -> sha256
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_package(folder: Path) -> Inputs:
+    folder = Path(folder)
+    prefix = folder.name + "/"
+    if not folder.is_dir():
+        raise InputErrors([InputError(str(folder), None, None, None, "a package folder holding package.toml and CSV tables")])
+    manifest, errors = read_manifest(folder, official_codes("CL_AREA"), official_codes("CL_SECTOR"))
+    errors = [_prefixed(e, prefix) for e in errors]
+    if manifest is None:
+        raise InputErrors(errors)
+    years = manifest.years
+    code_sets: dict[str, frozenset[str] | set[str]] = {
+        "CL_ACTIVITY": official_codes("CL_ACTIVITY") - {"_T", "_Z", "_X", "_U"},
+        "CL_SECTOR": official_codes("CL_SECTOR") - {"S1"},
+        "PRODUCER": {codes.MARKET, codes.NON_MARKET},
+    }
+
+    def read(schema: t.TableSchema) -> pd.DataFrame | None:
+        frame, problems = read_table(folder / schema.name, schema, code_sets, years, label=prefix + schema.name)
+        errors.extend(problems)
+        return frame
+
+    occupations = read(t.OCCUPATIONS)
+    industries = read(t.INDUSTRIES)
+    code_sets["occupations"] = set(occupations["occupation"]) if occupations is not None else set()
+    code_sets["industries"] = set(industries["industry"]) if industries is not None else set()
+    code_sets["industries_or_total"] = code_sets["industries"] | {codes.TOTAL_ACTIVITY}
+    if occupations is not None:
+        errors.extend(_check_time_shares(occupations, prefix + t.OCCUPATIONS.name))
+    if manifest.labour_input == "occupations":
+        employment = read(t.EMPLOYMENT)
+    else:
+        employment = _from_industry_shares(read(t.INDUSTRY_EMPLOYMENT), read(t.OCCUPATION_SHARES), prefix, errors)
+    cost_ratios = read(t.COST_RATIOS)
+    macro = read(t.MACRO)
+    if cost_ratios is not None:
+        errors.extend(_check_cost_ratio_cover(cost_ratios, industries, years, prefix + t.COST_RATIOS.name))
+    if errors:
+        raise InputErrors(errors)
+    assert occupations is not None and industries is not None and employment is not None
+    assert cost_ratios is not None and macro is not None
+    industries = _with_producer(industries, manifest)
+    employment = employment.merge(industries[["industry", "sector", "producer"]], on="industry", how="left", validate="many_to_one")
+    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".toml")}
+    return Inputs(folder, manifest, occupations, industries, employment, cost_ratios, macro, files)
+
+
+def _prefixed(error: InputError, prefix: str) -> InputError:
+    return InputError(prefix + error.file, error.row, error.column, error.value, error.expected)
+
+
+def _check_time_shares(occupations: pd.DataFrame, name: str) -> list[InputError]:
+    """low <= high for each asset; the shares of the three assets sum to at most 1."""
+    errors = []
+    lines = occupations[LINE].to_numpy()
+    for asset in codes.ASSET_TYPES:
+        low, high = occupations[f"{asset}_low"].to_numpy(), occupations[f"{asset}_high"].to_numpy()
+        for i in np.flatnonzero(low > high):
+            errors.append(InputError(name, int(lines[i]), f"{asset}_low", f"{low[i]:g}", f"{asset}_low <= {asset}_high ({high[i]:g})"))
+    for bound in ("low", "high"):
+        columns = [f"{asset}_{bound}" for asset in codes.ASSET_TYPES]
+        total = occupations[columns].sum(axis=1).to_numpy()
+        for i in np.flatnonzero(total > 1 + 1e-12):
+            errors.append(
+                InputError(name, int(lines[i]), "+".join(columns), f"{total[i]:g}", f"time shares of one occupation summing to at most 1 in the {bound} bound")
+            )
+    return errors
+
+
+def _from_industry_shares(
+    industry: pd.DataFrame | None, shares: pd.DataFrame | None, prefix: str, errors: list[InputError]
+) -> pd.DataFrame | None:
+    """Seed-paper labour input: industry employment × share of each data occupation."""
+    if shares is not None:
+        total = shares.groupby("industry")["share"].sum()
+        for industry_code, value in total[total > 1 + 1e-12].items():
+            errors.append(InputError(prefix + t.OCCUPATION_SHARES.name, None, "share", f"{value:g}", f"shares of industry {industry_code} summing to at most 1"))
+    if industry is None or shares is None:
+        return None
+    employment = industry.drop(columns=[LINE]).merge(shares[["industry", "occupation", "share"]], on="industry", how="inner")
+    missing = sorted(set(industry["industry"]) - set(shares["industry"]))
+    for industry_code in missing:
+        errors.append(
+            InputError(prefix + t.OCCUPATION_SHARES.name, None, "industry", industry_code, "at least one occupation share for every industry of industry_employment.csv")
+        )
+    employment["employment"] = employment["employment"] * employment.pop("share")
+    employment[LINE] = 0
+    return employment[["year", "occupation", "industry", "employment", "compensation", LINE]]
+
+
+def _check_cost_ratio_cover(ratios: pd.DataFrame, industries: pd.DataFrame | None, years: range, name: str) -> list[InputError]:
+    """Every industry needs ratios in every year: its own row or the ``_T`` row."""
+    if industries is None:
+        return []
+    covered = set(zip(ratios["year"].astype(int), ratios["industry"]))
+    errors = []
+    for industry in sorted(industries["industry"]):
+        missing = [y for y in years if (y, industry) not in covered and (y, codes.TOTAL_ACTIVITY) not in covered]
+        if missing:
+            errors.append(InputError(name, None, "year", _compress(missing), f"a row for every year {years.start}-{years.stop - 1} for industry {industry} or for _T (all industries)"))
+    return errors
+
+
+def _with_producer(industries: pd.DataFrame, manifest: Manifest) -> pd.DataFrame:
+    out = industries.copy()
+    derived = np.where(out["sector"].isin(manifest.non_market_sectors), codes.NON_MARKET, codes.MARKET)
+    out["producer"] = out["producer"].where(out["producer"] != "", derived)
+    return out

@@ -1,0 +1,210 @@
+"""``package.toml``: the settings of an input package, parsed and checked.
+
+Sections: ``[package]`` (country, currency, units, years), ``[method]`` (how the sum of
+costs is formed), ``[capitalisation.<asset>]`` (how much output becomes GFCF),
+``[classification]`` (the provisional asset codes), and the free-form ``[pim.<asset>]``,
+``[sdmx]`` and ``[accounts]`` sections checked by the stages that use them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import codes
+from .errors import InputError
+
+FILE = "package.toml"
+
+
+@dataclass(frozen=True)
+class Capitalisation:
+    """Share of output that becomes GFCF (SNA 2008 §10.100 ff.).
+
+    ``own_account_share``: output kept for own final use = own-account GFCF (P.51g);
+    the rest is sold, of which ``purchased_capitalised_share`` is bought outright by
+    domestic producers and capitalised; ``export_share`` of the sold part goes abroad.
+    """
+
+    own_account_share: float = 1.0
+    purchased_capitalised_share: float = 0.0
+    export_share: float = 0.0
+
+
+@dataclass(frozen=True)
+class Manifest:
+    ref_area: str
+    name: str
+    currency: str
+    unit_mult: int
+    decimals: int
+    first_year: int
+    last_year: int
+    base_year: int
+    agency: str
+    labour_input: str  # "occupations" | "industry_shares"
+    markup_base: str  # "costs" | "labour"
+    non_market_sectors: frozenset[str]
+    capitalisation: Mapping[str, Capitalisation]
+    classification: Mapping[str, str]  # asset type (+ "all_data") -> code stem, e.g. "N11733"
+    pim: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    sdmx: Mapping[str, Any] = field(default_factory=dict)
+    accounts: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+
+DEFAULT_CLASSIFICATION = {"data": "N11733", "databases": "N11732", "data_rd": "N11711", "all_data": "N117D"}
+_KNOWN = {
+    "package": {"ref_area", "name", "currency", "unit_mult", "decimals", "first_year", "last_year", "base_year", "agency", "labour_input"},
+    "method": {"markup_base", "non_market_sectors"},
+    "capitalisation": set(codes.ASSET_TYPES),
+    "classification": set(DEFAULT_CLASSIFICATION),
+    "pim": set(codes.ASSET_TYPES) | {"default"},
+    "sdmx": None,  # checked by compiler.sdmx
+    "accounts": None,  # checked by compiler.accounts
+}
+
+
+def read_manifest(folder: Path, areas: frozenset[str], sectors: frozenset[str]) -> tuple[Manifest | None, list[InputError]]:
+    """Parse and check ``folder/package.toml``; return the manifest or every error."""
+    path = folder / FILE
+    if not path.is_file():
+        return None, [InputError(FILE, None, None, None, "a package.toml file in the package folder (it is missing)")]
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [InputError(FILE, 1, None, "\\xef\\xbb\\xbf", "UTF-8 text without a byte-order mark")]
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, [InputError(FILE, None, None, None, "UTF-8 text (the file is in another encoding)")]
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+), column (\d+)", str(exc))
+        row = int(match.group(1)) if match else None
+        return None, [InputError(FILE, row, None, None, f"valid TOML ({exc})")]
+    return _Checker(data, areas, sectors).manifest()
+
+
+class _Checker:
+    """Reads typed values out of the parsed TOML, collecting every error."""
+
+    def __init__(self, data: Mapping[str, Any], areas: frozenset[str], sectors: frozenset[str]):
+        self.data, self.areas, self.sectors = data, areas, sectors
+        self.errors: list[InputError] = []
+
+    def error(self, key: str, value: Any, expected: str) -> None:
+        self.errors.append(InputError(FILE, None, key, None if value is None else str(value), expected))
+
+    def get(self, section: str, key: str, kind: type | tuple[type, ...], default: Any = ..., expected: str = "") -> Any:
+        table = self.data.get(section, {})
+        if key not in table:
+            if default is ...:
+                self.error(f"{section}.{key}", None, f"a value: {expected}")
+            return None if default is ... else default
+        value = table[key]
+        if not isinstance(value, kind) or isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+            self.error(f"{section}.{key}", value, expected)
+            return None if default is ... else default
+        return value
+
+    def manifest(self) -> tuple[Manifest | None, list[InputError]]:
+        self._unknown_keys()
+        g = self.get
+        ref_area = g("package", "ref_area", str, expected="an ISO 3166 alpha-2 code of IMF:CL_AREA, e.g. \"CN\"")
+        if ref_area is not None and ref_area not in self.areas:
+            self.error("package.ref_area", ref_area, "an area code of IMF:CL_AREA(1.17.0), e.g. CN, CA, NL")
+        currency = g("package", "currency", str, expected="an ISO 4217 currency code, e.g. \"CNY\"")
+        if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+            self.error("package.currency", currency, "an ISO 4217 currency code of three capital letters")
+        unit_mult = g("package", "unit_mult", int, 0, "a power of ten 0..12 (6 = millions, 8 = hundred millions)")
+        if unit_mult is not None and not 0 <= unit_mult <= 12:
+            self.error("package.unit_mult", unit_mult, "a power of ten from 0 to 12")
+        decimals = g("package", "decimals", int, 1, "the number of decimals to publish, 0..6")
+        if decimals is not None and not 0 <= decimals <= 6:
+            self.error("package.decimals", decimals, "a number of decimals from 0 to 6")
+        first = g("package", "first_year", int, expected="the first year to compile, e.g. 2010")
+        last = g("package", "last_year", int, expected="the last year to compile, e.g. 2022")
+        base = g("package", "base_year", int, expected="the base year of constant prices, e.g. 2015")
+        if first is not None and last is not None:
+            if not 1900 <= first <= last <= 2100:
+                self.error("package.first_year", f"{first}..{last}", "first_year <= last_year, both between 1900 and 2100")
+            elif base is not None and not first <= base <= last:
+                self.error("package.base_year", base, f"a year from first_year {first} to last_year {last}")
+        labour_input = g("package", "labour_input", str, "occupations", "\"occupations\" or \"industry_shares\"")
+        if labour_input not in ("occupations", "industry_shares"):
+            self.error("package.labour_input", labour_input, "\"occupations\" (employment.csv) or \"industry_shares\" (industry_employment.csv + occupation_shares.csv)")
+        markup_base = g("method", "markup_base", str, "costs", "\"costs\" or \"labour\"")
+        if markup_base not in ("costs", "labour"):
+            self.error("method.markup_base", markup_base, "\"costs\" (mark-up on labour + other costs) or \"labour\" (on labour only)")
+        non_market = g("method", "non_market_sectors", list, sorted(codes.NON_MARKET_SECTORS & {"S13", "S15"}), "a list of sector codes")
+        for sector in non_market or []:
+            if sector not in self.sectors:
+                self.error("method.non_market_sectors", sector, "sector codes of ESTAT:CL_SECTOR(1.14), e.g. S13, S15")
+        capitalisation = {asset: self._capitalisation(asset) for asset in codes.ASSET_TYPES}
+        classification = {**DEFAULT_CLASSIFICATION, **self.data.get("classification", {})}
+        for key, value in classification.items():
+            if not isinstance(value, str) or not re.fullmatch(r"N[0-9A-Z]+", value):
+                self.error(f"classification.{key}", value, "an asset code stem without the G/N suffix, e.g. \"N11733\"")
+        if len(set(classification.values())) != len(classification):
+            self.error("classification", classification, "a different code for each asset type and the total")
+        if self.errors:
+            return None, self.errors
+        return (
+            Manifest(
+                ref_area=ref_area,
+                name=g("package", "name", str, ref_area, "the country's name"),
+                currency=currency,
+                unit_mult=unit_mult,
+                decimals=decimals,
+                first_year=first,
+                last_year=last,
+                base_year=base,
+                agency=g("package", "agency", str, "DATASAT", "an SDMX agency id"),
+                labour_input=labour_input,
+                markup_base=markup_base,
+                non_market_sectors=frozenset(non_market),
+                capitalisation=capitalisation,
+                classification=classification,
+                pim=dict(self.data.get("pim", {})),
+                sdmx=dict(self.data.get("sdmx", {})),
+                accounts=dict(self.data.get("accounts", {})),
+            ),
+            [],
+        )
+
+    def _capitalisation(self, asset: str) -> Capitalisation:
+        table = self.data.get("capitalisation", {}).get(asset, {})
+        if not isinstance(table, dict):
+            self.error(f"capitalisation.{asset}", table, "a table with own_account_share, purchased_capitalised_share, export_share")
+            return Capitalisation()
+        values = {}
+        for key, default in vars(Capitalisation()).items():
+            value = table.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                self.error(f"capitalisation.{asset}.{key}", value, "a share from 0 to 1")
+                value = default
+            values[key] = float(value)
+        for key in set(table) - set(values):
+            self.error(f"capitalisation.{asset}.{key}", key, f"one of {', '.join(values)}")
+        return Capitalisation(**values)
+
+    def _unknown_keys(self) -> None:
+        for section, value in self.data.items():
+            if section not in _KNOWN:
+                self.error(section, section, f"sections {', '.join(_KNOWN)} only")
+                continue
+            known = _KNOWN[section]
+            if known is None:
+                continue
+            if not isinstance(value, dict):
+                self.error(section, value, f"a [{section}] table")
+                continue
+            for key in value:
+                if key not in known:
+                    self.error(f"{section}.{key}", key, f"keys {', '.join(sorted(known))} only")

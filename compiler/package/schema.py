@@ -1,0 +1,266 @@
+"""Table schemas and the CSV reader that checks a table against its schema.
+
+Every problem becomes an :class:`InputError` naming file, line, column, value and what
+was expected; the reader collects them all instead of stopping at the first. Line
+numbers are those of a text editor (header = line 1), assuming no line breaks inside
+quoted cells.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+Kind = Literal["code", "number", "year", "text"]
+LINE = "_line"  # column added to every table read: the line in the source file
+
+_BOMS = {b"\xef\xbb\xbf": "UTF-8", b"\xff\xfe": "UTF-16 (LE)", b"\xfe\xff": "UTF-16 (BE)"}
+_NOT_NUMBERS = {"nan", "inf", "+inf", "-inf", "infinity", "-infinity"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input table, documented in ``docs/inputs.md``."""
+
+    name: str
+    kind: Kind
+    description: str
+    unit: str = ""
+    required: bool = True
+    default: float | str | None = None  # value for an absent optional column
+    minimum: float | None = None
+    maximum: float | None = None
+    codes: str | None = None  # name of the code set the values must belong to
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str  # file name inside the package, e.g. "occupations.csv"
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    example: str = ""
+    #: the key columns (besides ``year``) for which every year must be present
+    complete_years_by: tuple[str, ...] | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def read_table(
+    path: Path,
+    schema: TableSchema,
+    codes: Mapping[str, Collection[str]],
+    years: range | None = None,
+    label: str | None = None,
+) -> tuple[pd.DataFrame | None, list[InputError]]:
+    """Read ``path`` and check it against ``schema``.
+
+    ``codes`` maps code-set names to allowed values; ``years`` is the package's span
+    (``year`` values outside it are errors, and with ``complete_years_by`` every year
+    must be present). Returns the typed table (with a ``_line`` column) or ``None``
+    when the file cannot be read as a table at all, plus every error found.
+    """
+    name = label or schema.name
+    text, errors = _decode(path, name)
+    if text is None:
+        return None, errors
+    frame, errors = _parse(text, name)
+    if frame is None:
+        return None, errors
+    errors += _check_header(frame, schema, name)
+    if errors:
+        return None, errors
+    absent = {c.name for c in schema.columns if c.name not in frame.columns}
+    frame = _add_defaults(frame, schema)
+    errors += _check_cells(frame, schema, codes, years, name, skip=absent)
+    typed = _typed(frame, schema)
+    errors += _check_duplicates(typed, schema, name)
+    if years is not None and schema.complete_years_by is not None and "year" in typed:
+        errors += _check_years(typed, schema.complete_years_by, years, name)
+    return typed, errors
+
+
+def _decode(path: Path, name: str) -> tuple[str | None, list[InputError]]:
+    if not path.is_file():
+        return None, [InputError(name, None, None, None, f"a file {path.name} in the package (it is missing)")]
+    raw = path.read_bytes()
+    for bom, encoding in _BOMS.items():
+        if raw.startswith(bom):
+            return None, [InputError(name, 1, None, repr(bom)[2:-1], f"UTF-8 text without a byte-order mark (found a {encoding} BOM)")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start : exc.end + 2]
+        return None, [InputError(name, line, None, repr(bad)[2:-1], "UTF-8 text (the file is in another encoding; save it as UTF-8)")]
+    if not text.strip():
+        return None, [InputError(name, None, None, None, "a header line and at least one data row (the file is empty)")]
+    return text, []
+
+
+def _parse(text: str, name: str) -> tuple[pd.DataFrame | None, list[InputError]]:
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True, engine="c")
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+), saw (\d+)", str(exc))
+        expected = re.search(r"Expected (\d+) fields", str(exc))
+        row = int(match.group(1)) if match else None
+        msg = f"{expected.group(1)} comma-separated fields as in the header" if expected else "well-formed CSV"
+        return None, [InputError(name, row, None, f"{match.group(2)} fields" if match else str(exc), msg)]
+    if frame.empty:
+        return None, [InputError(name, None, None, None, "at least one data row below the header (the table is empty)")]
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.apply(lambda s: s.str.strip())
+    frame[LINE] = _line_numbers(text, len(frame))
+    return frame, []
+
+
+def _line_numbers(text: str, n_rows: int) -> np.ndarray:
+    """Editor line of each data row, skipping blank lines as pandas does."""
+    lines = text.splitlines()
+    nonblank = [i + 1 for i, line in enumerate(lines) if line.strip()]
+    return np.asarray(nonblank[1 : n_rows + 1], dtype=np.int64)
+
+
+def _check_header(frame: pd.DataFrame, schema: TableSchema, name: str) -> list[InputError]:
+    errors = []
+    present = [c for c in frame.columns if c != LINE]
+    known = {c.name for c in schema.columns} | {"source", "note"}
+    allowed = ", ".join(c.name for c in schema.columns)
+    for column in present:
+        if column not in known or re.fullmatch(r".+\.\d+", column) and column.rsplit(".", 1)[0] in known:
+            errors.append(InputError(name, 1, column, column, f"only the columns {allowed} (plus optional source, note)"))
+    for column in schema.columns:
+        if column.required and column.name not in present:
+            errors.append(InputError(name, 1, column.name, None, f"a column {column.name!r}: {column.description}"))
+    return errors
+
+
+def _add_defaults(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    for column in schema.columns:
+        if column.name not in frame.columns:
+            frame[column.name] = "" if column.default is None else str(column.default)
+    return frame
+
+
+def _check_cells(
+    frame: pd.DataFrame,
+    schema: TableSchema,
+    codes: Mapping[str, Collection[str]],
+    years: range | None,
+    name: str,
+    skip: Collection[str] = (),
+) -> list[InputError]:
+    errors: list[InputError] = []
+    lines = frame[LINE].to_numpy()
+
+    def report(mask: np.ndarray, column: str, expected: str) -> None:
+        values = frame[column].to_numpy()
+        errors.extend(InputError(name, int(lines[i]), column, str(values[i]), expected) for i in np.flatnonzero(mask))
+
+    for column in schema.columns:
+        if column.name in skip:
+            continue
+        values = frame[column.name]
+        blank = (values == "").to_numpy()
+        report(blank, column.name, f"a value ({column.description})")
+        if column.kind in ("number", "year"):
+            lowered = values.str.lower()
+            numbers = pd.to_numeric(values.where(~lowered.isin(_NOT_NUMBERS)), errors="coerce").to_numpy(dtype=float)
+            bad = ~blank & np.isnan(numbers)
+            kind = "a whole-number year" if column.kind == "year" else f"a number{' in ' + column.unit if column.unit else ''}"
+            report(bad, column.name, kind)
+            ok = ~blank & ~bad
+            if column.kind == "year":
+                report(ok & (numbers != np.round(numbers)), column.name, "a whole-number year")
+                if years is not None:
+                    out = ok & ((numbers < years.start) | (numbers >= years.stop))
+                    report(out, column.name, f"a year from {years.start} to {years.stop - 1} (package.toml first_year..last_year)")
+            if column.minimum is not None:
+                report(ok & (numbers < column.minimum), column.name, _range_text(column))
+            if column.maximum is not None:
+                report(ok & (numbers > column.maximum), column.name, _range_text(column))
+        elif column.kind == "code" and column.codes is not None:
+            allowed = codes[column.codes]
+            unknown = ~blank & ~values.isin(list(allowed)).to_numpy()
+            report(unknown, column.name, f"a code of {column.codes}" + _sample(allowed))
+    return errors
+
+
+def _range_text(column: Column) -> str:
+    unit = f" {column.unit}" if column.unit else ""
+    if column.minimum is not None and column.maximum is not None:
+        return f"a number from {column.minimum:g} to {column.maximum:g}{unit}"
+    if column.minimum is not None:
+        return f"a number >= {column.minimum:g}{unit}" if column.minimum else f"a non-negative number{unit}"
+    return f"a number <= {column.maximum:g}{unit}"
+
+
+def _sample(allowed: Collection[str]) -> str:
+    listed = sorted(allowed)
+    shown = ", ".join(listed[:12])
+    return f" ({shown}{', ...' if len(listed) > 12 else ''})"
+
+
+def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    out = frame.copy()
+    for column in schema.columns:
+        if column.kind in ("number", "year"):
+            numbers = pd.to_numeric(out[column.name], errors="coerce")
+            if column.default is not None:
+                numbers = numbers.fillna(float(column.default))
+            out[column.name] = numbers if column.kind == "number" else numbers.astype("Int64")
+    return out
+
+
+def _check_duplicates(frame: pd.DataFrame, schema: TableSchema, name: str) -> list[InputError]:
+    key = list(schema.key)
+    duplicated = frame.duplicated(key, keep="first")
+    if not duplicated.any():
+        return []
+    first = frame.loc[~frame.duplicated(key, keep="first")].set_index(key)[LINE]
+    errors = []
+    for _, row in frame.loc[duplicated].iterrows():
+        values = tuple(row[k] for k in key)
+        first_line = first.loc[values if len(key) > 1 else values[0]]
+        shown = ", ".join(f"{k}={v}" for k, v in zip(key, values))
+        errors.append(InputError(name, int(row[LINE]), ",".join(key), shown, f"one row per ({', '.join(key)}); this repeats line {int(first_line)}"))
+    return errors
+
+
+def _check_years(frame: pd.DataFrame, by: tuple[str, ...], years: range, name: str) -> list[InputError]:
+    present = frame.dropna(subset=["year"])
+    groups = present.groupby(list(by), sort=True)["year"] if by else [((), present["year"])]
+    errors = []
+    wanted = set(years)
+    for group, values in groups:
+        missing = sorted(wanted - set(values.astype(int)))
+        if missing:
+            group = group if isinstance(group, tuple) else (group,)
+            label = ", ".join(f"{k}={v}" for k, v in zip(by, group))
+            errors.append(
+                InputError(name, None, "year", _compress(missing), f"a row for every year {years.start}-{years.stop - 1}" + (f" for {label}" if label else ""))
+            )
+    return errors
+
+
+def _compress(years: list[int]) -> str:
+    """2010, 2011, 2012, 2015 -> '2010-2012, 2015' (the missing years, readably)."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)

@@ -1,0 +1,128 @@
+"""The schema of every CSV table of an input package (documented in docs/inputs.md).
+
+Money is in units of the package currency (not multiplied); employment in persons;
+shares and ratios as fractions (0.5 = 50 %).
+"""
+
+from __future__ import annotations
+
+from .schema import Column, TableSchema
+
+_YEAR = Column("year", "year", "reference year (calendar year)")
+
+OCCUPATIONS = TableSchema(
+    name="occupations.csv",
+    description="Data occupations and the share of their working time spent producing each data asset, "
+    "low and high (StatCan 2019; CBS 2020 ch. 4.1). For each occupation the shares of the three assets "
+    "sum to at most 1 in each bound.",
+    columns=(
+        Column("occupation", "text", "occupation code in the package's classification (NOC, ISCO-08, national)"),
+        Column("label", "text", "occupation title"),
+        *(
+            Column(f"{asset}_{bound}", "number", f"share of working time producing {text}, {bound} bound", "fraction", minimum=0, maximum=1)
+            for asset, text in (("data", "data"), ("databases", "databases"), ("data_rd", "data R&D (data science)"))
+            for bound in ("low", "high")
+        ),
+    ),
+    key=("occupation",),
+    example="occupation,label,data_low,data_high,databases_low,databases_high,data_rd_low,data_rd_high\n"
+    "2172,Database analysts and data administrators,0.05,0.10,0.50,0.75,0.00,0.05",
+)
+
+INDUSTRIES = TableSchema(
+    name="industries.csv",
+    description="Industries that employ data occupations, with the institutional sector of their producers. "
+    "Producers in non-market sectors (package.toml method.non_market_sectors, by default S13 and S15) get no "
+    "mark-up (2008 SNA §6.125 ff.); the optional producer column overrides that.",
+    columns=(
+        Column("industry", "code", "industry code", codes="CL_ACTIVITY"),
+        Column("label", "text", "industry name as in national statistics"),
+        Column("sector", "code", "institutional sector of the producers", codes="CL_SECTOR"),
+        Column("producer", "code", "market or non-market (default: from the sector)", required=False, default="", codes="PRODUCER"),
+    ),
+    key=("industry",),
+    example="industry,label,sector\nJ,\"Information transmission, software and IT services\",S11\nO84,Official statistics,S13",
+)
+
+EMPLOYMENT = TableSchema(
+    name="employment.csv",
+    description="Employment and average compensation per employee by occupation, industry and year "
+    "(package.toml labour_input = \"occupations\").",
+    columns=(
+        _YEAR,
+        Column("occupation", "code", "occupation code from occupations.csv", codes="occupations"),
+        Column("industry", "code", "industry code from industries.csv", codes="industries"),
+        Column("employment", "number", "persons employed (annual average)", "persons", minimum=0),
+        Column("compensation", "number", "compensation of employees per person employed, per year", "currency units", minimum=0),
+    ),
+    key=("year", "occupation", "industry"),
+    complete_years_by=("occupation", "industry"),
+    example="year,occupation,industry,employment,compensation\n2018,2172,J,12500,84000",
+)
+
+INDUSTRY_EMPLOYMENT = TableSchema(
+    name="industry_employment.csv",
+    description="Employment and average compensation per employee by industry and year, as in the seed paper "
+    "(package.toml labour_input = \"industry_shares\"); combined with occupation_shares.csv.",
+    columns=(
+        _YEAR,
+        Column("industry", "code", "industry code from industries.csv", codes="industries"),
+        Column("employment", "number", "persons employed in the industry", "persons", minimum=0),
+        Column("compensation", "number", "average compensation per person employed, per year", "currency units", minimum=0),
+    ),
+    key=("year", "industry"),
+    complete_years_by=("industry",),
+    example="year,industry,employment,compensation\n2020,J,4870000,177544",
+)
+
+OCCUPATION_SHARES = TableSchema(
+    name="occupation_shares.csv",
+    description="Share of each industry's employment that works in each data occupation (seed paper: from the "
+    "economic and population censuses). Shares of an industry sum to at most 1.",
+    columns=(
+        Column("industry", "code", "industry code from industries.csv", codes="industries"),
+        Column("occupation", "code", "occupation code from occupations.csv", codes="occupations"),
+        Column("share", "number", "share of the industry's employment in the occupation", "fraction", minimum=0, maximum=1),
+    ),
+    key=("industry", "occupation"),
+    example="industry,occupation,share\nJ,DBA,0.12",
+)
+
+COST_RATIOS = TableSchema(
+    name="cost_ratios.csv",
+    description="Other costs and mark-up relative to labour input, by year, for all industries (industry _T) or "
+    "by industry (a row for an industry overrides _T). capital_ratio: capital input / labour (seed paper "
+    "'capital/labour ratio', 1.0061 on average); intermediate_ratio: intermediate consumption / labour; "
+    "other_ratio: other costs not split between the two (StatCan 50 %, CBS 60 %); markup: net return on "
+    "capital as a fraction of the mark-up base (package.toml method.markup_base), market producers only.",
+    columns=(
+        _YEAR,
+        Column("industry", "code", "_T for all industries, or an industry code from industries.csv", codes="industries_or_total"),
+        Column("capital_ratio", "number", "capital input per unit of labour input", "ratio", required=False, default=0.0, minimum=0),
+        Column("intermediate_ratio", "number", "intermediate consumption per unit of labour input", "ratio", required=False, default=0.0, minimum=0),
+        Column("other_ratio", "number", "other costs (not split) per unit of labour input", "ratio", required=False, default=0.0, minimum=0),
+        Column("markup", "number", "mark-up rate (net return on fixed capital)", "fraction", required=False, default=0.0, minimum=0, maximum=1),
+    ),
+    key=("year", "industry"),
+    example="year,industry,capital_ratio,intermediate_ratio,other_ratio,markup\n2020,_T,1.0061,0,0,0.0476",
+)
+
+MACRO = TableSchema(
+    name="macro.csv",
+    description="Macro-economic series: GDP at current prices (for shares of GDP) and the investment price "
+    "index used to deflate GFCF in the perpetual inventory (any reference year; datasat rebases it to the "
+    "package's base_year). Exchange rate, PPP and population are optional (cross-country comparison).",
+    columns=(
+        _YEAR,
+        Column("gdp", "number", "gross domestic product at current market prices", "currency units", minimum=0),
+        Column("investment_price_index", "number", "price index of GFCF in data assets (or its stated substitute)", "index", required=False, default=None, minimum=0),
+        Column("usd_exchange_rate", "number", "market exchange rate, currency units per US dollar", "currency per USD", required=False, default=None, minimum=0),
+        Column("ppp", "number", "purchasing power parity for GDP, currency units per international dollar", "currency per int. $", required=False, default=None, minimum=0),
+        Column("population", "number", "population (annual average)", "persons", required=False, default=None, minimum=0),
+    ),
+    key=("year",),
+    complete_years_by=(),
+    example="year,gdp,investment_price_index,usd_exchange_rate,ppp,population\n2020,101356700000000,104.2,6.9,4.19,1411100000",
+)
+
+ALL_TABLES: tuple[TableSchema, ...] = (OCCUPATIONS, INDUSTRIES, EMPLOYMENT, INDUSTRY_EMPLOYMENT, OCCUPATION_SHARES, COST_RATIOS, MACRO)

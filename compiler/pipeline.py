@@ -1,0 +1,54 @@
+"""The order of the stages, nothing else (architecture.md).
+
+Each stage is a pure function of the checked inputs and earlier stages' results; the
+pipeline strings them together and collects the checks for report.json.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import checks as chk
+from . import costs
+from . import table as tbl
+from .classification import load_classification
+from .cost_table import cost_observations
+from .package import Inputs, load_package
+
+
+@dataclass
+class PackageResult:
+    """The canonical rows of one package and what was checked on the way."""
+
+    inputs: Inputs
+    table: pd.DataFrame
+    checks: list[chk.Check] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def compile_inputs(inputs: Inputs) -> PackageResult:
+    """Compile one checked package into canonical rows; run and enforce the checks."""
+    classification = load_classification(inputs.manifest.classification)
+    wage_bill = costs.wage_bill(inputs.employment)
+    components = costs.sum_of_costs(inputs)
+    table = cost_observations(inputs, wage_bill, components, classification)
+    checks = [
+        chk.output_is_sum_of_costs(table),
+        chk.high_not_below_low(table, ("P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G")),
+        chk.no_markup_for_non_market(table, inputs.manifest.non_market_sectors),
+        *chk.totals_equal_children(table, dict(classification.aggregates)),
+    ]
+    chk.raise_on_failure(checks)
+    return PackageResult(inputs, table, checks, list(inputs.warnings))
+
+
+def compile_package(folder: Path) -> PackageResult:
+    return compile_inputs(load_package(folder))
+
+
+def combine(results: list[PackageResult]) -> pd.DataFrame:
+    """One canonical table over all packages, sorted, keys checked unique."""
+    return tbl.sort(tbl.concat([r.table for r in results]))

@@ -1,0 +1,50 @@
+"""report.json: what was read, what was checked, what came out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from . import table as tbl
+from .pipeline import PackageResult
+
+
+def package_report(result: PackageResult) -> dict[str, Any]:
+    inputs = result.inputs
+    m = inputs.manifest
+    return {
+        "package": inputs.folder.name,
+        "ref_area": m.ref_area,
+        "name": m.name,
+        "currency": m.currency,
+        "unit_mult": m.unit_mult,
+        "years": [m.first_year, m.last_year],
+        "base_year": m.base_year,
+        "inputs": {
+            "files": inputs.files,
+            "rows": {
+                "occupations": len(inputs.occupations),
+                "industries": len(inputs.industries),
+                "employment": len(inputs.employment),
+                "cost_ratios": len(inputs.cost_ratios),
+                "macro": len(inputs.macro),
+            },
+        },
+        "checks": [c.as_dict() for c in result.checks],
+        "warnings": result.warnings,
+        "rows": len(result.table),
+        "rows_by_sto": {k: int(v) for k, v in result.table["STO"].value_counts().sort_index().items()},
+    }
+
+
+def build_report(results: list[PackageResult], table: pd.DataFrame, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "datasat": __version__,
+        "columns": list(tbl.COLUMNS),
+        "rows": len(table),
+        "packages": [package_report(r) for r in results],
+        "checks_passed": all(c.passed for r in results for c in r.checks),
+        **(extra or {}),
+    }
