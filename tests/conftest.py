@@ -1,0 +1,28 @@
+"""Shared fixtures: the synthetic package (every figure computed by hand in the tests)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+SYNTHETIC = HERE / "packages" / "synthetic"
+PROJECT = HERE.parent
+SHARED = PROJECT.parent / "shared"
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path) -> Path:
+    """A writable copy of the synthetic package."""
+    target = tmp_path / "synthetic"
+    shutil.copytree(SYNTHETIC, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def synthetic_result():
+    from compiler.pipeline import compile_package
+
+    return compile_package(SYNTHETIC)
