@@ -1,0 +1,109 @@
+"""The datasat command end to end, in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from compiler import table as tbl
+from compiler.cli import main
+from compiler.output import read_observations
+
+from conftest import SYNTHETIC
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed entry point as a user would (``python -m compiler.cli``)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run([sys.executable, "-m", "compiler.cli", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_compile_writes_table_and_report(tmp_path):
+    out = tmp_path / "out"
+    assert main(["compile", str(SYNTHETIC), "-o", str(out), "-q"]) == 0
+    table = read_observations(out / "observations.csv")
+    assert list(table.columns) == list(tbl.COLUMNS)
+    assert not table.duplicated(list(tbl.KEY)).any()
+    report = json.loads((out / "report.json").read_text())
+    assert report["rows"] == len(table)
+    assert report["checks_passed"] is True
+    (package,) = report["packages"]
+    assert package["ref_area"] == "_X"
+    assert set(package["inputs"]["files"]) >= {"package.toml", "employment.csv", "occupations.csv"}
+    assert all(c["passed"] for c in package["checks"])
+    assert package["rows_by_sto"]["P51G"] > 0
+
+
+def test_observations_round_trip_full_precision(tmp_path, synthetic_result):
+    out = tmp_path / "out"
+    assert main(["compile", str(SYNTHETIC), "-o", str(out), "-q"]) == 0
+    table = read_observations(out / "observations.csv")
+    expected = tbl.sort(synthetic_result.table)
+    assert table[tbl.VALUE].to_numpy().tolist() == expected[tbl.VALUE].to_numpy().tolist()
+    assert table.drop(columns=tbl.VALUE).equals(expected.drop(columns=tbl.VALUE))
+
+
+def test_bad_input_exits_2_and_keeps_old_output(tmp_path, synthetic, capsys):
+    out = tmp_path / "out"
+    assert main(["compile", str(SYNTHETIC), "-o", str(out), "-q"]) == 0
+    before = (out / "observations.csv").read_bytes()
+    employment = synthetic / "employment.csv"
+    employment.write_text(employment.read_text().replace("2020,T01,J62,10,100", "2020,T01,J62,-10,x"))
+    assert main(["compile", str(synthetic), "-o", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "synthetic/employment.csv:2, column 'employment', value '-10'" in err
+    assert "column 'compensation', value 'x': expected a number" in err
+    assert "nothing was written" in err
+    assert (out / "observations.csv").read_bytes() == before
+    assert not list(tmp_path.glob(".out.*"))  # no staging folder left behind
+
+
+def test_bad_input_writes_nothing_to_a_new_folder(tmp_path, synthetic):
+    (synthetic / "occupations.csv").write_text("")
+    out = tmp_path / "fresh"
+    assert main(["compile", str(synthetic), "-o", str(out), "-q"]) == 2
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_validate(synthetic, capsys):
+    assert main(["validate", str(synthetic)]) == 0
+    (synthetic / "macro.csv").write_bytes(b"\xef\xbb\xbfyear,gdp\n2020,1\n")
+    assert main(["validate", str(synthetic)]) == 2
+    assert "byte-order mark" in capsys.readouterr().err
+
+
+def test_internal_error_exits_1(tmp_path, monkeypatch, capsys):
+    from compiler import cli
+
+    def broken(_inputs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "compile_inputs", broken)
+    assert main(["compile", str(SYNTHETIC), "-o", str(tmp_path / "o"), "-q"]) == 1
+    assert "internal error" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_help_teaches():
+    result = run("compile", "--help")
+    assert result.returncode == 0
+    assert "examples:" in result.stdout and "-o OUT" in result.stdout
+    top = run("--help")
+    assert "exit status" in top.stdout
+
+
+def test_usage_error_exits_2():
+    assert run("compile", "--no-such-option").returncode == 2
+
+
+def test_compile_bundled_fixtures_from_any_directory(tmp_path):
+    """With no package, every bundled fixture is compiled; works outside the source tree."""
+    result = run("compile", "-o", str(tmp_path / "out"), "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    table = read_observations(tmp_path / "out" / "observations.csv")
+    assert "CN" in set(table["REF_AREA"])
