@@ -1,0 +1,94 @@
+"""Render docs/inputs.md from the table schemas, so the documentation cannot drift.
+
+``python -m compiler.package.docs > docs/inputs.md``; tests/test_docs.py checks that
+the committed file is current.
+"""
+
+from __future__ import annotations
+
+from .tables import ALL_TABLES
+
+HEADER = """\
+# Input packages
+
+An input package is a folder with `package.toml` and CSV tables: UTF-8 without a
+byte-order mark, comma-separated, a header line, one row per record. Money is in units
+of the package currency (not multiplied by the unit multiplier); employment is in
+persons; shares and ratios are fractions (0.5 = 50 %). Every table may have extra
+`source` and `note` columns, which datasat carries for the reader and does not
+compute with. `datasat validate PACKAGE` checks a package without compiling it.
+Every problem is reported with its file, line, column, value and what was expected.
+
+Required files: `package.toml`, `occupations.csv`, `industries.csv`, `cost_ratios.csv`
+and `macro.csv`. With `labour_input = "occupations"` you also need `employment.csv`.
+With `labour_input = "industry_shares"` (the seed paper's method) you need
+`industry_employment.csv` and `occupation_shares.csv` instead.
+
+## package.toml
+
+```toml
+[package]
+ref_area = "CN"            # IMF:CL_AREA code of the country (REF_AREA)
+name = "China"
+currency = "CNY"           # ISO 4217
+unit_mult = 8              # outputs in 10^8 currency units (UNIT_MULT); inputs are in units
+decimals = 1               # DECIMALS attribute of money series
+first_year = 2010          # every table covers first_year..last_year
+last_year = 2022
+base_year = 2015           # constant prices (perpetual inventory)
+agency = "DATASAT"         # SDMX agency of the structures
+labour_input = "industry_shares"   # or "occupations"
+
+[method]
+markup_base = "costs"      # mark-up on labour + other costs ("costs") or on labour only ("labour")
+non_market_sectors = ["S13", "S15"]   # no mark-up for these producers (2008 SNA 6.125 ff.)
+
+[capitalisation.databases] # one table per asset type: data, databases, data_rd
+own_account_share = 1.0    # output kept for own use = own-account GFCF (default 1)
+purchased_capitalised_share = 0.0  # share of the sold output that buyers capitalise (default 0)
+export_share = 0.0         # share of the sold output exported (supply and use)
+
+[classification]           # provisional codes; replace once the 2025 SNA code is published
+data = "N11733"
+databases = "N11732"
+data_rd = "N11711"
+all_data = "N117D"
+```
+
+Further sections (`[pim.<asset>]`, `[accounts]`, `[sdmx]`) belong to the stages that
+use them and are documented with those stages.
+
+Codes: `CL_ACTIVITY` and `CL_SECTOR` are the official ESTAT codelists
+(`codelists/official/`). Totals (`_T`, `S1`) are computed by datasat and are not
+inputs. `industries`, `occupations`: the codes defined in the package's own
+`industries.csv` and `occupations.csv`.
+"""
+
+
+def render() -> str:
+    parts = [HEADER]
+    for schema in ALL_TABLES:
+        parts.append(f"## {schema.name}\n\n{schema.description}\n")
+        parts.append("| column | type | unit | required | allowed | description |\n|---|---|---|---|---|---|")
+        for c in schema.columns:
+            allowed = []
+            if c.codes:
+                allowed.append(f"codes of {c.codes}")
+            if c.minimum is not None:
+                allowed.append(f">= {c.minimum:g}")
+            if c.maximum is not None:
+                allowed.append(f"<= {c.maximum:g}")
+            required = "yes" if c.required else f"no (default {c.default!r})" if c.default not in (None, "") else "no"
+            parts.append(f"| `{c.name}` | {c.kind} | {c.unit} | {required} | {', '.join(allowed)} | {c.description} |")
+        key = ", ".join(schema.key)
+        parts.append(f"\nOne row per ({key}).")
+        if schema.complete_years_by is not None:
+            by = ", ".join(schema.complete_years_by)
+            parts.append(f"Every year from first_year to last_year must be present{' for each (' + by + ')' if by else ''}.")
+        if schema.example:
+            parts.append(f"\nExample:\n\n```csv\n{schema.example}\n```\n")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")
