@@ -34,6 +34,7 @@ class Inputs:
     employment: pd.DataFrame  # year, occupation, industry, sector, employment, compensation
     cost_ratios: pd.DataFrame
     macro: pd.DataFrame
+    optional: dict[str, pd.DataFrame] = field(default_factory=dict)  # optional table name -> table
     files: dict[str, str] = field(default_factory=dict)  # file -> sha256
     warnings: list[str] = field(default_factory=list)
 
@@ -52,6 +53,9 @@ def load_package(folder: Path) -> Inputs:
         "CL_ACTIVITY": official_codes("CL_ACTIVITY") - {"_T", "_Z", "_X", "_U"},
         "CL_SECTOR": official_codes("CL_SECTOR") - {"S1"},
         "PRODUCER": {codes.MARKET, codes.NON_MARKET},
+        "ASSET_TYPES": set(codes.ASSET_TYPES),
+        "OCV_STO": set(codes.OTHER_VOLUME_CHANGES),
+        "CL_NA_STO": official_codes("CL_NA_STO"),
     }
 
     def read(schema: t.TableSchema) -> pd.DataFrame | None:
@@ -72,6 +76,7 @@ def load_package(folder: Path) -> Inputs:
         employment = _from_industry_shares(read(t.INDUSTRY_EMPLOYMENT), read(t.OCCUPATION_SHARES), prefix, errors)
     cost_ratios = read(t.COST_RATIOS)
     macro = read(t.MACRO)
+    optional = {schema.name: read(schema) for schema in t.OPTIONAL_TABLES if (folder / schema.name).exists()}
     if cost_ratios is not None:
         errors.extend(_check_cost_ratio_cover(cost_ratios, industries, years, prefix + t.COST_RATIOS.name))
     if errors:
@@ -81,7 +86,7 @@ def load_package(folder: Path) -> Inputs:
     industries = _with_producer(industries, manifest)
     employment = employment.merge(industries[["industry", "sector", "producer"]], on="industry", how="left", validate="many_to_one")
     files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".toml")}
-    return Inputs(folder, manifest, occupations, industries, employment, cost_ratios, macro, files)
+    return Inputs(folder, manifest, occupations, industries, employment, cost_ratios, macro, optional, files)
 
 
 def _prefixed(error: InputError, prefix: str) -> InputError:

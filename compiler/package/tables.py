@@ -125,4 +125,21 @@ MACRO = TableSchema(
     example="year,gdp,investment_price_index,usd_exchange_rate,ppp,population\n2020,101356700000000,104.2,6.9,4.19,1411100000",
 )
 
+OTHER_VOLUME_CHANGES = TableSchema(
+    name="other_volume_changes.csv",
+    description="Optional. Other changes in the volume of data assets (K1-K6), at current prices, by asset type and "
+    "year; absent rows are 0. They enter the perpetual inventory as flows at constant prices (OCV / P).",
+    columns=(
+        _YEAR,
+        Column("asset", "code", "asset type", codes="ASSET_TYPES"),
+        Column("sto", "code", "K1 appearance, K2 disappearance, K3 catastrophic losses, K4 seizures, K5 other, K6 reclassification", codes="OCV_STO"),
+        Column("value", "number", "change in the stock (negative for losses)", "currency units"),
+    ),
+    key=("year", "asset", "sto"),
+    example="year,asset,sto,value\n2019,databases,K3,-12000000",
+)
+
+#: Required tables (labour input tables depend on package.toml labour_input).
 ALL_TABLES: tuple[TableSchema, ...] = (OCCUPATIONS, INDUSTRIES, EMPLOYMENT, INDUSTRY_EMPLOYMENT, OCCUPATION_SHARES, COST_RATIOS, MACRO)
+#: Optional tables: read when the file exists, into ``Inputs.optional[name]``.
+OPTIONAL_TABLES: list[TableSchema] = [OTHER_VOLUME_CHANGES]
