@@ -17,6 +17,7 @@ from . import table as tbl
 from .classification import load_classification
 from .cost_table import cost_observations
 from .package import Inputs, load_package
+from .stocks import stock_observations
 
 
 @dataclass
@@ -34,12 +35,15 @@ def compile_inputs(inputs: Inputs) -> PackageResult:
     classification = load_classification(inputs.manifest.classification)
     wage_bill = costs.wage_bill(inputs.employment)
     components = costs.sum_of_costs(inputs)
-    table = cost_observations(inputs, wage_bill, components, classification)
+    cost_rows = cost_observations(inputs, wage_bill, components, classification)
+    stock_rows, stock_checks, _ = stock_observations(inputs, cost_rows, classification)
+    table = tbl.concat([cost_rows, stock_rows])
     checks = [
         chk.output_is_sum_of_costs(table),
-        chk.high_not_below_low(table, ("P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G")),
+        chk.high_not_below_low(table, ("P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G", "P51C", "LE")),
         chk.no_markup_for_non_market(table, inputs.manifest.non_market_sectors),
         *chk.totals_equal_children(table, dict(classification.aggregates)),
+        *stock_checks,
     ]
     chk.raise_on_failure(checks)
     return PackageResult(inputs, table, checks, list(inputs.warnings))

@@ -14,7 +14,7 @@ from compiler import table as tbl
 from compiler.cli import main
 from compiler.output import read_observations
 
-from conftest import SYNTHETIC
+SYNTHETIC = Path(__file__).resolve().parent / "packages" / "synthetic"
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -26,7 +26,7 @@ def value(table, **criteria) -> float:
 
 
 def flow(table, sto, asset, year, bound, activity="_T", sector="S1", unit="XDC"):
-    return value(table, STO=sto, INSTR_ASSET=asset, TIME_PERIOD=str(year), BOUND=bound, ACTIVITY=activity, REF_SECTOR=sector, UNIT_MEASURE=unit)
+    return value(table, STO=sto, INSTR_ASSET=asset, TIME_PERIOD=str(year), BOUND=bound, ACTIVITY=activity, REF_SECTOR=sector, UNIT_MEASURE=unit, PRICES="V")
 
 
 @pytest.mark.parametrize(
@@ -94,14 +94,14 @@ def test_share_of_gdp(synthetic_result):
 def test_invariants(synthetic_result):
     t = synthetic_result.table
     assert all(c.passed for c in synthetic_result.checks), [c for c in synthetic_result.checks if not c.passed]
-    wide = tbl.select(t, UNIT_MEASURE="XDC").pivot_table(index=[*tbl.DIMENSIONS, tbl.TIME], columns=tbl.BOUND, values=tbl.VALUE)
+    wide = tbl.select(t, UNIT_MEASURE="XDC", PRICES=("V", "Q")).pivot_table(index=[*tbl.DIMENSIONS, tbl.TIME], columns=tbl.BOUND, values=tbl.VALUE)
     assert (wide["high"] >= wide["low"] - 1e-9).all()
     assert (tbl.select(t, STO="B2N", REF_SECTOR="S13")[tbl.VALUE] == 0).all()
     assert not t.duplicated(list(tbl.KEY)).any()
 
 
 def test_every_total_equals_sum_of_children(synthetic_result):
-    t = tbl.select(synthetic_result.table, UNIT_MEASURE="XDC")
+    t = tbl.select(synthetic_result.table, UNIT_MEASURE="XDC", STO=("EMP", "D1", "P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G"), PRICES="V")
     key = [*tbl.DIMENSIONS, tbl.TIME, tbl.BOUND]
     indexed = t.set_index(key)[tbl.VALUE]
     for column, total in (("ACTIVITY", "_T"), ("REF_SECTOR", "S1")):

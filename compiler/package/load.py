@@ -83,6 +83,10 @@ def load_package(folder: Path) -> Inputs:
         raise InputErrors(errors)
     assert occupations is not None and industries is not None and employment is not None
     assert cost_ratios is not None and macro is not None
+    unused = sorted(set(industries["industry"]) - set(employment["industry"]))
+    if unused:
+        source = t.EMPLOYMENT.name if manifest.labour_input == "occupations" else t.INDUSTRY_EMPLOYMENT.name
+        raise InputErrors([InputError(prefix + source, None, "industry", code, "rows for every industry of industries.csv (remove the industry or give its employment)") for code in unused])
     industries = _with_producer(industries, manifest)
     employment = employment.merge(industries[["industry", "sector", "producer"]], on="industry", how="left", validate="many_to_one")
     files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".toml")}

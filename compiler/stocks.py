@@ -1,0 +1,247 @@
+"""Data capital stocks and the accumulation account, from GFCF through the PIM.
+
+For each asset type and bound the GFCF of all industries and sectors (the ``_T``/``S1``
+row of the cost stage) is deflated by the investment price index of ``macro.csv``
+(rebased to ``base_year`` = 1) and run through :func:`compiler.pim.run_pim` with the
+parameters of ``[pim.<asset>]`` (or ``[pim.default]``) in package.toml. The result
+becomes these rows, for the asset, the bound and the year:
+
+* ``LE``: closing stock. Net (wealth) stock under the net code (``N11733N``) and gross
+  stock under the gross code (``N11733G``), at current (``V``) and constant (``Q``,
+  ``REF_YEAR_PRICE`` = base year) prices. The initial stock is the ``LE`` of
+  ``first_year − 1``.
+* ``P51C``: consumption of fixed capital, ``V`` and ``Q``. ``P51G`` at ``Q`` (real GFCF).
+* ``K1``–``K6``: other changes in volume (``other_volume_changes.csv``, net code).
+* ``K7``: revaluation, the nominal holding gain on the opening stock (net code).
+* the deflator actually used (``P51G``, ``PRICES DR``, ``UNIT_MEASURE IX``).
+* ``LE`` as a percentage of GDP.
+
+Accumulation identity (2008 SNA ch. 13; methodology.md §7.7), checked from the rows
+themselves for every asset, aggregate, bound and year::
+
+    LE(t−1) + P51G(t) − P51C(t) + K1..K6(t) + K7(t) = LE(t)      (current prices)
+
+Stocks are ACCOUNTING_ENTRY ``A`` (assets); an assumption, since the NA_MAIN
+convention for ``LE`` of non-financial assets is not yet known (sdmx.md §5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import codes
+from . import table as tbl
+from .checks import RELATIVE_TOLERANCE, Check
+from .classification import AssetClassification
+from .package import InputError, InputErrors, Inputs
+from .pim import PimParameterError, PimParameters, PimResult, run_pim
+
+ASSETS_ENTRY = "A"
+
+
+@dataclass(frozen=True)
+class StockSeries:
+    """The GFCF series the PIM runs on: one per asset type × bound, years in columns."""
+
+    assets: list[str]
+    bounds: list[str]
+    years: list[int]
+    gfcf: np.ndarray  # (n_series, n_years), currency units × 10^unit_mult
+    ocv: np.ndarray
+    ocv_by_sto: dict[str, np.ndarray]
+
+
+def pim_parameters(inputs: Inputs) -> dict[str, PimParameters]:
+    """``[pim.<asset>]`` merged over ``[pim.default]``; every problem raised at once."""
+    sections = inputs.manifest.pim
+    default = sections.get("default", {})
+    problems: list[str] = []
+    params = {}
+    for asset in codes.ASSET_TYPES:
+        mapping = {**default, **sections.get(asset, {})}
+        where = f"{inputs.folder.name}/package.toml [pim.{asset}]"
+        if not mapping:
+            problems.append(f"{where}: expected a [pim.{asset}] or [pim.default] section with at least 'retirement'")
+            continue
+        try:
+            params[asset] = PimParameters.from_mapping(mapping, where)
+        except PimParameterError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputErrors([InputError(f"{inputs.folder.name}/package.toml", None, "pim", None, p) for p in problems])
+    return params
+
+
+def price_index(inputs: Inputs) -> np.ndarray:
+    """The investment price index for the package's years, rebased to base_year = 1."""
+    macro = inputs.macro.set_index("year")
+    name = f"{inputs.folder.name}/macro.csv"
+    column = macro.get("investment_price_index")
+    if column is None or column.isna().all():
+        raise InputErrors([InputError(name, 1, "investment_price_index", None, "a column investment_price_index (needed to deflate GFCF for the capital stock)")])
+    index = column.reindex(list(inputs.manifest.years))
+    missing = [int(y) for y in index[index.isna()].index]
+    if missing:
+        raise InputErrors([InputError(name, None, "investment_price_index", ", ".join(map(str, missing)), "an investment price index for every year")])
+    values = index.to_numpy(dtype=float)
+    return values / values[inputs.manifest.years.index(inputs.manifest.base_year)]
+
+
+def stock_series(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> StockSeries:
+    """GFCF of all industries by asset and bound, and other volume changes, as arrays."""
+    years = list(inputs.manifest.years)
+    gfcf = tbl.select(table, STO=codes.GFCF, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, PRICES=codes.CURRENT_PRICES)
+    pairs = [(a, b) for a in codes.ASSET_TYPES for b in tbl.BOUNDS]
+    wide = gfcf.assign(year=gfcf[tbl.TIME].astype(int)).pivot_table(index=["INSTR_ASSET", tbl.BOUND], columns="year", values=tbl.VALUE, aggfunc="first")
+    rows = [(classification.code(a, "G"), b) for a, b in pairs]
+    matrix = wide.reindex(index=pd.MultiIndex.from_tuples(rows), columns=years).to_numpy(dtype=float)
+    ocv_by_sto = {}
+    ocv_table = inputs.optional.get("other_volume_changes.csv")
+    if ocv_table is not None and len(ocv_table):
+        scaled = ocv_table.assign(value=ocv_table["value"] / 10.0 ** inputs.manifest.unit_mult)
+        for sto, part in scaled.groupby("sto"):
+            by_asset = part.pivot_table(index="asset", columns="year", values="value", aggfunc="sum").reindex(index=list(codes.ASSET_TYPES), columns=years)
+            per_series = by_asset.fillna(0.0).to_numpy()[[codes.ASSET_TYPES.index(a) for a, _ in pairs]]
+            ocv_by_sto[str(sto)] = per_series
+    ocv = sum(ocv_by_sto.values()) if ocv_by_sto else np.zeros_like(matrix)
+    return StockSeries([a for a, _ in pairs], [b for _, b in pairs], years, matrix, np.asarray(ocv, dtype=float), ocv_by_sto)
+
+
+def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classification: AssetClassification, gdp: pd.Series) -> pd.DataFrame:
+    """Canonical rows of stocks, CFC, revaluation and other volume changes."""
+    m = inputs.manifest
+    years = series.years
+    n = len(series.assets)
+    first = years[0]
+    frames = []
+
+    def add(values: np.ndarray, sto: str, valuation: str, prices: str, note: str, entry: str, year_list: list[int] = years, **extra: object) -> None:
+        asset = np.repeat(series.assets, len(year_list))
+        frame = pd.DataFrame(
+            {
+                "INSTR_ASSET": [classification.code(a, valuation) for a in asset],
+                tbl.BOUND: np.repeat(series.bounds, len(year_list)),
+                tbl.TIME: np.tile([str(y) for y in year_list], n),
+                tbl.VALUE: np.asarray(values, dtype=float).reshape(-1),
+            }
+        )
+        constant = prices == codes.CONSTANT_PRICES
+        frames.append(
+            tbl.make_rows(
+                frame,
+                REF_AREA=m.ref_area,
+                UNIT_MULT=extra.pop("UNIT_MULT", m.unit_mult),
+                DECIMALS=extra.pop("DECIMALS", m.decimals),
+                STO=sto,
+                PRICES=prices,
+                ACCOUNTING_ENTRY=entry,
+                REF_YEAR_PRICE=str(m.base_year) if constant or prices == "DR" else "",
+                COMMENT_OBS=note + "; " + frame["INSTR_ASSET"] + ", " + frame[tbl.BOUND] + " bound",
+                **extra,
+            )
+        )
+
+    pim = "PIM (compiler.pim, package.toml [pim])"
+    add(result.net_stock_cp, codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, f"net (wealth) stock, current prices = net stock at constant prices x investment price index; {pim}", ASSETS_ENTRY)
+    add(result.net_stock, codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"net (wealth) stock at {m.base_year} prices; {pim}", ASSETS_ENTRY)
+    add(result.gross_stock_cp, codes.CLOSING_STOCK, "G", codes.CURRENT_PRICES, f"gross stock (surviving assets as new), current prices; {pim}", ASSETS_ENTRY)
+    add(result.gross_stock, codes.CLOSING_STOCK, "G", codes.CONSTANT_PRICES, f"gross stock at {m.base_year} prices; {pim}", ASSETS_ENTRY)
+    add(result.cfc_cp, codes.CFC, "G", codes.CURRENT_PRICES, f"consumption of fixed capital = CFC at constant prices x investment price index, SNA 2008 6.240; {pim}", codes.USES)
+    add(result.cfc, codes.CFC, "G", codes.CONSTANT_PRICES, f"consumption of fixed capital at {m.base_year} prices; {pim}", codes.USES)
+    add(result.real_gfcf, codes.GFCF, "G", codes.CONSTANT_PRICES, f"GFCF at {m.base_year} prices = GFCF / investment price index (macro.csv)", codes.USES)
+    add(result.revaluation_cp, codes.REVALUATION, "N", codes.CURRENT_PRICES, "revaluation = nominal holding gain on the opening net stock, W(t-1) x (P(t) - P(t-1))", ASSETS_ENTRY)
+    add(
+        np.broadcast_to(result.price_index, result.net_stock.shape),
+        codes.GFCF,
+        "G",
+        "DR",
+        f"investment price index used to deflate GFCF, rebased {m.base_year} = 1 (macro.csv)",
+        codes.USES,
+        UNIT_MEASURE="IX",
+        UNIT_MULT=0,
+        DECIMALS=6,
+    )
+    for sto, values in series.ocv_by_sto.items():
+        add(values, sto, "N", codes.CURRENT_PRICES, "other change in volume (other_volume_changes.csv)", ASSETS_ENTRY)
+    add(result.opening_net_stock_cp[:, :1], codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, "initial net stock (opening stock of the first year), package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
+    add(result.opening_net_stock[:, :1], codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"initial net stock at {m.base_year} prices, package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
+    rows = tbl.concat(frames)
+    rows = rows.assign(ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY)
+    rows = tbl.concat([rows, aggregate_assets(rows, classification)])
+    return tbl.concat([rows, stock_shares(rows, gdp)])
+
+
+def aggregate_assets(rows: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
+    """Sum asset rows into the aggregates of ``codelists/aggregates.csv`` (N117DG/N)."""
+    additive = rows.loc[rows["UNIT_MEASURE"] == codes.DOMESTIC_CURRENCY]
+    key = [c for c in tbl.KEY if c != "INSTR_ASSET"] + ["UNIT_MULT", "DECIMALS", "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE"]
+    parts = []
+    for aggregate, components in classification.aggregates.items():
+        members = additive.loc[additive["INSTR_ASSET"].isin(components)]
+        if members.empty:
+            continue
+        summed = members.groupby(key, as_index=False, sort=False)[tbl.VALUE].sum()
+        summed["INSTR_ASSET"] = aggregate
+        summed["COMMENT_OBS"] = f"{aggregate} = " + " + ".join(components) + " (codelists/aggregates.csv)"
+        parts.append(summed)
+    return tbl.concat(parts)
+
+
+def stock_shares(rows: pd.DataFrame, gdp: pd.Series) -> pd.DataFrame:
+    """Net stock at current prices as a percentage of GDP of the same year."""
+    net = rows.loc[(rows["STO"] == codes.CLOSING_STOCK) & (rows["PRICES"] == codes.CURRENT_PRICES) & rows["INSTR_ASSET"].str.endswith("N")]
+    years = net[tbl.TIME].astype(int)
+    net = net.loc[years.isin(gdp.index)]
+    ratio = net[tbl.VALUE].to_numpy() / gdp.loc[net[tbl.TIME].astype(int)].to_numpy() * 100
+    out = net.assign(OBS_VALUE=ratio, UNIT_MEASURE=codes.RATIO_TO_GDP, UNIT_MULT=0, DECIMALS=2)
+    out["COMMENT_OBS"] = "percent of GDP: net stock at current prices / B1GQ x 100 (macro.csv gdp)"
+    return out
+
+
+def accumulation_check(rows: pd.DataFrame) -> Check:
+    """Opening + GFCF − CFC + K1..K6 + K7 = closing, at current prices, from the rows.
+
+    ``rows`` is the whole canonical table of a package (GFCF at current prices comes
+    from the cost stage, the rest from this one); series without a stock are ignored.
+    """
+    current = tbl.select(
+        rows, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY,
+        STO=(codes.CLOSING_STOCK, codes.GFCF, codes.CFC, codes.REVALUATION, *codes.OTHER_VOLUME_CHANGES),
+    )
+    gross_stock = (current["STO"] == codes.CLOSING_STOCK) & current["INSTR_ASSET"].str.endswith("G")
+    current = current.loc[~gross_stock]  # the identity is that of the net (wealth) stock
+    current = current.assign(stem=current["INSTR_ASSET"].str[:-1], year=current[tbl.TIME].astype(int))
+    wide = current.pivot_table(index=["REF_AREA", "stem", tbl.BOUND, "year"], columns="STO", values=tbl.VALUE, aggfunc="sum")
+    wide = wide.loc[wide.groupby(level=["REF_AREA", "stem", tbl.BOUND])[codes.CLOSING_STOCK].transform("count") > 0]
+    for sto in (codes.GFCF, codes.CFC, codes.REVALUATION, *codes.OTHER_VOLUME_CHANGES):
+        if sto not in wide:
+            wide[sto] = 0.0
+    wide = wide.fillna({sto: 0.0 for sto in (codes.REVALUATION, *codes.OTHER_VOLUME_CHANGES)})
+    opening = wide[codes.CLOSING_STOCK].groupby(level=["REF_AREA", "stem", tbl.BOUND]).shift(1)
+    flows = wide[codes.GFCF] - wide[codes.CFC] + wide[codes.REVALUATION] + wide[list(codes.OTHER_VOLUME_CHANGES)].sum(axis=1)
+    closing = wide[codes.CLOSING_STOCK]
+    mask = opening.notna().to_numpy()
+    deviation = np.abs((opening + flows - closing).to_numpy()[mask]) / np.maximum(1.0, np.abs(closing.to_numpy()[mask]))
+    worst = float(deviation.max()) if deviation.size else 0.0
+    return Check(
+        "accumulation: opening + P51G - P51C + K1..K6 + K7 = LE",
+        worst <= RELATIVE_TOLERANCE,
+        f"{int(mask.sum())} asset-bound-years, largest relative residual {worst:.3g}",
+        worst,
+        int(mask.sum()),
+    )
+
+
+def stock_observations(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> tuple[pd.DataFrame, list[Check], PimResult]:
+    """Run the PIM for every asset and bound; return rows, checks and the raw result."""
+    params = pim_parameters(inputs)
+    prices = price_index(inputs)
+    series = stock_series(inputs, table, classification)
+    result = run_pim(series.gfcf, prices[None, :], [params[a] for a in series.assets], other_volume_changes=series.ocv)
+    gdp = inputs.macro.set_index("year")["gdp"] / 10.0 ** inputs.manifest.unit_mult
+    gdp.index = gdp.index.astype(int)
+    rows = stock_rows(inputs, series, result, classification, gdp)
+    return rows, [accumulation_check(tbl.concat([table, rows]))], result

@@ -1,0 +1,90 @@
+"""Stocks, CFC and the accumulation account on the synthetic package, by hand.
+
+Synthetic [pim.default]: geometric δ = 0.2, no retirement, no initial stock, so at
+constant prices W(t) = 0.8 W(t-1) + I(t) and CFC(t) = 0.2 W(t-1). The price index
+100, 102, 105 is rebased to 2021 = 1: P = 100/102, 1, 105/102.
+Data, low bound: GFCF 2020 = 1677 (test_costs.py); 2021: J62 (1000 + 50 + 50) x 1.5 x 1.03
+= 1699.5 plus O84 750 = 2449.5.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from compiler import table as tbl
+from compiler.package import InputErrors
+from compiler.pipeline import compile_package
+
+TOL = 1e-9
+P2020, P2021 = 100 / 102, 1.0
+I2020 = 1677 / P2020
+
+
+def stock(table, sto, code, year, prices="V", bound="low"):
+    rows = tbl.select(table, STO=sto, INSTR_ASSET=code, TIME_PERIOD=str(year), PRICES=prices, BOUND=bound, ACTIVITY="_T", REF_SECTOR="S1", UNIT_MEASURE="XDC")
+    assert len(rows) == 1, rows
+    return float(rows[tbl.VALUE].iloc[0])
+
+
+def test_net_stock_by_hand(synthetic_result):
+    t = synthetic_result.table
+    assert stock(t, "LE", "N11733N", 2020, "Q") == pytest.approx(I2020, rel=TOL)
+    assert stock(t, "LE", "N11733N", 2020, "V") == pytest.approx(1677, rel=TOL)
+    w2021 = 0.8 * I2020 + 2449.5 / P2021
+    assert stock(t, "LE", "N11733N", 2021, "Q") == pytest.approx(w2021, rel=TOL)
+    assert stock(t, "P51C", "N11733G", 2021, "Q") == pytest.approx(0.2 * I2020, rel=TOL)
+    assert stock(t, "K7", "N11733N", 2021) == pytest.approx(I2020 * (P2021 - P2020), rel=TOL)
+    assert stock(t, "LE", "N11733N", 2019, "V") == 0.0  # no initial stock
+
+
+def test_gross_stock_without_retirement_is_cumulative_real_gfcf(synthetic_result):
+    t = synthetic_result.table
+    assert stock(t, "LE", "N11733G", 2021, "Q") == pytest.approx(I2020 + 2449.5, rel=TOL)
+
+
+def test_cfc_is_gfcf_less_change_in_net_stock_at_constant_prices(synthetic_result):
+    t = synthetic_result.table
+    for code in ("N11733", "N11732", "N11711", "N117D"):
+        for year in (2021, 2022):
+            gfcf = stock(t, "P51G", code + "G", year, "Q")
+            change = stock(t, "LE", code + "N", year, "Q") - stock(t, "LE", code + "N", year - 1, "Q")
+            assert stock(t, "P51C", code + "G", year, "Q") == pytest.approx(gfcf - change, rel=TOL)
+
+
+def test_accumulation_identity_from_the_rows(synthetic_result):
+    t = synthetic_result.table
+    for code in ("N11733", "N11732", "N11711", "N117D"):
+        for bound in ("low", "high"):
+            for year in (2020, 2021, 2022):
+                opening = stock(t, "LE", code + "N", year - 1, bound=bound)
+                closing = stock(t, "LE", code + "N", year, bound=bound)
+                flows = stock(t, "P51G", code + "G", year, bound=bound) - stock(t, "P51C", code + "G", year, bound=bound) + stock(t, "K7", code + "N", year, bound=bound)
+                assert opening + flows == pytest.approx(closing, rel=1e-12)
+    (check,) = [c for c in synthetic_result.checks if c.name.startswith("accumulation")]
+    assert check.passed and check.max_deviation <= 1e-12
+
+
+def test_other_volume_changes_enter_the_account(synthetic):
+    (synthetic / "other_volume_changes.csv").write_text("year,asset,sto,value\n2021,data,K3,-100\n")
+    t = compile_package(synthetic).table
+    assert stock(t, "K3", "N11733N", 2021) == -100
+    opening, closing = stock(t, "LE", "N11733N", 2020), stock(t, "LE", "N11733N", 2021)
+    flows = stock(t, "P51G", "N11733G", 2021) - stock(t, "P51C", "N11733G", 2021) + stock(t, "K7", "N11733N", 2021) - 100
+    assert opening + flows == pytest.approx(closing, rel=1e-12)
+
+
+def test_bad_pim_parameters_are_input_errors(synthetic):
+    path = synthetic / "package.toml"
+    path.write_text(path.read_text().replace("depreciation_rate = 0.2", "depreciation_rate = 1.5\nmean_life = -3"))
+    with pytest.raises(InputErrors) as info:
+        compile_package(synthetic)
+    text = str(info.value)
+    assert "depreciation_rate" in text and "1.5" in text
+
+
+def test_missing_price_index_year(synthetic):
+    (synthetic / "macro.csv").write_text("year,gdp,investment_price_index\n2020,100000,100\n2021,100000,102\n2022,100000,\n")
+    with pytest.raises(InputErrors) as info:
+        compile_package(synthetic)
+    e = info.value.errors[0]
+    assert e.file == "synthetic/macro.csv" and e.row == 4 and e.column == "investment_price_index"
