@@ -20,6 +20,7 @@ from .output import staging, write_json, write_observations
 from .package import InputErrors, load_package
 from .pipeline import PackageResult, combine, compile_inputs
 from .report import build_report
+from .sdmx_output import write_sdmx_outputs
 from .resources import bundled_packages
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -57,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     compile_.add_argument("packages", nargs="*", type=Path, metavar="PACKAGE", help="package folders (default: every bundled fixture)")
     compile_.add_argument("-o", "--out", type=Path, default=Path("out"), metavar="OUT", help="output folder (default: out/)")
+    compile_.add_argument("--prepared", metavar="DATETIME", help="SDMX header Prepared time, e.g. 2026-01-01T00:00:00Z (default: SOURCE_DATE_EPOCH, else now): same inputs and time give byte-identical files")
+    compile_.add_argument("--bound", choices=("low", "high"), default="low", help="bound written to OUT/sdmx/na_main.xml (default: low, the conservative estimate)")
+    compile_.add_argument("--na-main-version", default="1.9", metavar="VERSION", help="ESTAT:NA_MAIN version whose codelists na_main.xml must satisfy (1.9 or 1.11; default 1.9)")
+    compile_.add_argument("--no-sdmx", action="store_true", help="write only observations.csv and report.json")
     compile_.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     compile_.add_argument("-v", "--verbose", action="store_true", help="print a summary of what was written")
 
@@ -68,10 +73,27 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     validate.add_argument("packages", nargs="+", type=Path, metavar="PACKAGE")
+
+    check = commands.add_parser(
+        "check-sdmx",
+        help="check an SDMX data message as a registry would",
+        description="Check an SDMX-ML 2.1/3.0 or SDMX-CSV data message against a structure: codes in codelists, "
+        "mandatory attributes, duplicate or conflicting keys, numeric values, time periods. Exit 0 clean, 2 findings.",
+        epilog="examples:\n  datasat check-sdmx out/sdmx/data.xml --structure out/sdmx/structure.xml\n"
+        "  datasat check-sdmx out/sdmx/na_main.xml --structure NA_MAIN-1.9 --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+    )
+    check.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["check-sdmx"]:
+        from .sdmx.check import main as check_main
+
+        return check_main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         if args.command == "compile":
@@ -115,10 +137,13 @@ def _compile(args: argparse.Namespace) -> int:
         results.append(compile_inputs(package))
         progress.update(1)
     table = combine(results)
-    report = build_report(results, table)
+    extra = {}
     with staging(args.out) as stage:
         write_observations(table, stage / "observations.csv")
-        write_json(report, stage / "report.json")
+        if not args.no_sdmx:
+            progress.set_postfix_str("SDMX")
+            extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, args.bound, args.na_main_version)
+        write_json(build_report(results, table, extra), stage / "report.json")
     progress.update(1)
     progress.close()
     if args.verbose:
