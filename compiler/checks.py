@@ -63,6 +63,7 @@ def output_is_sum_of_costs(table: pd.DataFrame) -> Check:
     flows = tbl.select(table, STO=(*parts, codes.OUTPUT), UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
     index = [d for d in tbl.DIMENSIONS if d not in ("STO", "ACCOUNTING_ENTRY", "COUNTERPART_AREA")] + [tbl.TIME, tbl.BOUND]
     wide = flows.pivot_table(index=index, columns="STO", values=tbl.VALUE, aggfunc="first")
+    wide = wide.reindex(columns=[*parts, codes.OUTPUT]).dropna(subset=list(parts), how="all")  # baseline P1 has no cost parts
     deviation = _relative(wide[codes.OUTPUT].to_numpy(), wide[list(parts)].sum(axis=1).to_numpy())
     worst = float(deviation.max()) if len(deviation) else 0.0
     return Check("output = sum of costs", worst <= RELATIVE_TOLERANCE, f"largest relative deviation {worst:.3g}", worst, len(wide))

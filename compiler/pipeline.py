@@ -14,10 +14,12 @@ import pandas as pd
 from . import checks as chk
 from . import costs
 from . import table as tbl
-from .classification import load_classification
+from .classification import AssetClassification, load_classification
 from .cost_table import cost_observations
 from .package import Inputs, load_package
+from .gdp import gdp_impact_rows
 from .stocks import stock_observations
+from .sut import supply_use_rows
 
 
 @dataclass
@@ -28,25 +30,44 @@ class PackageResult:
     table: pd.DataFrame
     checks: list[chk.Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    balancing: dict = field(default_factory=dict)  # supply-use (GRAS) report
+
+
+def core_stages(inputs: Inputs, classification: AssetClassification) -> tuple[pd.DataFrame, list[chk.Check]]:
+    """Cost → input → output → GFCF, then stocks: the rows the accounts build on."""
+    wage_bill = costs.wage_bill(inputs.employment)
+    components = costs.sum_of_costs(inputs)
+    cost_rows = cost_observations(inputs, wage_bill, components, classification)
+    stock_rows, stock_checks, _ = stock_observations(inputs, cost_rows, classification)
+    return tbl.concat([cost_rows, stock_rows]), stock_checks
 
 
 def compile_inputs(inputs: Inputs) -> PackageResult:
     """Compile one checked package into canonical rows; run and enforce the checks."""
     classification = load_classification(inputs.manifest.classification)
-    wage_bill = costs.wage_bill(inputs.employment)
-    components = costs.sum_of_costs(inputs)
-    cost_rows = cost_observations(inputs, wage_bill, components, classification)
-    stock_rows, stock_checks, _ = stock_observations(inputs, cost_rows, classification)
-    table = tbl.concat([cost_rows, stock_rows])
+    table, stock_checks = core_stages(inputs, classification)
+    gdp_rows, gdp_checks = gdp_impact_rows(inputs, table, classification)
+    table = tbl.concat([table, gdp_rows])
+    sut_rows, sut_checks, balancing = supply_use_rows(inputs, table, classification)
+    table = tbl.concat([table, sut_rows])
     checks = [
         chk.output_is_sum_of_costs(table),
         chk.high_not_below_low(table, ("P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G", "P51C", "LE")),
         chk.no_markup_for_non_market(table, inputs.manifest.non_market_sectors),
         *chk.totals_equal_children(table, dict(classification.aggregates)),
         *stock_checks,
+        *gdp_checks,
+        *sut_checks,
     ]
     chk.raise_on_failure(checks)
-    return PackageResult(inputs, table, checks, list(inputs.warnings))
+    return PackageResult(inputs, table, checks, list(inputs.warnings), balancing)
+
+
+def compile_core(folder: Path) -> PackageResult:
+    """Only the core stages of one package (for the accounts' own tests); checks not enforced."""
+    inputs = load_package(folder)
+    table, checks = core_stages(inputs, load_classification(inputs.manifest.classification))
+    return PackageResult(inputs, table, checks)
 
 
 def compile_package(folder: Path) -> PackageResult:

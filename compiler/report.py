@@ -33,6 +33,7 @@ def package_report(result: PackageResult) -> dict[str, Any]:
             },
         },
         "checks": [c.as_dict() for c in result.checks],
+        "supply_use": result.balancing,
         "warnings": result.warnings,
         "rows": len(result.table),
         "rows_by_sto": {k: int(v) for k, v in result.table["STO"].value_counts().sort_index().items()},

@@ -26,3 +26,11 @@ def synthetic_result():
     from compiler.pipeline import compile_package
 
     return compile_package(SYNTHETIC)
+
+
+@pytest.fixture(scope="session")
+def synthetic_core():
+    """Only the core stages (costs and stocks): the input of the accounts stages."""
+    from compiler.pipeline import compile_core
+
+    return compile_core(SYNTHETIC)

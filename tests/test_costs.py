@@ -82,7 +82,7 @@ def test_cost_stage_employment_and_wage_bill(synthetic_result):
     t = synthetic_result.table
     emp = value(t, STO="EMP", ACTIVITY="J62", REF_SECTOR="S11", TIME_PERIOD="2021", BOUND="low")
     assert emp == 27  # 20 + 5 + 2 persons
-    d1 = value(t, STO="D1", ACTIVITY="_T", REF_SECTOR="S1", TIME_PERIOD="2020", BOUND="high")
+    d1 = value(t, STO="D1", ACTIVITY="_T", REF_SECTOR="S1", TIME_PERIOD="2020", BOUND="high", COUNTERPART_AREA="W0")
     assert d1 == pytest.approx(10 * 100 + 5 * 200 + 2 * 500 + 4 * 250, rel=TOL)
 
 

@@ -6,7 +6,7 @@ the committed file is current.
 
 from __future__ import annotations
 
-from .tables import ALL_TABLES
+from .tables import ALL_TABLES, OPTIONAL_TABLES
 
 HEADER = """\
 # Input packages
@@ -56,7 +56,22 @@ all_data = "N117D"
 ```
 
 Further sections (`[pim.<asset>]`, `[accounts]`, `[sdmx]`) belong to the stages that
-use them and are documented with those stages.
+use them and are documented with those stages. `[accounts]` (compiler/accounts.py):
+
+```toml
+[accounts]
+non_market_cfc_in_output = false  # CFC of non-market producers' data raises their output and P3
+baseline_tolerance = 1e-6         # relative tolerance of the baseline national accounts and SUT
+final_consumption_share = 0.0     # share of domestic, non-capitalised use of data that is P3
+                                  # (a number, or a table by asset: { databases = 0.2 })
+sut_data_hidden_in = []           # products of use_table.csv whose supply held the sold data
+                                  # before capitalisation (default: every product)
+```
+
+Optional tables (below the required ones) are read when the file exists:
+`other_volume_changes.csv` (stocks), `national_accounts.csv` or `national_accounts.xml`
+(GDP effect), `imports.csv`, and `use_table.csv` with `supply_table.csv` (supply and
+use of data products).
 
 Codes: `CL_ACTIVITY` and `CL_SECTOR` are the official ESTAT codelists
 (`codelists/official/`). Totals (`_T`, `S1`) are computed by datasat and are not
@@ -67,7 +82,7 @@ inputs. `industries`, `occupations`: the codes defined in the package's own
 
 def render() -> str:
     parts = [HEADER]
-    for schema in ALL_TABLES:
+    for schema in (*ALL_TABLES, *OPTIONAL_TABLES):
         parts.append(f"## {schema.name}\n\n{schema.description}\n")
         parts.append("| column | type | unit | required | allowed | description |\n|---|---|---|---|---|---|")
         for c in schema.columns:

@@ -56,6 +56,9 @@ def load_package(folder: Path) -> Inputs:
         "ASSET_TYPES": set(codes.ASSET_TYPES),
         "OCV_STO": set(codes.OTHER_VOLUME_CHANGES),
         "CL_NA_STO": official_codes("CL_NA_STO"),
+        "NATIONAL_ACCOUNTS_STO": set(t.NATIONAL_ACCOUNTS_STO),
+        "USE_COLUMNS": (official_codes("CL_ACTIVITY") - {"_T", "_Z", "_X", "_U"}) | set(t.FINAL_USE_COLUMNS),
+        "SUPPLY_COLUMNS": (official_codes("CL_ACTIVITY") - {"_T", "_Z", "_X", "_U"}) | {t.IMPORTS_COLUMN},
     }
 
     def read(schema: t.TableSchema) -> pd.DataFrame | None:

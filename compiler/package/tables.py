@@ -143,3 +143,81 @@ OTHER_VOLUME_CHANGES = TableSchema(
 ALL_TABLES: tuple[TableSchema, ...] = (OCCUPATIONS, INDUSTRIES, EMPLOYMENT, INDUSTRY_EMPLOYMENT, OCCUPATION_SHARES, COST_RATIOS, MACRO)
 #: Optional tables: read when the file exists, into ``Inputs.optional[name]``.
 OPTIONAL_TABLES: list[TableSchema] = [OTHER_VOLUME_CHANGES]
+
+# --- national accounts, supply and use (compiler.gdp, compiler.sut) -------------------
+
+#: STOs of the baseline national accounts (national_accounts.csv / .xml); P52 may be absent (0).
+NATIONAL_ACCOUNTS_STO: tuple[str, ...] = (
+    "P1", "P2", "B1G", "D21X31", "D1", "D29X39", "P51C", "B2A3N", "P3", "P51G", "P52", "P6", "P7", "B1GQ",
+)
+#: Final-use columns of use_table.csv; the supply table's import column.
+FINAL_USE_COLUMNS: tuple[str, ...] = ("P3", "P51G", "P52", "P6")
+IMPORTS_COLUMN = "P7"
+
+NATIONAL_ACCOUNTS = TableSchema(
+    name="national_accounts.csv",
+    description="Optional. The national accounts before data are capitalised (the baseline of the GDP "
+    "effect, methodology.md §5): total economy (S1), current prices, one row per year and transaction. "
+    "Give P1, P2, B1G, D21X31 (taxes less subsidies on products), D1, D29X39, P51C, B2A3N, P3, P51G, P6, "
+    "P7 and B1GQ for every year; P52 (changes in inventories, plus acquisitions less disposals of "
+    "valuables if recorded) is 0 when absent. The three approaches must give B1GQ to package.toml "
+    "accounts.baseline_tolerance (default 1e-6, relative): P1 - P2 + D21X31 = D1 + D29X39 + P51C + "
+    "B2A3N + D21X31 = P3 + P51G + P52 + P6 - P7 = B1GQ, and B1G = P1 - P2; B1GQ must equal macro.csv gdp. "
+    "Instead of this file a package may hold national_accounts.xml, an SDMX-ML 2.1 data message in the "
+    "ESTAT:NA_MAIN structure (annual, S1, current prices V, XDC, the package's REF_AREA; UNIT_MULT applied).",
+    columns=(
+        _YEAR,
+        Column("sto", "code", "transaction or balancing item (ESTAT:CL_NA_STO)", codes="NATIONAL_ACCOUNTS_STO"),
+        Column("value", "number", "value at current prices", "currency units"),
+    ),
+    key=("year", "sto"),
+    example="year,sto,value\n2020,B1GQ,101356700000000\n2020,P1,245000000000000",
+)
+
+IMPORTS = TableSchema(
+    name="imports.csv",
+    description="Optional. Imports of data products (P7) by asset type and year at current prices, for the "
+    "supply and use of data products; absent rows are 0. Imports are used at home (intermediate use and "
+    "final consumption, not re-exported); none is capitalised, because GFCF in data is measured from "
+    "domestic output by the sum of costs.",
+    columns=(
+        _YEAR,
+        Column("asset", "code", "asset type", codes="ASSET_TYPES"),
+        Column("value", "number", "imports", "currency units", minimum=0),
+    ),
+    key=("year", "asset"),
+    example="year,asset,value\n2020,databases,1200000",
+)
+
+USE_TABLE = TableSchema(
+    name="use_table.csv",
+    description="Optional. Baseline use table at basic prices (before data are capitalised), for the "
+    "benchmark years it covers: products in rows (any product code, e.g. CPA), users in columns: "
+    "industries (ESTAT:CL_ACTIVITY codes, intermediate consumption) and final uses P3, P51G, P52, P6. "
+    "Cells absent are 0. With supply_table.csv, datasat inserts the data products and rebalances the "
+    "table by GRAS (compiler.sut). For each product total use must equal total supply.",
+    columns=(
+        _YEAR,
+        Column("product", "text", "product code (e.g. CPA 2.1), not a data asset type"),
+        Column("user", "code", "using industry (CL_ACTIVITY) or final use P3, P51G, P52, P6", codes="USE_COLUMNS"),
+        Column("value", "number", "use at basic prices (may be negative, e.g. P52)", "currency units"),
+    ),
+    key=("year", "product", "user"),
+    example="year,product,user,value\n2020,CPA_J62_63,K,120000000\n2020,CPA_J62_63,P3,15000000",
+)
+
+SUPPLY_TABLE = TableSchema(
+    name="supply_table.csv",
+    description="Optional. Baseline supply table at basic prices, matching use_table.csv: output of each "
+    "product by industry (ESTAT:CL_ACTIVITY) and imports (P7). Cells absent are 0.",
+    columns=(
+        _YEAR,
+        Column("product", "text", "product code, as in use_table.csv"),
+        Column("supplier", "code", "producing industry (CL_ACTIVITY) or P7 for imports", codes="SUPPLY_COLUMNS"),
+        Column("value", "number", "supply at basic prices", "currency units"),
+    ),
+    key=("year", "product", "supplier"),
+    example="year,product,supplier,value\n2020,CPA_J62_63,J,130000000\n2020,CPA_J62_63,P7,5000000",
+)
+
+OPTIONAL_TABLES.extend([NATIONAL_ACCOUNTS, IMPORTS, USE_TABLE, SUPPLY_TABLE])

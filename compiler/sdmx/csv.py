@@ -19,10 +19,12 @@ from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from compiler import table as canon
 from compiler.sdmx import prepare
-from compiler.sdmx.prepare import BoundData, csv_field, format_values, mapped
+from compiler.sdmx.prepare import BoundData, csv_field
 from compiler.sdmx.settings import SdmxSettings
 from compiler.sdmx.structure import ATTRIBUTES, TIME_FORMATS
 
@@ -34,14 +36,15 @@ def columns(version: str = "2.0") -> list[str]:
     return [*lead, *canon.DIMENSIONS, canon.TIME, canon.VALUE, *ATTRIBUTE_COLUMNS]
 
 
-def _attribute_text(chunk: pd.DataFrame, attr: str) -> np.ndarray | str:
+def _attribute_text(data: BoundData, attr: str, r0: int, r1: int, end: str = "") -> pa.Array | str:
+    """The CSV field of ``attr`` for rows ``r0:r1``, followed by ``end``."""
     if attr == "TIME_FORMAT":
-        return mapped(chunk["FREQ"], lambda f: TIME_FORMATS.get(f, ""))
+        return data.text("FREQ", f"csv.TIME_FORMAT{end}", lambda f: TIME_FORMATS.get(f, "") + end, r0, r1, null=end)
     if attr == "TITLE":
-        return ""
+        return end
     if attr in ("DECIMALS", "UNIT_MULT"):
-        return mapped(chunk[attr].astype(str), str)
-    return mapped(chunk[attr], csv_field)
+        return data.text(attr, f"csv.str{end}", lambda v: v + end, r0, r1, null=end)
+    return data.text(attr, f"csv{end}", lambda v: csv_field(v) + end, r0, r1, null=end)
 
 
 def write_rows(data: list[BoundData], out: BinaryIO, settings: SdmxSettings, version: str = "2.0") -> int:
@@ -49,21 +52,19 @@ def write_rows(data: list[BoundData], out: BinaryIO, settings: SdmxSettings, ver
     out.write((",".join(columns(version)) + "\n").encode())
     count = 0
     for d in data:
-        lead = (f"dataflow,{settings.dataflow_ref(d.bound)},I," if version == "2.0"
-                else f"{settings.dataflow_ref(d.bound)},")
-        for r0, r1, _, _ in d.chunks():
-            chunk = d.frame.iloc[r0:r1]
-            fields: list[np.ndarray | str] = [mapped(chunk[dim], csv_field) for dim in canon.DIMENSIONS]
-            fields.append(mapped(chunk[canon.TIME], csv_field))
-            fields.append(format_values(chunk[canon.VALUE].to_numpy(dtype=np.float64)))
-            fields += [_attribute_text(chunk, a) for a in ATTRIBUTE_COLUMNS]
-            pieces = np.empty((r1 - r0, 2 * len(fields) + 1), dtype=object)
-            pieces[:, 0] = lead
-            for i, value in enumerate(fields):
-                pieces[:, 2 * i + 1] = value
-                pieces[:, 2 * i + 2] = ","
-            pieces[:, -1] = "\n"
-            out.write(prepare.join(pieces))
+        lead = (f"dataflow,{settings.dataflow_ref(d.bound)},I" if version == "2.0"
+                else settings.dataflow_ref(d.bound))
+        for r0, r1, s0, s1 in d.chunks():
+            # the dimensions are constant within a series: joined once per series
+            keys = pc.binary_join_element_wise(
+                *[d.series_text(dim, "csv", csv_field, s0, s1) for dim in canon.DIMENSIONS], ",")
+            local = d.starts[s0:s1 + 1] - r0
+            series = pa.array(np.repeat(np.arange(s1 - s0, dtype=np.int32), np.diff(local)))
+            fields: list[pa.Array | str] = [keys.take(series), d.text(canon.TIME, "csv", csv_field, r0, r1),
+                                            prepare.format_values_arrow(d.values(r0, r1))]
+            fields += [_attribute_text(d, a, r0, r1) for a in ATTRIBUTE_COLUMNS[:-1]]
+            fields.append(_attribute_text(d, ATTRIBUTE_COLUMNS[-1], r0, r1, end="\n"))
+            prepare.write_joined(out, pc.binary_join_element_wise(lead, *fields, ","))
             count += r1 - r0
     return count
 

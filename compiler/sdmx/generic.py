@@ -13,13 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from compiler import table as canon
 from compiler.sdmx import prepare
 from compiler.sdmx.ml21 import header_xml
-from compiler.sdmx.prepare import BoundData, format_values, mapped, xml_attr
+from compiler.sdmx.prepare import BoundData, format_values_arrow, xml_attr
 from compiler.sdmx.settings import SdmxSettings
 from compiler.sdmx.structure import TIME_FORMATS
 
@@ -34,41 +35,35 @@ def _value(id_: str, v: str) -> str:
     return f'<gen:Value id="{id_}" value="{xml_attr(v)}"/>'
 
 
-def _series_open(frame: pd.DataFrame, rows: np.ndarray) -> list[str]:
-    first = frame.iloc[rows]
-    pieces = [np.full(len(rows), "<gen:Series>\n<gen:SeriesKey>", dtype=object)]
-    pieces += [mapped(first[dim], lambda v, d=dim: _value(d, v)) for dim in canon.DIMENSIONS]
-    pieces.append(np.full(len(rows), "</gen:SeriesKey>\n<gen:Attributes>", dtype=object))
-    pieces.append(mapped(first["FREQ"], lambda f: _value("TIME_FORMAT", TIME_FORMATS.get(f, ""))))
-    pieces.append(mapped(first["REF_YEAR_PRICE"], lambda v: _value("REF_YEAR_PRICE", v) if v else ""))
-    pieces.append(mapped(first["DECIMALS"].astype(str), lambda v: _value("DECIMALS", v)))
-    pieces.append(mapped(first["UNIT_MULT"].astype(str), lambda v: _value("UNIT_MULT", v)))
-    pieces.append(np.full(len(rows), "</gen:Attributes>\n", dtype=object))
-    return ["".join(r) for r in np.stack(pieces, axis=1).tolist()]
+def _series_open(data: BoundData, s0: int, s1: int) -> pa.Array:
+    pieces = [data.series_text(dim, f"gen.{dim}", lambda v, d=dim: _value(d, v), s0, s1) for dim in canon.DIMENSIONS]
+    pieces += [
+        data.series_text("FREQ", "gen.TIME_FORMAT", lambda f: _value("TIME_FORMAT", TIME_FORMATS.get(f, "")), s0, s1),
+        data.series_text("REF_YEAR_PRICE", "gen.REF_YEAR_PRICE", lambda v: _value("REF_YEAR_PRICE", v) if v else "", s0, s1),
+        data.series_text("DECIMALS", "gen.DECIMALS", lambda v: _value("DECIMALS", v), s0, s1),
+        data.series_text("UNIT_MULT", "gen.UNIT_MULT", lambda v: _value("UNIT_MULT", v), s0, s1),
+    ]
+    return pc.binary_join_element_wise("<gen:Series>\n<gen:SeriesKey>", *pieces[:14], "</gen:SeriesKey>\n<gen:Attributes>",
+                                       *pieces[14:], "</gen:Attributes>\n", "")
 
 
 def _body(data: BoundData, out: BinaryIO) -> None:
-    frame, starts = data.frame, data.starts
     for r0, r1, s0, s1 in data.chunks():
-        m = r1 - r0
-        chunk = frame.iloc[r0:r1]
-        local = starts[s0:s1] - r0
-        opens = np.full(m, "", dtype=object)
-        opens[local] = _series_open(frame, starts[s0:s1])
-        closes = np.full(m, "", dtype=object)
-        closes[np.append(local[1:], m) - 1] = "</gen:Series>\n"
-        pieces = np.empty((m, 10), dtype=object)
-        pieces[:, 0] = opens
-        pieces[:, 1] = '<gen:Obs><gen:ObsDimension value="'
-        pieces[:, 2] = mapped(chunk[canon.TIME], xml_attr)
-        pieces[:, 3] = '"/><gen:ObsValue value="'
-        pieces[:, 4] = format_values(chunk[canon.VALUE].to_numpy(dtype=np.float64))
-        pieces[:, 5] = '"/><gen:Attributes>'
-        pieces[:, 6] = mapped(chunk["OBS_STATUS"], lambda v: _value("OBS_STATUS", v))
-        pieces[:, 7] = mapped(chunk["CONF_STATUS"], lambda v: _value("CONF_STATUS", v))
-        pieces[:, 8] = mapped(chunk["COMMENT_OBS"], lambda v: _value("COMMENT_OBS", v) if v else "")
-        pieces[:, 9] = "</gen:Attributes></gen:Obs>\n"
-        out.write(prepare.join(np.column_stack([pieces, closes])))
+        heads, tails = data.around(r0, r1, s0, s1, _series_open(data, s0, s1), "</gen:Series>\n")
+        prepare.write_joined(
+            out,
+            heads,
+            data.text(canon.TIME, "gen.obs", lambda v: f'<gen:Obs><gen:ObsDimension value="{xml_attr(v)}"/><gen:ObsValue value="',
+                      r0, r1, null='<gen:Obs><gen:ObsDimension value=""/><gen:ObsValue value="'),
+            format_values_arrow(data.values(r0, r1)),
+            data.text("OBS_STATUS", "gen.OBS_STATUS", lambda v: f'"/><gen:Attributes>{_value("OBS_STATUS", v)}', r0, r1,
+                      null='"/><gen:Attributes>'),
+            data.text("CONF_STATUS", "gen.CONF_STATUS", lambda v: _value("CONF_STATUS", v), r0, r1),
+            data.text("COMMENT_OBS", "gen.COMMENT_OBS",
+                      lambda v: (_value("COMMENT_OBS", v) if v else "") + "</gen:Attributes></gen:Obs>\n", r0, r1,
+                      null="</gen:Attributes></gen:Obs>\n"),
+            tails,
+        )
 
 
 def write_generic(data: list[BoundData], out: BinaryIO, settings: SdmxSettings) -> int:
@@ -81,7 +76,7 @@ def write_generic(data: list[BoundData], out: BinaryIO, settings: SdmxSettings) 
         _body(d, out)
         out.write(b"</mes:DataSet>\n")
     out.write(b"</mes:GenericData>\n")
-    return sum(len(d.frame) for d in data)
+    return sum(len(d) for d in data)
 
 
 def write(table: pd.DataFrame | list[BoundData], path: Path, settings: SdmxSettings) -> int:

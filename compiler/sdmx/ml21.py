@@ -17,13 +17,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from compiler import table as canon
 from compiler.sdmx import prepare
 from compiler.sdmx.dsd_schema import namespace
-from compiler.sdmx.prepare import BoundData, format_values, mapped, xml_attr
+from compiler.sdmx.prepare import BoundData, format_values_arrow, xml_attr
 from compiler.sdmx.settings import SdmxSettings
 
 NS = {
@@ -62,56 +63,42 @@ def header_xml(settings: SdmxSettings, bounds: list[str], version: str, structur
     return "".join(out)
 
 
-def series_attribute_pieces(frame: pd.DataFrame, rows: np.ndarray) -> list[np.ndarray]:
-    """Per series (first rows ``rows``): the text of each series attribute, or ``""``."""
-    first = frame.iloc[rows]
-    ref_year = mapped(first["REF_YEAR_PRICE"], lambda v: f' REF_YEAR_PRICE="{xml_attr(v)}"' if v else "")
+def series_attribute_pieces(data: BoundData, s0: int, s1: int) -> list[pa.Array]:
+    """Per series ``s0:s1``: the text of each series attribute, or ``""``."""
     return [
-        mapped(first["FREQ"], lambda f: f' TIME_FORMAT="{prepare.TIME_FORMATS.get(f, "")}"'),
-        ref_year,
-        mapped(first["DECIMALS"].astype(str), lambda v: f' DECIMALS="{v}"'),
-        mapped(first["UNIT_MULT"].astype(str), lambda v: f' UNIT_MULT="{v}"'),
+        data.series_text("FREQ", "ss.TIME_FORMAT", lambda f: f' TIME_FORMAT="{prepare.TIME_FORMATS.get(f, "")}"', s0, s1),
+        data.series_text("REF_YEAR_PRICE", "ss.REF_YEAR_PRICE", lambda v: f' REF_YEAR_PRICE="{xml_attr(v)}"' if v else "", s0, s1),
+        data.series_text("DECIMALS", "ss.DECIMALS", lambda v: f' DECIMALS="{v}"', s0, s1),
+        data.series_text("UNIT_MULT", "ss.UNIT_MULT", lambda v: f' UNIT_MULT="{v}"', s0, s1),
     ]
 
 
-def series_open_tags(frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-    """``<Series FREQ=".." … UNIT_MULT="..">`` for the series starting at ``rows``."""
-    first = frame.iloc[rows]
-    pieces = [np.full(len(rows), "<Series", dtype=object)]
-    for dim in canon.DIMENSIONS:
-        pieces.append(mapped(first[dim], lambda v, d=dim: f' {d}="{xml_attr(v)}"'))
-    pieces += series_attribute_pieces(frame, rows)
-    pieces.append(np.full(len(rows), ">\n", dtype=object))
-    return np.stack(pieces, axis=1)
+def series_open_tags(data: BoundData, s0: int, s1: int) -> pa.Array:
+    """``<Series FREQ=".." … UNIT_MULT="..">`` for the series ``s0:s1`` of ``data``."""
+    pieces = [data.series_text(dim, f"ss.{dim}", lambda v, d=dim: f' {d}="{xml_attr(v)}"', s0, s1)
+              for dim in canon.DIMENSIONS]
+    pieces += series_attribute_pieces(data, s0, s1)
+    return pc.binary_join_element_wise("<Series", *pieces, ">\n", "")
 
 
 def structure_specific_body(data: BoundData, out: BinaryIO) -> int:
     """Write the ``Series``/``Obs`` of one data set; the number of observations."""
-    frame = data.frame
-    starts = data.starts
     for r0, r1, s0, s1 in data.chunks():
-        m = r1 - r0
-        chunk = frame.iloc[r0:r1]
-        local = starts[s0:s1] - r0
-        opens = np.full(m, "", dtype=object)
-        opens[local] = ["".join(row) for row in series_open_tags(frame, starts[s0:s1]).tolist()]
-        closes = np.full(m, "", dtype=object)
-        closes[np.append(local[1:], m) - 1] = "</Series>\n"
-        pieces = np.empty((m, 12), dtype=object)
-        pieces[:, 0] = opens
-        pieces[:, 1] = '<Obs TIME_PERIOD="'
-        pieces[:, 2] = mapped(chunk[canon.TIME], xml_attr)
-        pieces[:, 3] = '" OBS_VALUE="'
-        pieces[:, 4] = format_values(chunk[canon.VALUE].to_numpy(dtype=np.float64))
-        pieces[:, 5] = '" OBS_STATUS="'
-        pieces[:, 6] = mapped(chunk["OBS_STATUS"], xml_attr)
-        pieces[:, 7] = '" CONF_STATUS="'
-        pieces[:, 8] = mapped(chunk["CONF_STATUS"], xml_attr)
-        pieces[:, 9] = mapped(chunk["COMMENT_OBS"], lambda v: f'" COMMENT_OBS="{xml_attr(v)}' if v else "")
-        pieces[:, 10] = '"/>\n'
-        pieces[:, 11] = closes
-        out.write(prepare.join(pieces))
-    return len(frame)
+        heads, tails = data.around(r0, r1, s0, s1, series_open_tags(data, s0, s1), "</Series>\n")
+        prepare.write_joined(
+            out,
+            heads,
+            data.text(canon.TIME, "ss.obs", lambda v: f'<Obs TIME_PERIOD="{xml_attr(v)}" OBS_VALUE="', r0, r1,
+                      null='<Obs TIME_PERIOD="" OBS_VALUE="'),
+            format_values_arrow(data.values(r0, r1)),
+            data.text("OBS_STATUS", "ss.OBS_STATUS", lambda v: f'" OBS_STATUS="{xml_attr(v)}" CONF_STATUS="', r0, r1,
+                      null='" OBS_STATUS="" CONF_STATUS="'),
+            data.text("CONF_STATUS", "ss.CONF_STATUS", xml_attr, r0, r1),
+            data.text("COMMENT_OBS", "ss.COMMENT_OBS", lambda v: f'" COMMENT_OBS="{xml_attr(v)}"/>\n' if v else '"/>\n',
+                      r0, r1, null='"/>\n'),
+            tails,
+        )
+    return len(data)
 
 
 def write_structure_specific(data: list[BoundData], out: BinaryIO, settings: SdmxSettings, version: str = "2.1") -> int:

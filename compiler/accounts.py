@@ -1,0 +1,124 @@
+"""The ``[accounts]`` section of package.toml and the NA_MAIN keys of the accounts stages.
+
+``[accounts]`` is free-form in :mod:`compiler.package.manifest`; the keys used by
+:mod:`compiler.gdp` and :mod:`compiler.sut` are read and checked here::
+
+    [accounts]
+    non_market_cfc_in_output = false   # CFC of non-market producers' data raises their output and P3
+    baseline_tolerance = 1e-6          # relative tolerance of the baseline identities (GDP and SUT)
+    final_consumption_share = 0.0      # share of the domestic, non-capitalised use of data products
+                                       # that is final consumption (P3); a number or a table by asset
+    sut_data_hidden_in = []            # products of use_table.csv whose supply held the sold data
+                                       # before capitalisation (default: every product)
+
+Unknown keys are left to other stages (they are not errors here).
+
+Key conventions (sdmx.md §5; ESTAT:NA_MAIN)
+-------------------------------------------
+ACCOUNTING_ENTRY follows the account in which the item is recorded for the total
+economy: the goods and services account has resources P1, P7 and D21X31 (taxes less
+subsidies on products, which turn output at basic prices into supply at purchasers'
+prices) → ``C``, and uses P2, P3, P51G, P52, P6 → ``D``; the generation of income
+account has uses D1, D29X39 and P51C → ``D``; balancing items B1G, B1GQ, B2A3N → ``B``
+with COUNTERPART_AREA ``W2`` (domestic). The items of the income approach paid by
+resident producers, D1, D29X39 and D21X31, are domestic-concept totals and take ``W2``
+too; this also keeps the total-economy D1 apart from the cost stage's D1 rows (labour
+cost of data occupations, INSTR_ASSET ``_Z``, ``W0``). Exports and imports take
+COUNTERPART_AREA ``W1`` (rest of the world), everything else ``W0``. P3 takes EXPENDITURE ``_T`` (all
+purposes, as in real NA_MAIN keys), everything else ``_Z``. P12 (output for own final
+use) and P13 (non-market output) are resources like P1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import codes
+from .package import InputError, InputErrors
+from .package.manifest import FILE, Manifest
+
+#: STO -> (ACCOUNTING_ENTRY, COUNTERPART_AREA, EXPENDITURE)
+KEY_OF: Mapping[str, tuple[str, str, str]] = {
+    "P1": (codes.RESOURCES, "W0", "_Z"),
+    "P12": (codes.RESOURCES, "W0", "_Z"),
+    "P13": (codes.RESOURCES, "W0", "_Z"),
+    "P2": (codes.USES, "W0", "_Z"),
+    "B1G": (codes.BALANCE, "W2", "_Z"),
+    "D21X31": (codes.RESOURCES, "W2", "_Z"),
+    "D1": (codes.USES, "W2", "_Z"),
+    "D29X39": (codes.USES, "W2", "_Z"),
+    "P51C": (codes.USES, "W0", "_Z"),
+    "B2A3N": (codes.BALANCE, "W2", "_Z"),
+    "P3": (codes.USES, "W0", "_T"),
+    "P51G": (codes.USES, "W0", "_Z"),
+    "P52": (codes.USES, "W0", "_Z"),
+    "P6": (codes.USES, "W1", "_Z"),
+    "P7": (codes.RESOURCES, "W1", "_Z"),
+    "B1GQ": (codes.BALANCE, "W2", "_Z"),
+}
+
+
+def key_columns(sto: str) -> dict[str, str]:
+    """The dimension values that depend on the STO (see the module docstring)."""
+    entry, counterpart, expenditure = KEY_OF[sto]
+    return {"STO": sto, "ACCOUNTING_ENTRY": entry, "COUNTERPART_AREA": counterpart, "EXPENDITURE": expenditure}
+
+
+@dataclass(frozen=True)
+class AccountsSettings:
+    non_market_cfc_in_output: bool = False
+    baseline_tolerance: float = 1e-6
+    final_consumption_share: Mapping[str, float] | None = None  # asset type -> share (None: all 0)
+    sut_data_hidden_in: tuple[str, ...] = ()  # empty: every product of the baseline use table
+
+    def final_consumption(self, asset: str) -> float:
+        return (self.final_consumption_share or {}).get(asset, 0.0)
+
+
+def accounts_settings(manifest: Manifest) -> AccountsSettings:
+    """Read the keys of ``[accounts]`` used here; raise :class:`InputErrors` on bad values."""
+    raw: Mapping[str, Any] = manifest.accounts
+    errors: list[InputError] = []
+
+    def error(key: str, value: Any, expected: str) -> None:
+        errors.append(InputError(FILE, None, f"accounts.{key}", str(value), expected))
+
+    non_market = raw.get("non_market_cfc_in_output", False)
+    if not isinstance(non_market, bool):
+        error("non_market_cfc_in_output", non_market, "true or false")
+        non_market = False
+    tolerance = raw.get("baseline_tolerance", 1e-6)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or not 0 <= tolerance < 1:
+        error("baseline_tolerance", tolerance, "a relative tolerance from 0 to below 1, e.g. 1e-6")
+        tolerance = 1e-6
+    share = raw.get("final_consumption_share", 0.0)
+    shares: dict[str, float] = {}
+    if isinstance(share, dict):
+        for asset, value in share.items():
+            if asset not in codes.ASSET_TYPES:
+                error(f"final_consumption_share.{asset}", asset, f"one of {', '.join(codes.ASSET_TYPES)}")
+            elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                error(f"final_consumption_share.{asset}", value, "a share from 0 to 1")
+            else:
+                shares[asset] = float(value)
+    elif isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        error("final_consumption_share", share, "a share from 0 to 1, or a table of shares by asset type")
+    else:
+        shares = {asset: float(share) for asset in codes.ASSET_TYPES}
+    hidden = raw.get("sut_data_hidden_in", [])
+    if not isinstance(hidden, list) or not all(isinstance(h, str) for h in hidden):
+        error("sut_data_hidden_in", hidden, "a list of product codes of use_table.csv")
+        hidden = []
+    for asset, cap in manifest.capitalisation.items():
+        if cap.purchased_capitalised_share + cap.export_share > 1 + 1e-12:
+            errors.append(
+                InputError(
+                    FILE, None, f"capitalisation.{asset}", f"{cap.purchased_capitalised_share:g} + {cap.export_share:g}",
+                    "purchased_capitalised_share + export_share <= 1 (both are shares of the sold output)",
+                )
+            )
+    if errors:
+        raise InputErrors(errors)
+    return AccountsSettings(non_market, float(tolerance), shares, tuple(hidden))

@@ -1,0 +1,457 @@
+"""The effect of capitalising data on GDP by the three approaches (methodology.md §5;
+seed paper §3.3.3).
+
+Baseline
+--------
+The national accounts before capitalisation come from ``national_accounts.csv``
+(year, sto, value) or from ``national_accounts.xml``, an SDMX-ML data message in the
+ESTAT:NA_MAIN structure read with sdmx1 (annual, S1, current prices ``V``, ``XDC``,
+the package's REF_AREA; ``UNIT_MULT`` applied). They must hold, for every year, within
+``[accounts] baseline_tolerance`` (relative to B1GQ)::
+
+    B1G  = P1 − P2
+    B1GQ = P1 − P2 + D21X31                                (production)
+         = D1 + D29X39 + P51C + B2A3N + D21X31             (income)
+         = P3 + P51G + P52 + P6 − P7                       (expenditure; P52 = 0 if absent)
+
+and B1GQ must equal macro.csv ``gdp`` to 1e-6 (relative). Violations are input errors.
+
+Change due to capitalisation, for each asset type *j* (and summed for the aggregate)
+-----------------------------------------------------------------------------------
+With *a* the own-account share, *c* the purchased-capitalised share (of the sold
+output), ``P1_j`` and ``P51G_j`` the cost-stage rows (ACTIVITY ``_T``, S1), ``K_j`` the
+CFC of data assets (STO P51C rows of the stocks stage; 0 if absent) and ``N_j`` the CFC
+of non-market producers' data (P51C rows of the non-market sectors, only with
+``[accounts] non_market_cfc_in_output = true``; else 0)::
+
+    ΔP1     = a · P1_j + N_j          own-account output was hidden ancillary activity;
+                                      the sold part was already output
+    ΔP2     = −(1 − a) · c · P1_j     domestic purchases of data now capitalised leave IC
+    ΔB1G    = ΔP1 − ΔP2
+    ΔD1     = ΔD29X39 = ΔD21X31 = 0
+    ΔP51C   = K_j
+    ΔB2A3N  = ΔB1G − ΔP51C
+    ΔP51G   = P51G_j = (a + (1 − a) · c) · P1_j
+    ΔP3     = N_j                     non-market output at cost is consumed by its producer
+    ΔP6     = ΔP7 = ΔP52 = 0
+    ΔB1GQ   = ΔB1G                    (= ΔP51G + ΔP3 by construction)
+
+Rows emitted (nothing that already exists is repeated)
+------------------------------------------------------
+* Baseline: every baseline STO except B1GQ with INSTR_ASSET ``_Z``, ACTIVITY ``_T``,
+  REF_SECTOR and COUNTERPART_SECTOR ``S1``, entries and areas of
+  :data:`compiler.accounts.KEY_OF`, OBS_STATUS ``A``, the same value in both bounds.
+  B1GQ before capitalisation is the existing macro.csv row (same key), checked equal.
+  P52 is emitted only when given.
+* Change, INSTR_ASSET = the asset's gross code (and the aggregate), ACTIVITY ``_T``,
+  S1, OBS_STATUS ``G``:
+
+  - ``P12`` (output for own final use) = a · P1_j: the new output. It is not a P1 row,
+    because ``P1`` with an asset code is the whole data output (cost stage), of which
+    the sold part was in the baseline already; ΔP1 = P12 (+ P13).
+  - ``P13`` (non-market output) = N_j, only with ``non_market_cfc_in_output``; it is
+    also ΔP3. (A ``P3`` row with an asset code is the final consumption of the data
+    product itself, :mod:`compiler.sut`.)
+  - ``B1G``, ``B2A3N``, ``B1GQ``: the changes of the balancing items, and B1GQ with
+    UNIT_MEASURE ``XDC_R_B1GQ`` = ΔB1GQ / B1GQ(before) × 100.
+  - ΔP51G and ΔP51C are the existing P51G (cost stage) and P51C (stocks stage) rows.
+  - ΔP2 is not stored: ``P2`` with an asset code is the intermediate use of the data
+    product (:mod:`compiler.sut`), a different quantity; ΔP2 = ΔP1 − ΔB1G.
+  - Zero changes (D1, D29X39, D21X31, P52, P6, P7) are not stored.
+
+"After capitalisation" = before + change is never stored (it would need an invented
+key): :func:`after_capitalisation` computes it for the writers, and
+:func:`approach_checks` checks that production, income and expenditure agree after
+capitalisation to 1e-9 (relative), net of the baseline's own discrepancy, which
+capitalisation carries over unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import codes
+from . import table as tbl
+from .accounts import AccountsSettings, accounts_settings, key_columns
+from .checks import RELATIVE_TOLERANCE, Check
+from .classification import AssetClassification, load_classification
+from .package import InputError, InputErrors, Inputs
+from .package import tables as t
+from .package.schema import LINE
+
+CSV_FILE = t.NATIONAL_ACCOUNTS.name
+XML_FILE = "national_accounts.xml"
+BASELINE_STO = t.NATIONAL_ACCOUNTS_STO
+OPTIONAL_STO = ("P52",)
+REQUIRED_STO = tuple(s for s in BASELINE_STO if s not in OPTIONAL_STO)
+MACRO_TOLERANCE = 1e-6
+CHANGE_STO = ("P12", "P13", "B1G", "B2A3N", "B1GQ")
+OWN_OUTPUT = "P12"
+NON_MARKET_OUTPUT = "P13"
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+def read_baseline(inputs: Inputs) -> tuple[pd.DataFrame | None, str]:
+    """The baseline as a long frame (year, sto, value in currency units, line) and its file label.
+
+    ``None`` when the package has neither ``national_accounts.csv`` nor ``.xml``.
+    """
+    prefix = inputs.folder.name + "/"
+    xml = inputs.folder / XML_FILE
+    csv = inputs.optional.get(CSV_FILE)
+    if csv is not None and xml.exists():
+        raise InputErrors([InputError(prefix + XML_FILE, None, None, None, f"only one of {CSV_FILE} and {XML_FILE} in a package")])
+    if csv is not None:
+        frame = csv.rename(columns={LINE: "line"})[["year", "sto", "value", "line"]].copy()
+        frame["year"] = frame["year"].astype(int)
+        return frame, prefix + CSV_FILE
+    if xml.exists():
+        return read_sdmx_baseline(xml, inputs.manifest.ref_area, prefix + XML_FILE), prefix + XML_FILE
+    return None, ""
+
+
+def read_sdmx_baseline(path: Path, ref_area: str, label: str | None = None) -> pd.DataFrame:
+    """Read an NA_MAIN-structured SDMX-ML data message (generic or structure-specific
+    that sdmx1 can read) into (year, sto, value, line).
+
+    Kept: FREQ ``A``, REF_AREA ``ref_area``, REF_SECTOR ``S1``, PRICES ``V``,
+    UNIT_MEASURE ``XDC``, TRANSFORMATION ``N`` and the baseline STOs. Where several
+    series remain for one STO (e.g. INSTR_ASSET ``_Z`` and ``N11G`` for P51G), the one
+    with totals is taken: INSTR_ASSET ``_Z`` < ``N11G`` < ``N1G``, ACTIVITY ``_T`` <
+    ``_Z``, ADJUSTMENT ``N`` < others; a tie between different values is an error.
+    Values are multiplied by 10^UNIT_MULT where that attribute is given.
+    """
+    import sdmx
+
+    label = label or path.name
+    try:
+        message = sdmx.read_sdmx(path)
+        frames = [sdmx.to_pandas(ds, attributes="dsgo") for ds in message.data]
+    except Exception as exc:  # noqa: BLE001 - any parse failure is an input error
+        raise InputErrors([InputError(label, None, None, None, f"an SDMX-ML data message readable by sdmx1 ({type(exc).__name__}: {exc})")]) from exc
+    if not frames:
+        raise InputErrors([InputError(label, None, None, None, "an SDMX-ML data message with at least one data set")])
+    data = pd.concat([f.reset_index() for f in frames], ignore_index=True)
+    missing = [d for d in ("FREQ", "REF_AREA", "REF_SECTOR", "STO", "PRICES", "UNIT_MEASURE", "TIME_PERIOD") if d not in data.columns]
+    if missing:
+        raise InputErrors([InputError(label, None, ",".join(missing), None, "the dimensions of ESTAT:NA_MAIN (FREQ, REF_AREA, REF_SECTOR, STO, PRICES, UNIT_MEASURE, ...)")])
+    keep = (
+        (data["FREQ"] == "A")
+        & (data["REF_AREA"] == ref_area)
+        & (data["REF_SECTOR"] == codes.TOTAL_ECONOMY)
+        & (data["PRICES"] == codes.CURRENT_PRICES)
+        & (data["UNIT_MEASURE"] == codes.DOMESTIC_CURRENCY)
+        & data["STO"].isin(BASELINE_STO)
+    )
+    if "TRANSFORMATION" in data.columns:
+        keep &= data["TRANSFORMATION"].isin(["N", "_Z"])
+    data = data.loc[keep].copy()
+    if data.empty:
+        raise InputErrors([InputError(label, None, None, None, f"annual series for REF_AREA {ref_area}, REF_SECTOR S1, PRICES V, UNIT_MEASURE XDC of the STOs {', '.join(BASELINE_STO)}")])
+    multiplier = pd.to_numeric(data["UNIT_MULT"], errors="coerce").fillna(0) if "UNIT_MULT" in data.columns else 0
+    data["value"] = pd.to_numeric(data["value"], errors="coerce") * 10.0 ** multiplier
+    data["year"] = data["TIME_PERIOD"].astype(str).str[:4].astype(int)
+    rank = np.zeros(len(data))
+    for column, order in (("INSTR_ASSET", ("_Z", "N11G", "N1G")), ("ACTIVITY", ("_T", "_Z")), ("ADJUSTMENT", ("N",)), ("EXPENDITURE", ("_Z", "_T"))):
+        if column in data.columns:
+            position = data[column].map({c: i for i, c in enumerate(order)}).fillna(len(order)).to_numpy()
+            rank = rank * 10 + position
+    data["rank"] = rank
+    best = data.loc[data["rank"] == data.groupby(["year", "STO"])["rank"].transform("min")]
+    spread = best.groupby(["year", "STO"])["value"].agg(["min", "max", "size"])
+    ambiguous = spread.loc[(spread["size"] > 1) & (spread["max"] != spread["min"])]
+    if len(ambiguous):
+        errors = [
+            InputError(label, None, "STO", f"{year} {sto}", "one series per STO and year after selecting A, S1, V, XDC (several series with different values)")
+            for year, sto in ambiguous.index
+        ]
+        raise InputErrors(errors)
+    out = best.groupby(["year", "STO"], as_index=False)["value"].first().rename(columns={"STO": "sto"})
+    out["line"] = None
+    return out[["year", "sto", "value", "line"]]
+
+
+def check_baseline(baseline: pd.DataFrame, inputs: Inputs, label: str, tolerance: float) -> list[InputError]:
+    """Every problem of the baseline: missing STOs or years, identities, macro.csv GDP."""
+    errors = []
+    years = list(inputs.manifest.years)
+    wide = baseline.pivot_table(index="year", columns="sto", values="value", aggfunc="first")
+    lines = baseline.set_index(["year", "sto"])["line"]
+    for year in years:
+        for sto in REQUIRED_STO:
+            if year not in wide.index or sto not in wide.columns or pd.isna(wide.at[year, sto]):
+                errors.append(InputError(label, None, "sto", sto, f"a row for year {year}: the baseline needs {', '.join(REQUIRED_STO)} every year"))
+    if errors:
+        return errors
+    wide = wide.reindex(index=years, columns=list(BASELINE_STO)).fillna({"P52": 0.0})
+
+    def line(year: int, sto: str) -> int | None:
+        value = lines.get((year, sto))
+        return None if value is None or pd.isna(value) else int(value)
+
+    gdp = wide["B1GQ"]
+    identities = {
+        "B1G": ("B1G", wide["P1"] - wide["P2"], "P1 - P2"),
+        "production": ("B1GQ", wide["P1"] - wide["P2"] + wide["D21X31"], "P1 - P2 + D21X31 (production approach)"),
+        "income": ("B1GQ", wide["D1"] + wide["D29X39"] + wide["P51C"] + wide["B2A3N"] + wide["D21X31"], "D1 + D29X39 + P51C + B2A3N + D21X31 (income approach)"),
+        "expenditure": ("B1GQ", wide["P3"] + wide["P51G"] + wide["P52"] + wide["P6"] - wide["P7"], "P3 + P51G + P52 + P6 - P7 (expenditure approach)"),
+    }
+    for sto, expected, formula in identities.values():
+        given = wide[sto]
+        scale = np.maximum(1.0, gdp.abs())
+        for year in years:
+            if abs(given[year] - expected[year]) > tolerance * scale[year]:
+                errors.append(
+                    InputError(label, line(year, sto), "value", f"{year} {sto}={given[year]:.10g}",
+                               f"{sto} = {formula} = {expected[year]:.10g} (tolerance {tolerance:g} of B1GQ)")
+                )
+    macro = inputs.macro.set_index(inputs.macro["year"].astype(int))["gdp"]
+    for year in years:
+        if year in macro.index and abs(gdp[year] - macro[year]) > MACRO_TOLERANCE * max(1.0, abs(macro[year])):
+            errors.append(
+                InputError(label, line(year, "B1GQ"), "value", f"{year} B1GQ={gdp[year]:.10g}",
+                           f"B1GQ equal to macro.csv gdp {macro[year]:.10g} (within {MACRO_TOLERANCE:g}, relative)")
+            )
+    return errors
+
+
+def _common(inputs: Inputs) -> dict[str, object]:
+    m = inputs.manifest
+    return {"REF_AREA": m.ref_area, "UNIT_MULT": m.unit_mult, "DECIMALS": m.decimals}
+
+
+def baseline_rows(baseline: pd.DataFrame, inputs: Inputs, label: str) -> pd.DataFrame:
+    """Canonical rows of the baseline (every STO given except B1GQ, which macro.csv gives)."""
+    frame = baseline.loc[(baseline["sto"] != "B1GQ") & baseline["year"].isin(list(inputs.manifest.years))]
+    parts = []
+    for sto, rows in frame.groupby("sto", sort=True):
+        base = pd.DataFrame({tbl.TIME: rows["year"].astype(str), tbl.VALUE: rows["value"].to_numpy() / 10.0 ** inputs.manifest.unit_mult})
+        base = pd.concat([base.assign(BOUND=b) for b in tbl.BOUNDS], ignore_index=True)
+        parts.append(
+            tbl.make_rows(
+                base, **_common(inputs), **key_columns(str(sto)), OBS_STATUS="A",
+                COMMENT_OBS=f"national accounts before capitalisation of data ({label.rsplit('/', 1)[-1]}; same in both bounds)",
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else tbl.empty()
+
+
+# --------------------------------------------------------------------------- change
+
+
+def _flows(
+    table: pd.DataFrame, sto: str, ref_area: str, assets: tuple[str, ...], sector: str | tuple[str, ...] = codes.TOTAL_ECONOMY, exact: bool = True
+) -> pd.DataFrame:
+    """Rows of one STO at ACTIVITY ``_T``, current prices, XDC; ``exact``: with the
+    entry, counterpart area and expenditure of :data:`compiler.accounts.KEY_OF`."""
+    criteria = key_columns(sto) if exact else {"STO": sto}
+    return tbl.select(
+        table, **criteria, REF_AREA=ref_area, FREQ="A", INSTR_ASSET=assets, ACTIVITY=codes.TOTAL_ACTIVITY,
+        REF_SECTOR=sector, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY,
+    )
+
+
+def _by_asset(rows: pd.DataFrame, what: str) -> pd.Series:
+    """Sum over the other dimensions, by (INSTR_ASSET, TIME_PERIOD, BOUND)."""
+    if rows.empty:
+        return pd.Series(dtype=float, name=what)
+    return rows.groupby(["INSTR_ASSET", tbl.TIME, tbl.BOUND])[tbl.VALUE].sum().rename(what)
+
+
+def change_frame(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification, settings: AccountsSettings) -> tuple[pd.DataFrame, list[str]]:
+    """ΔP1, ΔP2, ΔB1G, ΔP51C, ΔB2A3N, ΔP51G, ΔP3, ΔB1GQ by asset code (incl. the aggregate), year and bound.
+
+    Returns the wide frame (index INSTR_ASSET, TIME_PERIOD, BOUND; in canonical units) and notes.
+    """
+    ref_area = inputs.manifest.ref_area
+    components = tuple(classification.code(a) for a in codes.ASSET_TYPES)
+    output = _by_asset(_flows(table, codes.OUTPUT, ref_area, components), "P1")
+    gfcf = _by_asset(_flows(table, codes.GFCF, ref_area, components), "P51G")
+    frame = pd.concat([output, gfcf], axis=1).fillna(0.0)
+    notes = []
+    cfc_rows = _flows(table, codes.CFC, ref_area, components, exact=False)
+    if cfc_rows.empty:
+        notes.append("no P51C rows of data assets in the table (stocks stage absent): CFC of data treated as 0")
+    frame["P51C"] = _by_asset(cfc_rows, "P51C").reindex(frame.index).fillna(0.0) if len(cfc_rows) else 0.0
+    frame["N"] = 0.0
+    if settings.non_market_cfc_in_output:
+        sectors = tuple(sorted(inputs.manifest.non_market_sectors))
+        nm_rows = _flows(table, codes.CFC, ref_area, components, sectors, exact=False)
+        if nm_rows.empty:
+            notes.append("non_market_cfc_in_output: no P51C rows by non-market sector (" + ", ".join(sectors) + "): their CFC treated as 0")
+        if len(nm_rows):
+            frame["N"] = _by_asset(nm_rows, "N").reindex(frame.index).fillna(0.0)
+    by_code = {classification.code(a): inputs.manifest.capitalisation[a] for a in codes.ASSET_TYPES}
+    assets = frame.index.get_level_values("INSTR_ASSET")
+    own = assets.map(lambda c: by_code[c].own_account_share).to_numpy(dtype=float)
+    bought = assets.map(lambda c: by_code[c].purchased_capitalised_share).to_numpy(dtype=float)
+    p1 = frame["P1"].to_numpy()
+    frame["P12"] = own * p1
+    frame["P13"] = frame["N"]
+    frame["dP1"] = frame["P12"] + frame["P13"]
+    frame["dP2"] = -(1.0 - own) * bought * p1
+    frame["B1G"] = frame["dP1"] - frame["dP2"]
+    frame["B2A3N"] = frame["B1G"] - frame["P51C"]
+    frame["dP3"] = frame["P13"]
+    frame["B1GQ"] = frame["B1G"]
+    columns = ["P1", "P51G", "P51C", "P12", "P13", "dP1", "dP2", "B1G", "B2A3N", "dP3", "B1GQ"]
+    frame = frame[columns]
+    aggregate = frame.groupby(level=[tbl.TIME, tbl.BOUND]).sum()
+    aggregate.index = pd.MultiIndex.from_tuples([(classification.code("all_data"), *i) for i in aggregate.index], names=frame.index.names)
+    return pd.concat([frame, aggregate]).sort_index(), notes
+
+
+def change_rows(inputs: Inputs, change: pd.DataFrame, gdp: pd.Series, settings: AccountsSettings) -> pd.DataFrame:
+    """Canonical rows of the change: P12, (P13), B1G, B2A3N, B1GQ and B1GQ as % of GDP."""
+    common = _common(inputs)
+    flat = change.reset_index()
+    notes = {
+        "P12": "output for own final use = own_account_share x output (P1); the new output (dP1) from capitalising data",
+        "P13": "non-market output raised by the CFC of non-market producers' data (accounts.non_market_cfc_in_output); also dP3",
+        "B1G": "change in gross value added = dP1 - dP2 = own-account output + purchases moved from intermediate consumption to GFCF",
+        "B2A3N": "change in net operating surplus = dB1G - CFC of data assets (P51C)",
+        "B1GQ": "change in GDP from capitalising data = dB1G (taxes on products unchanged) = dP51G + dP3",
+    }
+    parts = []
+    for sto in CHANGE_STO:
+        if sto == NON_MARKET_OUTPUT and not settings.non_market_cfc_in_output:
+            continue
+        parts.append(
+            tbl.make_rows(
+                flat.assign(OBS_VALUE=flat[sto]), **common, **key_columns(sto),
+                COMMENT_OBS=f"{notes[sto]}; " + flat["INSTR_ASSET"] + ", " + flat[tbl.BOUND] + " bound (compiler.gdp)",
+            )
+        )
+    denominator = gdp.reindex(list(zip(flat[tbl.TIME], flat[tbl.BOUND]))).to_numpy()
+    share = flat.assign(OBS_VALUE=flat["B1GQ"].to_numpy() / denominator * 100)
+    parts.append(
+        tbl.make_rows(
+            share, **{**common, "UNIT_MULT": 0, "DECIMALS": 2}, **key_columns("B1GQ"), UNIT_MEASURE=codes.RATIO_TO_GDP,
+            COMMENT_OBS="change in GDP from capitalising data, percent of GDP before capitalisation (macro.csv); " + flat["INSTR_ASSET"],
+        )
+    )
+    return pd.concat(parts, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- after
+
+
+def after_capitalisation(table: pd.DataFrame, ref_area: str, asset: str | None = None) -> pd.DataFrame:
+    """Before, change and after capitalisation by year, bound and STO (for the writers).
+
+    ``asset`` is the INSTR_ASSET code whose change is applied: by default the aggregate
+    of all data assets (``N117DG`` in the default classification). Before: the baseline
+    rows (INSTR_ASSET ``_Z``) and the macro.csv B1GQ; change: as in the module
+    docstring (ΔP1 = P12 + P13, ΔP2 = ΔP1 − ΔB1G, ΔP51G, ΔP51C from their rows,
+    ΔP3 = P13, the rest 0). Columns: TIME_PERIOD, BOUND, STO, before, change, after, in
+    the table's units. Empty when the table holds no baseline.
+    """
+    asset = asset or load_classification().code("all_data")
+    columns = [tbl.TIME, tbl.BOUND, "STO", "before", "change", "after"]
+    base = pd.concat([_flows(table, sto, ref_area, ("_Z",)) for sto in BASELINE_STO], ignore_index=True)
+    if not len(base) or "P1" not in set(base["STO"]):
+        return pd.DataFrame(columns=columns)
+    before = base.pivot_table(index=[tbl.TIME, tbl.BOUND], columns="STO", values=tbl.VALUE, aggfunc="sum")
+    before = before.reindex(columns=list(BASELINE_STO)).fillna({"P52": 0.0})
+
+    def rows(sto: str) -> pd.Series:
+        found = _flows(table, sto, ref_area, (asset,), exact=sto != codes.CFC)
+        return found.groupby([tbl.TIME, tbl.BOUND])[tbl.VALUE].sum().reindex(before.index).fillna(0.0)
+
+    change = pd.DataFrame(0.0, index=before.index, columns=before.columns)
+    own, non_market = rows(OWN_OUTPUT), rows(NON_MARKET_OUTPUT)
+    change["P1"] = own + non_market
+    change["B1G"] = rows("B1G")
+    change["P2"] = change["P1"] - change["B1G"]
+    change["P51C"] = rows(codes.CFC)
+    change["B2A3N"] = rows("B2A3N")
+    change["P51G"] = rows(codes.GFCF)
+    change["P3"] = non_market
+    change["B1GQ"] = rows("B1GQ")
+    long = pd.concat({"before": before.stack(), "change": change.stack()}, axis=1).reset_index()
+    long = long.rename(columns={long.columns[2]: "STO"})
+    long["after"] = long["before"] + long["change"]
+    order = {s: i for i, s in enumerate(BASELINE_STO)}
+    long = long.sort_values([tbl.TIME, tbl.BOUND, "STO"], key=lambda s: s.map(order) if s.name == "STO" else s, kind="stable")
+    return long[columns].reset_index(drop=True)
+
+
+def _approaches(wide: pd.DataFrame) -> dict[str, pd.Series]:
+    return {
+        "production": wide["P1"] - wide["P2"] + wide["D21X31"],
+        "income": wide["D1"] + wide["D29X39"] + wide["P51C"] + wide["B2A3N"] + wide["D21X31"],
+        "expenditure": wide["P3"] + wide["P51G"] + wide["P52"] + wide["P6"] - wide["P7"],
+        "B1GQ": wide["B1GQ"],
+    }
+
+
+def approach_checks(after: pd.DataFrame) -> list[Check]:
+    """After capitalisation, production = income = expenditure = B1GQ to 1e-9 (relative
+    to GDP) for every year and bound, net of the baseline's own discrepancy."""
+    if after.empty:
+        return []
+    wide_after = after.pivot_table(index=[tbl.TIME, tbl.BOUND], columns="STO", values="after", aggfunc="first")
+    wide_before = after.pivot_table(index=[tbl.TIME, tbl.BOUND], columns="STO", values="before", aggfunc="first")
+    a, b = _approaches(wide_after), _approaches(wide_before)
+    scale = np.maximum(1.0, np.maximum(wide_after["B1GQ"].abs(), wide_before["B1GQ"].abs())).to_numpy()
+    checks = []
+    for other in ("income", "expenditure", "B1GQ"):
+        gap = ((a["production"] - a[other]) - (b["production"] - b[other])).to_numpy()
+        deviation = np.abs(gap) / scale
+        worst = float(deviation.max()) if len(deviation) else 0.0
+        checks.append(
+            Check(
+                f"GDP after capitalisation: production = {other}", worst <= RELATIVE_TOLERANCE,
+                f"{len(deviation)} year-bounds, largest relative deviation {worst:.3g} (net of the baseline's own discrepancy)",
+                worst, len(deviation),
+            )
+        )
+    return checks
+
+
+# --------------------------------------------------------------------------- stage
+
+
+def gdp_impact_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> tuple[pd.DataFrame, list[Check]]:
+    """Baseline and change rows of the GDP effect, and the checks (module docstring).
+
+    ``table`` is the canonical table so far (cost stage; stocks stage for P51C). Returns
+    only new rows (no key of ``table`` is repeated). Without baseline national accounts
+    it returns no rows and a check saying the stage was skipped. Raises
+    :class:`InputErrors` for an inconsistent baseline.
+    """
+    settings = accounts_settings(inputs.manifest)
+    baseline, label = read_baseline(inputs)
+    if baseline is None:
+        return tbl.empty(), [Check("GDP effect", True, f"skipped: the package has no {CSV_FILE} or {XML_FILE}")]
+    errors = check_baseline(baseline, inputs, label, settings.baseline_tolerance)
+    if errors:
+        raise InputErrors(errors)
+    ref_area = inputs.manifest.ref_area
+    gdp_rows = _flows(table, "B1GQ", ref_area, ("_Z",))
+    gdp_rows = gdp_rows.loc[gdp_rows["UNIT_MEASURE"] == codes.DOMESTIC_CURRENCY]
+    gdp = gdp_rows.set_index([tbl.TIME, tbl.BOUND])[tbl.VALUE]
+    before = baseline_rows(baseline, inputs, label)
+    change, notes = change_frame(inputs, table, classification, settings)
+    new = tbl.concat([before, change_rows(inputs, change, gdp, settings)])
+    existing = table.set_index(list(tbl.KEY)).index
+    clash = new.set_index(list(tbl.KEY)).index.isin(existing)
+    if clash.any():  # an internal error: the design above emits no existing key
+        raise tbl.DuplicateKeyError(f"internal error: compiler.gdp would repeat {int(clash.sum())} keys of the table")
+    combined = tbl.concat([table, new])
+    checks = [
+        Check("GDP baseline consistent", True, f"{label}: the three approaches give B1GQ within {settings.baseline_tolerance:g}; B1GQ = macro.csv gdp"),
+        Check("CFC of data assets in the GDP effect", True, "; ".join(notes) if notes else "P51C rows of the stocks stage used"),
+    ]
+    checks += approach_checks(after_capitalisation(combined, ref_area, classification.code("all_data")))
+    expenditure = change["P51G"] + change["dP3"]
+    deviation = (change["B1GQ"] - expenditure).abs() / np.maximum(1.0, change["B1GQ"].abs())
+    worst = float(deviation.max()) if len(deviation) else 0.0
+    checks.append(Check("dB1GQ = dP51G + dP3 (cost-stage GFCF agrees with the capitalisation shares)", worst <= RELATIVE_TOLERANCE,
+                        f"largest relative deviation {worst:.3g}", worst, len(deviation)))
+    return new, checks
