@@ -4,7 +4,7 @@ A maintainer's tool, run by hand when the reference series change:
 
     python scripts/build_cn_fixture.py [MACRO_DIR] [OUT_DIR]
 
-``MACRO_DIR`` defaults to ``/work/shared/reference/macro`` (the published series, one
+``MACRO_DIR`` defaults to ``../shared/reference/macro`` beside the project root (the published series, one
 CSV per series with columns ``year,value,unit,source``); ``OUT_DIR`` to ``fixtures/CN``
 beside this script. The generated CSVs are committed, so datasat works without the
 reference folder; ``package.toml`` and ``README.md`` are written by hand.
@@ -36,7 +36,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MACRO = Path("/work/shared/reference/macro")
+DEFAULT_MACRO = Path(__file__).resolve().parents[2] / "shared" / "reference" / "macro"
 DEFAULT_OUT = ROOT / "fixtures" / "CN"
 YEARS = range(2010, 2023)
 CAL_YEAR = 2020

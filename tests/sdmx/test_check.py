@@ -307,7 +307,7 @@ def test_streaming_many_observations(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------- official structure ---
-@pytest.mark.skipif(not NA_MAIN_19_FILE.is_file(), reason="/work/shared registry files absent")
+@pytest.mark.skipif(not NA_MAIN_19_FILE.is_file(), reason="../shared registry files absent")
 def test_official_registry_file_as_structure(tmp_path: Path) -> None:
     clean = write(tmp_path, ss_message(CLEAN))
     assert main([str(clean), "--structure", str(NA_MAIN_19_FILE)]) == 0

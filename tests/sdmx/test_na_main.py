@@ -111,7 +111,7 @@ def test_extract_shapes() -> None:
     }
 
 
-@pytest.mark.skipif(not NA_MAIN_19_FILE.is_file(), reason="/work/shared registry files absent")
+@pytest.mark.skipif(not NA_MAIN_19_FILE.is_file(), reason="../shared registry files absent")
 def test_shipped_19_extract_agrees_with_registry_file() -> None:
     import sdmx
 
