@@ -112,15 +112,14 @@ def add_totals(table: pd.DataFrame, classification: AssetClassification) -> pd.D
     (``_T``, S1), and for each aggregate in ``codelists/aggregates.csv`` the sum of its
     components at every level. Comments say which children a total sums.
     """
-    key = [c for c in tbl.KEY]
-    value_cols = [tbl.VALUE]
+    key = list(tbl.KEY)
     parts = [table]
     detail = table
 
     def total(frame: pd.DataFrame, column: str, code: str, note: str) -> pd.DataFrame:
         other = [k for k in key if k != column]
         attrs = ["UNIT_MULT", "DECIMALS", "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE"]
-        grouped = frame.groupby(other + attrs, sort=False, dropna=False)[value_cols].sum(min_count=1).reset_index()
+        grouped = frame.groupby(other + attrs, sort=False, dropna=False)[[tbl.VALUE]].sum(min_count=1).reset_index()
         grouped[column] = code
         grouped["COMMENT_OBS"] = note
         return grouped
@@ -134,12 +133,21 @@ def add_totals(table: pd.DataFrame, classification: AssetClassification) -> pd.D
         raise ValueError("detail rows must be by institutional sector, not S1")
     parts += [by_sector, by_activity, both]
     levels = tbl.concat(parts)
-    aggregates = []
+    return tbl.concat([levels, sum_aggregates(levels, classification)])
+
+
+def sum_aggregates(rows: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
+    """Rows of each aggregate of ``codelists/aggregates.csv`` (e.g. N117DG/N): the sum of
+    its components' rows, key by key. Only additive units (money, persons) are summed."""
+    additive = rows.loc[rows["UNIT_MEASURE"].isin([codes.DOMESTIC_CURRENCY, codes.PERSONS])]
+    key = [c for c in tbl.KEY if c != "INSTR_ASSET"] + ["UNIT_MULT", "DECIMALS", "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE"]
+    parts = []
     for aggregate, components in classification.aggregates.items():
-        members = levels.loc[levels["INSTR_ASSET"].isin(components)]
+        members = additive.loc[additive["INSTR_ASSET"].isin(components)]
         if members.empty:
             continue
-        summed = total(members, "INSTR_ASSET", aggregate, "")
+        summed = members.groupby(key, as_index=False, sort=False, dropna=False)[tbl.VALUE].sum(min_count=1)
+        summed["INSTR_ASSET"] = aggregate
         summed["COMMENT_OBS"] = f"{aggregate} = " + " + ".join(components) + " (codelists/aggregates.csv)"
-        aggregates.append(summed)
-    return tbl.concat([levels, *aggregates])
+        parts.append(summed)
+    return tbl.concat(parts)

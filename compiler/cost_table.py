@@ -14,6 +14,7 @@ from . import codes
 from . import table as tbl
 from .classification import AssetClassification, add_totals
 from .package import Inputs
+from .ratios import gdp_of, percent_of_gdp
 
 #: component -> (STO, ACCOUNTING_ENTRY, COUNTERPART_AREA, provenance)
 STO_OF: dict[str, tuple[str, str, str, str]] = {
@@ -28,7 +29,7 @@ STO_OF: dict[str, tuple[str, str, str, str]] = {
 
 
 def _scaled(values: pd.Series, inputs: Inputs) -> pd.Series:
-    return values / 10.0 ** inputs.manifest.unit_mult
+    return values / inputs.manifest.unit_factor
 
 
 def _common(inputs: Inputs) -> dict[str, object]:
@@ -100,20 +101,12 @@ def gdp_rows(inputs: Inputs) -> pd.DataFrame:
     )
 
 
-def gdp_shares(table: pd.DataFrame, gdp: pd.DataFrame, stos: tuple[str, ...]) -> pd.DataFrame:
-    """Flows of ``stos`` at current prices as a percentage of GDP (UNIT_MEASURE XDC_R_B1GQ)."""
-    flows = tbl.select(table, STO=stos, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
-    denominator = gdp.set_index([tbl.TIME, tbl.BOUND])[tbl.VALUE]
-    ratio = flows[tbl.VALUE].to_numpy() / denominator.loc[list(zip(flows[tbl.TIME], flows[tbl.BOUND]))].to_numpy() * 100
-    out = flows.assign(OBS_VALUE=ratio, UNIT_MEASURE=codes.RATIO_TO_GDP, UNIT_MULT=0, DECIMALS=2)
-    out["COMMENT_OBS"] = "percent of GDP: " + flows["STO"] + " / B1GQ x 100 (macro.csv gdp)"
-    return out
-
-
 def cost_observations(inputs: Inputs, wage_bill: pd.DataFrame, components: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
     """All canonical rows of the cost stages, with totals and shares of GDP."""
     detail = tbl.concat([cost_stage_rows(inputs, wage_bill), component_rows(inputs, components, classification)])
     with_totals = add_totals(detail, classification)
     gdp = gdp_rows(inputs)
-    shares = gdp_shares(tbl.select(with_totals, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY), gdp, (codes.OUTPUT, codes.GFCF))
+    flows = tbl.select(with_totals, STO=(codes.OUTPUT, codes.GFCF), ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    shares = percent_of_gdp(flows, gdp_of(gdp), "STO")
+    shares["COMMENT_OBS"] = "percent of GDP: " + flows["STO"] + " / B1GQ x 100 (macro.csv gdp)"
     return tbl.concat([with_totals, gdp, shares])

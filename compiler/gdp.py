@@ -230,7 +230,7 @@ def baseline_rows(baseline: pd.DataFrame, inputs: Inputs, label: str) -> pd.Data
     frame = baseline.loc[(baseline["sto"] != "B1GQ") & baseline["year"].isin(list(inputs.manifest.years))]
     parts = []
     for sto, rows in frame.groupby("sto", sort=True):
-        base = pd.DataFrame({tbl.TIME: rows["year"].astype(str), tbl.VALUE: rows["value"].to_numpy() / 10.0 ** inputs.manifest.unit_mult})
+        base = pd.DataFrame({tbl.TIME: rows["year"].astype(str), tbl.VALUE: rows["value"].to_numpy() / inputs.manifest.unit_factor})
         base = pd.concat([base.assign(BOUND=b) for b in tbl.BOUNDS], ignore_index=True)
         parts.append(
             tbl.make_rows(

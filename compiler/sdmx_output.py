@@ -47,7 +47,7 @@ def write_sdmx_outputs(table: pd.DataFrame, inputs: list[Inputs], folder: Path, 
     return {
         "files": sorted(str(Path(p).relative_to(folder)) for p in files.values()) + ["na_main.xml"],
         "agency": settings.agency,
-        "dsd": settings.dsd_ref if hasattr(settings, "dsd_ref") else settings.dsd_id,
+        "dsd": settings.dsd_ref,
         "prepared": settings.prepared_text,
         "na_main": {"version": version, "bound": bound, "left_out_series": len(left_out), "left_out": left_out},
     }

@@ -35,9 +35,10 @@ import pandas as pd
 from . import codes
 from . import table as tbl
 from .checks import RELATIVE_TOLERANCE, Check
-from .classification import AssetClassification
+from .classification import AssetClassification, sum_aggregates
 from .package import InputError, InputErrors, Inputs
 from .pim import PimParameterError, PimParameters, PimResult, run_pim
+from .ratios import gdp_of, percent_of_gdp
 
 ASSETS_ENTRY = "A"
 
@@ -101,7 +102,7 @@ def stock_series(inputs: Inputs, table: pd.DataFrame, classification: AssetClass
     ocv_by_sto = {}
     ocv_table = inputs.optional.get("other_volume_changes.csv")
     if ocv_table is not None and len(ocv_table):
-        scaled = ocv_table.assign(value=ocv_table["value"] / 10.0 ** inputs.manifest.unit_mult)
+        scaled = ocv_table.assign(value=ocv_table["value"] / inputs.manifest.unit_factor)
         for sto, part in scaled.groupby("sto"):
             by_asset = part.pivot_table(index="asset", columns="year", values="value", aggfunc="sum").reindex(index=list(codes.ASSET_TYPES), columns=years)
             per_series = by_asset.fillna(0.0).to_numpy()[[codes.ASSET_TYPES.index(a) for a, _ in pairs]]
@@ -111,7 +112,10 @@ def stock_series(inputs: Inputs, table: pd.DataFrame, classification: AssetClass
 
 
 def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classification: AssetClassification, gdp: pd.Series) -> pd.DataFrame:
-    """Canonical rows of stocks, CFC, revaluation and other volume changes."""
+    """Canonical rows of stocks, CFC, revaluation and other volume changes.
+
+    ``gdp`` is :func:`compiler.ratios.gdp_of` of the cost stage's rows.
+    """
     m = inputs.manifest
     years = series.years
     n = len(series.assets)
@@ -170,35 +174,9 @@ def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classific
     add(result.opening_net_stock[:, :1], codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"initial net stock at {m.base_year} prices, package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
     rows = tbl.concat(frames)
     rows = rows.assign(ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY)
-    rows = tbl.concat([rows, aggregate_assets(rows, classification)])
-    return tbl.concat([rows, stock_shares(rows, gdp)])
-
-
-def aggregate_assets(rows: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
-    """Sum asset rows into the aggregates of ``codelists/aggregates.csv`` (N117DG/N)."""
-    additive = rows.loc[rows["UNIT_MEASURE"] == codes.DOMESTIC_CURRENCY]
-    key = [c for c in tbl.KEY if c != "INSTR_ASSET"] + ["UNIT_MULT", "DECIMALS", "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE"]
-    parts = []
-    for aggregate, components in classification.aggregates.items():
-        members = additive.loc[additive["INSTR_ASSET"].isin(components)]
-        if members.empty:
-            continue
-        summed = members.groupby(key, as_index=False, sort=False)[tbl.VALUE].sum()
-        summed["INSTR_ASSET"] = aggregate
-        summed["COMMENT_OBS"] = f"{aggregate} = " + " + ".join(components) + " (codelists/aggregates.csv)"
-        parts.append(summed)
-    return tbl.concat(parts)
-
-
-def stock_shares(rows: pd.DataFrame, gdp: pd.Series) -> pd.DataFrame:
-    """Net stock at current prices as a percentage of GDP of the same year."""
+    rows = tbl.concat([rows, sum_aggregates(rows, classification)])
     net = rows.loc[(rows["STO"] == codes.CLOSING_STOCK) & (rows["PRICES"] == codes.CURRENT_PRICES) & rows["INSTR_ASSET"].str.endswith("N")]
-    years = net[tbl.TIME].astype(int)
-    net = net.loc[years.isin(gdp.index)]
-    ratio = net[tbl.VALUE].to_numpy() / gdp.loc[net[tbl.TIME].astype(int)].to_numpy() * 100
-    out = net.assign(OBS_VALUE=ratio, UNIT_MEASURE=codes.RATIO_TO_GDP, UNIT_MULT=0, DECIMALS=2)
-    out["COMMENT_OBS"] = "percent of GDP: net stock at current prices / B1GQ x 100 (macro.csv gdp)"
-    return out
+    return tbl.concat([rows, percent_of_gdp(net, gdp, "net stock at current prices")])
 
 
 def accumulation_check(rows: pd.DataFrame) -> Check:
@@ -241,7 +219,5 @@ def stock_observations(inputs: Inputs, table: pd.DataFrame, classification: Asse
     prices = price_index(inputs)
     series = stock_series(inputs, table, classification)
     result = run_pim(series.gfcf, prices[None, :], [params[a] for a in series.assets], other_volume_changes=series.ocv)
-    gdp = inputs.macro.set_index("year")["gdp"] / 10.0 ** inputs.manifest.unit_mult
-    gdp.index = gdp.index.astype(int)
-    rows = stock_rows(inputs, series, result, classification, gdp)
+    rows = stock_rows(inputs, series, result, classification, gdp_of(table))
     return rows, [accumulation_check(tbl.concat([table, rows]))], result

@@ -108,7 +108,7 @@ def product_flows(inputs: Inputs, table: pd.DataFrame, classification: AssetClas
     ref_area = inputs.manifest.ref_area
     frames = []
     imports = inputs.optional.get(t.IMPORTS.name)
-    scale = 10.0 ** inputs.manifest.unit_mult
+    scale = inputs.manifest.unit_factor
     for asset in codes.ASSET_TYPES:
         code = classification.code(asset)
         cap = inputs.manifest.capitalisation[asset]
@@ -152,7 +152,7 @@ def baseline_tables(inputs: Inputs, settings: AccountsSettings) -> dict[int, tup
         missing = t.USE_TABLE.name if use is None else t.SUPPLY_TABLE.name
         raise InputErrors([InputError(prefix + missing, None, None, None, f"{t.USE_TABLE.name} and {t.SUPPLY_TABLE.name} together (one is missing)")])
     errors = []
-    scale = 10.0 ** inputs.manifest.unit_mult
+    scale = inputs.manifest.unit_factor
     for frame, name in ((use, t.USE_TABLE.name), (supply, t.SUPPLY_TABLE.name)):
         for _, row in frame.loc[frame["product"].isin(codes.ASSET_TYPES)].iterrows():
             errors.append(InputError(prefix + name, int(row["_line"]), "product", row["product"], "a baseline product, not a data asset type (datasat inserts the data products)"))

@@ -59,6 +59,11 @@ class Manifest:
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
 
+    @property
+    def unit_factor(self) -> float:
+        """Divide currency units by this to get output units (10^unit_mult)."""
+        return 10.0**self.unit_mult
+
 
 DEFAULT_CLASSIFICATION = {"data": "N11733", "databases": "N11732", "data_rd": "N11711", "all_data": "N117D"}
 _KNOWN = {
