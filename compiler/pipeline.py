@@ -15,6 +15,7 @@ from . import checks as chk
 from . import costs
 from . import table as tbl
 from .classification import AssetClassification, load_classification
+from .comparison import comparison_rows
 from .cost_table import cost_observations
 from .package import Inputs, load_package
 from .gdp import gdp_impact_rows
@@ -50,6 +51,7 @@ def compile_inputs(inputs: Inputs) -> PackageResult:
     table = tbl.concat([table, gdp_rows])
     sut_rows, sut_checks, balancing = supply_use_rows(inputs, table, classification)
     table = tbl.concat([table, sut_rows])
+    table = tbl.concat([table, comparison_rows(inputs, table, classification)])
     checks = [
         chk.output_is_sum_of_costs(table),
         chk.high_not_below_low(table, ("P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G", "P51C", "LE")),

@@ -1,0 +1,426 @@
+"""The satellite-account tables of one country, as :class:`TableView` models.
+
+Pure functions of the canonical rows (through :class:`compiler.html.cube.Cube`) and the
+package metadata; nothing is recomputed except where a note says so (subtotals of
+shares, supply and use totals), and "after capitalisation" comes from
+:func:`compiler.gdp.after_capitalisation`, the writers' helper of the GDP stage.
+
+Numbering follows the seed paper where a table has a counterpart there (tables 8–11:
+inputs, data capital formation, share of data-intensive industries, data asset stock).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from .. import codes
+from .. import table as tbl
+from ..classification import AssetClassification, load_classification
+from ..comparison import PERCENT, PPP_USD, PPP_USD_PER_CAPITA, USD, USD_PER_CAPITA
+from ..gdp import after_capitalisation
+from . import charts
+from .cube import Cube
+from .meta import PackageMeta
+from .model import MISSING_NOTE, Group, Row, TableView
+
+ASSET_NAMES = {"data": "Data", "databases": "Databases", "data_rd": "Data R&D", "all_data": "All data assets"}
+ASSETS = ("data", "databases", "data_rd", "all_data")
+BOUND_NAMES = {"low": "Low", "high": "High"}
+BOUND_GROUPS = {"low": "Low bound", "high": "High bound"}
+DATA_INTENSIVE = ("J", "C", "K", "G")  # seed paper table 10: ICT, manufacturing, finance, trade
+GDP = codes.RATIO_TO_GDP
+Q, V = codes.CONSTANT_PRICES, codes.CURRENT_PRICES
+
+
+@cache
+def _classification(stems: tuple[tuple[str, str], ...]) -> AssetClassification:
+    return load_classification(dict(stems))
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the country page: heading, intro and its tables."""
+
+    id: str
+    title: str
+    tables: list[TableView]
+    intro: str = ""
+
+
+class CountryViews:
+    """Builds every table of one country page from its canonical rows."""
+
+    def __init__(self, meta: PackageMeta, rows: pd.DataFrame, after: pd.DataFrame | None = None):
+        """``after``: :func:`compiler.gdp.after_capitalisation` of the country, if already
+        computed (:func:`compiler.html.accounts.after_by_country`)."""
+        self.meta, self.rows, self.after = meta, rows, after
+        self.cube = Cube(rows)
+        self.cls = _classification(tuple(sorted((meta.classification or {}).items())))
+        self.years = [str(y) for y in range(meta.first_year, meta.last_year + 1)]
+        self.money = f"{meta.money_unit()} (unit multiplier {meta.unit_mult})" if meta.unit_mult else meta.money_unit()
+        self.money_short = meta.money_unit()
+        self.source = f"datasat compilation of input package {meta.folder or meta.ref_area} (observations.csv); experimental estimates (OBS_STATUS G)"
+        self._activities: list[str] | None = None
+
+    # ------------------------------------------------------------------ helpers
+
+    def code(self, asset: str, valuation: str = "G") -> str:
+        return self.cls.code(asset, valuation)
+
+    def table(self, slug: str, title: str, unit: str, stub: str, columns: list[tuple[str, ...]], groups: list[Group], notes: Sequence[str] = (), **extra) -> TableView:
+        return TableView(slug, title, unit, stub, columns, groups, [*notes, MISSING_NOTE], self.source, **extra)
+
+    def year_rows(self, years: Sequence[str], specs: Sequence[Callable[[Sequence[str]], tuple[list[float], list[int]]]]) -> list[Row]:
+        """Rows = years, one column per spec (a function of the years giving values and decimals)."""
+        columns = [spec(years) for spec in specs]
+        return [Row(y, [c[0][i] for c in columns], [c[1][i] for c in columns]) for i, y in enumerate(years)]
+
+    def spec(self, sto: str, asset: str = "_Z", bound: str = "low", **key) -> Callable[[Sequence[str]], tuple[list[float], list[int]]]:
+        return lambda years: self.cube.series(sto, asset, years, bound, **key)
+
+    def bound_specs(self, sto: str, asset: str, **key) -> list:
+        return [self.spec(sto, asset, b, **key) for b in tbl.BOUNDS]
+
+    def activities(self) -> list[str]:
+        """Industries of the package (its order), then any other activity in the rows."""
+        if self._activities is None:
+            present = set(self.rows["ACTIVITY"].unique()) - {codes.TOTAL_ACTIVITY}
+            ordered = [a for a in self.meta.industries if a in present]
+            self._activities = ordered + sorted(present - set(ordered))
+        return self._activities
+
+    def label(self, activity: str) -> str:
+        return self.meta.industries.get(activity, activity)
+
+    # ------------------------------------------------------------------ sections
+
+    def sections(self) -> list[Section]:
+        sections = [
+            Section("s-inputs", "Inputs to data production", [self.inputs()],
+                    "Labour input is the cost of data occupations weighted by the share of their working time spent producing data; "
+                    "capital input, intermediate consumption and the mark-up follow from ratios to labour (sum-of-costs method, SNA 2008 §6.125)."),
+            Section("s-formation", "Output and capital formation", [
+                self.by_asset(codes.GFCF, "gfcf-asset", "Data capital formation (GFCF) by asset type, current prices", chart=True),
+                self.by_asset(codes.OUTPUT, "output-asset", "Output of data assets by asset type, current prices"),
+                self.by_industry(codes.DOMESTIC_CURRENCY),
+                self.by_industry(GDP),
+                self.industry_shares(),
+            ]),
+            Section("s-stocks", "Capital stock", [self.stocks(Q), self.stocks(V), self.stocks(GDP), self.net_stock_by_asset()],
+                    "Perpetual inventory of GFCF deflated by the investment price index; the net (wealth) stock, the gross stock "
+                    "and consumption of fixed capital (CFC)."),
+            Section("s-classification", "Extended classification of intellectual property products", [self.classification()]),
+            Section("s-supply-use", "Supply and use of data products", [self.supply_use()]),
+            Section("s-accumulation", "Accumulation account", [self.accumulation()]),
+            Section("s-gdp", "GDP before and after capitalisation", self.gdp()),
+            Section("s-international", "International comparison", [self.international()]),
+        ]
+        sections = [Section(s.id, s.title, [t for t in s.tables if t is not None and not t.empty], s.intro) for s in sections]
+        for number, view in enumerate((t for s in sections for t in s.tables), start=1):
+            view.title = f"Table {number}. {view.title}"
+        return sections
+
+    # ------------------------------------------------------------------ table 8
+
+    def inputs(self) -> TableView:
+        """Seed paper table 8: labour and capital inputs in data production."""
+        total = self.code("all_data")
+        columns, specs = [], []
+        persons = self.spec(codes.EMPLOYMENT, unit=codes.PERSONS)
+        wages = self.spec(codes.COMPENSATION)
+        if self.cube.has(codes.EMPLOYMENT, unit=codes.PERSONS):
+            columns.append(("Persons in data occupations",))
+            specs.append(persons)
+        if self.cube.has(codes.COMPENSATION):
+            columns.append(("Labour cost before time shares",))
+            specs.append(wages)
+        components = [(codes.LABOUR, "Labour input"), (codes.CAPITAL, "Capital input"), (codes.INTERMEDIATE, "Intermediate consumption"),
+                      (codes.OTHER_COSTS, "Other costs"), (codes.MARKUP, "Mark-up"), (codes.OUTPUT, "Output (sum of costs)")]
+        for sto, name in components:
+            if self.cube.has(sto, total):
+                columns += [(name, BOUND_NAMES[b]) for b in tbl.BOUNDS]
+                specs += self.bound_specs(sto, total)
+        notes = [
+            "Persons and labour cost before time shares do not depend on the bound.",
+            f"Mark-up on {'labour and other costs' if self.meta.markup_base == 'costs' else 'labour input'} of market producers only; "
+            f"non-market producers ({', '.join(self.meta.non_market_sectors)}) are valued at cost.",
+            "Cf. seed paper table 8 (labour and capital inputs in data production).",
+        ]
+        return self.table("inputs", "Labour and capital inputs in data production, all data assets", f"{self.money}, current prices; persons",
+                          "Year", columns, [Group("", self.year_rows(self.years, specs))], notes)
+
+    # ------------------------------------------------------------------ table 9
+
+    def by_asset(self, sto: str, slug: str, title: str, chart: bool = False) -> TableView:
+        """Seed paper table 9: amount by asset type, low and high, and share of GDP."""
+        columns, specs = [], []
+        for asset in ASSETS:
+            columns += [(ASSET_NAMES[asset], BOUND_NAMES[b]) for b in tbl.BOUNDS]
+            specs += self.bound_specs(sto, self.code(asset))
+        total = self.code("all_data")
+        columns += [("All data assets, % of GDP", BOUND_NAMES[b]) for b in tbl.BOUNDS]
+        specs += self.bound_specs(sto, total, unit=GDP)
+        view = self.table(slug, title, f"{self.money}, current prices; last two columns: percent of GDP", "Year", columns,
+                          [Group("", self.year_rows(self.years, specs))],
+                          ["All data assets = data + databases + data R&D.", "Cf. seed paper table 9 (data capital formation, current prices)."])
+        if chart:
+            low, _ = self.cube.series(sto, total, self.years, "low")
+            high, _ = self.cube.series(sto, total, self.years, "high")
+            view.chart = charts.band_chart(f"{view.id}-chart", "GFCF in all data assets, low–high range", view.id, f"{self.money_short}, current prices",
+                                           self.years, [("All data assets", low, high)])
+        return view
+
+    def by_industry(self, unit: str) -> TableView:
+        """Output and GFCF of all data assets by industry (amounts or percent of GDP)."""
+        total = self.code("all_data")
+        groups = []
+        for sto, name in ((codes.OUTPUT, "Output"), (codes.GFCF, "GFCF")):
+            for bound in tbl.BOUNDS:
+                rows = []
+                for activity in [*self.activities(), codes.TOTAL_ACTIVITY]:
+                    values, decimals = self.cube.series(sto, total, self.years, bound, activity=activity, unit=unit)
+                    is_total = activity == codes.TOTAL_ACTIVITY
+                    rows.append(Row("All industries" if is_total else self.label(activity), values, decimals, "" if is_total else activity, kind="total" if is_total else ""))
+                groups.append(Group(f"{name}, {BOUND_GROUPS[bound].lower()}", rows))
+        if unit == GDP:
+            return self.table("industry-gdp", "Output and GFCF of data assets by industry, percent of GDP", "percent of GDP, current prices", "Industry",
+                              [(y,) for y in self.years], groups, ["Cf. seed paper table 9."])
+        return self.table("industry", "Output and GFCF of data assets by industry, current prices", f"{self.money}, current prices", "Industry",
+                          [(y,) for y in self.years], groups, ["All data assets = data + databases + data R&D.", "Cf. seed paper table 9."])
+
+    # ------------------------------------------------------------------ table 10
+
+    def industry_shares(self) -> TableView | None:
+        """Seed paper table 10: share of data-intensive industries in the output of data assets."""
+        total = self.code("all_data")
+        market = [a for a in self.activities() if self.cube.has(codes.OUTPUT, total, activity=a, unit=PERCENT)]
+        if not market:
+            return None
+        intensive = [a for a in market if a[:1] in DATA_INTENSIVE]
+        others = [a for a in market if a not in intensive]
+        groups = []
+        for bound in tbl.BOUNDS:
+            rows = []
+            for activity in intensive:
+                values, decimals = self.cube.series(codes.OUTPUT, total, self.years, bound, activity=activity, unit=PERCENT)
+                rows.append(Row(self.label(activity), values, decimals, activity, level=1))
+            if intensive:
+                columns = [r.values for r in rows]
+                summed = [math.fsum(c[i] for c in columns) if all(math.isfinite(c[i]) for c in columns) else math.nan for i in range(len(self.years))]
+                rows.insert(0, Row("Data-intensive industries (" + ", ".join(intensive) + ")", summed, [2] * len(summed), kind="derived"))
+            for activity in others:
+                values, decimals = self.cube.series(codes.OUTPUT, total, self.years, bound, activity=activity, unit=PERCENT)
+                rows.append(Row(self.label(activity), values, decimals, activity))
+            groups.append(Group(BOUND_GROUPS[bound], rows))
+        sectors = ", ".join(self.meta.non_market_sectors)
+        notes = [
+            "Share of each industry in the output of data assets (expenditure on data production, at cost) of market producers; "
+            f"non-market producers ({sectors}, e.g. public officials doing statistical work) are left out, as in the seed paper's comparison "
+            "with an enterprise survey (Shenzhen 2021: 93.2 % in these industries).",
+            "Data-intensive industries: information and communication (J), manufacturing (C), finance (K), wholesale and retail trade (G). "
+            "Their row is the sum of the shares below it, computed for this table.",
+            "Cf. seed paper table 10.",
+        ]
+        return self.table("industry-share", "Share of data-intensive industries in the output of data assets", "percent", "Industry",
+                          [(y,) for y in self.years], groups, notes)
+
+    # ------------------------------------------------------------------ table 11
+
+    def stocks(self, prices: str) -> TableView:
+        """Seed paper table 11: gross and net stock and CFC (constant, current, % of GDP)."""
+        net, gross = self.code("all_data", "N"), self.code("all_data", "G")
+        items = [("Net stock", codes.CLOSING_STOCK, net), ("Gross stock", codes.CLOSING_STOCK, gross), ("Consumption of fixed capital", codes.CFC, gross)]
+        if prices == Q:
+            items.insert(0, ("GFCF", codes.GFCF, gross))
+        unit_key = {"unit": GDP} if prices == GDP else {"prices": prices}
+        columns, specs = [], []
+        for name, sto, asset in items:
+            columns += [(name, BOUND_NAMES[b]) for b in tbl.BOUNDS]
+            specs += self.bound_specs(sto, asset, **unit_key)
+        years = self.cube.years_of([(sto, asset, GDP if prices == GDP else codes.DOMESTIC_CURRENCY, V if prices == GDP else prices) for _, sto, asset in items])
+        rows = self.year_rows(years, specs)
+        base = self.meta.base_year
+        notes = [f"The first row ({years[0]}) is the initial net stock." if years and int(years[0]) < self.meta.first_year else "",
+                 "All data assets = data + databases + data R&D.", "Cf. seed paper table 11 (data asset scale)."]
+        if prices == Q:
+            title, unit = f"Capital stock and consumption of fixed capital of data assets, constant {base} prices", f"{self.money}, {base} prices"
+            notes.insert(0, f"Current-price values deflated by the investment price index ({base} = 1, macro.csv).")
+            slug = "stock-constant"
+        elif prices == V:
+            title, unit, slug = "Capital stock and consumption of fixed capital of data assets, current prices", f"{self.money}, current prices", "stock-current"
+        else:
+            title, unit, slug = "Capital stock and consumption of fixed capital of data assets, percent of GDP", "percent of GDP (current prices)", "stock-gdp"
+        view = self.table(slug, title, unit, "Year", columns, [Group("", rows)], [n for n in notes if n])
+        if prices == GDP:
+            low, _ = self.cube.series(codes.CLOSING_STOCK, net, self.years, "low", unit=GDP)
+            high, _ = self.cube.series(codes.CLOSING_STOCK, net, self.years, "high", unit=GDP)
+            view.chart = charts.band_chart(f"{view.id}-chart", "Net stock of data assets, percent of GDP, low–high range", view.id, "percent of GDP",
+                                           self.years, [("Net stock", low, high)])
+        return view
+
+    def net_stock_by_asset(self) -> TableView:
+        columns, specs = [], []
+        for asset in ASSETS:
+            columns += [(ASSET_NAMES[asset], BOUND_NAMES[b]) for b in tbl.BOUNDS]
+            specs += self.bound_specs(codes.CLOSING_STOCK, self.code(asset, "N"), prices=Q)
+        years = self.cube.years_of([(codes.CLOSING_STOCK, self.code("all_data", "N"), codes.DOMESTIC_CURRENCY, Q)])
+        base = self.meta.base_year
+        return self.table("stock-asset", f"Net capital stock by asset type, constant {base} prices", f"{self.money}, {base} prices", "Year", columns,
+                          [Group("", self.year_rows(years, specs))], ["Cf. seed paper table 11."])
+
+    # ------------------------------------------------------------------ classification
+
+    def classification(self) -> TableView:
+        """The extended IPP classification (gross codes), with the latest year's figures."""
+        year = self.years[-1]
+        cls = self.cls
+        root = next((c for c in cls.codes.values() if c.id.startswith("N117") and not c.parent and c.id.endswith("G") and c.id != self.code("all_data")), None)
+        ordered: list[tuple[str, int]] = []
+
+        def walk(code: str, level: int) -> None:
+            ordered.append((code, level))
+            for child in cls.children(code):
+                walk(child, level + 1)
+
+        if root is not None:
+            walk(root.id, 0)
+        ordered.append((self.code("all_data"), 0))
+        rows = []
+        for code, level in ordered:
+            net = code[:-1] + "N"
+            values, decimals = [], []
+            for sto, asset in ((codes.GFCF, code), (codes.CLOSING_STOCK, net)):
+                for bound in tbl.BOUNDS:
+                    v, d = self.cube.series(sto, asset, [year], bound)
+                    values.append(v[0])
+                    decimals.append(d[0])
+            entry = cls.codes[code]
+            origin = "provisional (datasat)" if entry.origin.startswith("DATASAT") else "official"
+            name = entry.name.removesuffix(" (gross)")
+            rows.append(Row(name, values, decimals, texts=[code, net, origin], level=level, kind="total" if code == self.code("all_data") else ""))
+        columns = [("Code, gross",), ("Code, net",), ("Status",)] + [(f"GFCF {year}", BOUND_NAMES[b]) for b in tbl.BOUNDS] + [(f"Net stock {year}", BOUND_NAMES[b]) for b in tbl.BOUNDS]
+        notes = [
+            "ESTAT:CL_INSTR_ASSET extended with provisional codes: data (beside computer software and databases), data R&D (under research and development) "
+            "and the aggregate of all data assets (the seed paper's §2.3; expected in the 2025 SNA). "
+            + ("The package replaces the default provisional codes ([classification] in package.toml)." if self.meta.classification and self.meta.classification != {"data": "N11733", "databases": "N11732", "data_rd": "N11711", "all_data": "N117D"} else ""),
+            "Software, mineral exploration, originals and R&D other than data R&D are not compiled by datasat (–).",
+        ]
+        return self.table("classification", "Intellectual property products with the new data items", f"{self.money}, current prices", "Asset", columns,
+                          [Group("", rows)], [n.strip() for n in notes], text_columns=3)
+
+    # ------------------------------------------------------------------ supply and use
+
+    def supply_use(self) -> TableView | None:
+        year = self.years[-1]
+        items = [("Supply", [("Output", codes.OUTPUT), ("Imports", "P7")], "Total supply"),
+                 ("Use", [("Intermediate consumption", "P2"), ("Final consumption", "P3"), ("Gross fixed capital formation", codes.GFCF), ("Exports", "P6")], "Total use")]
+        if not self.cube.has("P2", self.code("all_data")):
+            return None
+        columns = [(ASSET_NAMES[a], BOUND_NAMES[b]) for a in ASSETS for b in tbl.BOUNDS]
+        groups = []
+        for side, entries, total_name in items:
+            rows = []
+            for name, sto in entries:
+                values, decimals = [], []
+                for asset in ASSETS:
+                    for bound in tbl.BOUNDS:
+                        v, d = self.cube.series(sto, self.code(asset), [year], bound)
+                        values.append(v[0])
+                        decimals.append(d[0])
+                rows.append(Row(name, values, decimals, sto))
+            summed = [math.fsum(r.values[i] for r in rows) if all(math.isfinite(r.values[i]) for r in rows) else math.nan for i in range(len(columns))]
+            rows.append(Row(total_name, summed, [self.meta.decimals] * len(columns), kind="derived"))
+            groups.append(Group(side, rows))
+        notes = ["Basic prices. Supply = use for each product (checked to 1e-9 in report.json); the totals are sums of the rows above, computed for this table.",
+                 "Other years: observations.csv (STO P1, P7, P2, P3, P51G, P6)."]
+        return self.table("supply-use", f"Supply and use of data products, {year}", f"{self.money}, current prices", "Transaction", columns, groups, notes)
+
+    # ------------------------------------------------------------------ accumulation
+
+    def accumulation(self) -> TableView:
+        net, gross = self.code("all_data", "N"), self.code("all_data", "G")
+        previous = [str(int(y) - 1) for y in self.years]
+        entries: list[tuple[str, str, str, Sequence[str], str]] = [("Opening net stock", codes.CLOSING_STOCK, net, previous, "")]
+        entries += [("Gross fixed capital formation (+)", codes.GFCF, gross, self.years, codes.GFCF), ("Consumption of fixed capital (−)", codes.CFC, gross, self.years, codes.CFC)]
+        names = {"K1": "Economic appearance of assets", "K2": "Economic disappearance of non-produced assets", "K3": "Catastrophic losses",
+                 "K4": "Uncompensated seizures", "K5": "Other changes in volume n.e.c.", "K6": "Changes in classification"}
+        ocv = [k for k in codes.OTHER_VOLUME_CHANGES if self.cube.has(k, net)]
+        entries += [(names[k] + " (+)", k, net, self.years, k) for k in ocv]
+        entries += [("Revaluation (+)", codes.REVALUATION, net, self.years, codes.REVALUATION), ("Closing net stock", codes.CLOSING_STOCK, net, self.years, codes.CLOSING_STOCK)]
+        groups = []
+        for bound in tbl.BOUNDS:
+            rows = []
+            for name, sto, asset, years, code in entries:
+                values, decimals = self.cube.series(sto, asset, years, bound)
+                rows.append(Row(name, values, decimals, code, kind="total" if "stock" in name else ""))
+            groups.append(Group(BOUND_GROUPS[bound], rows))
+        notes = ["Opening stock + GFCF − CFC + other changes in volume + revaluation = closing stock (2008 SNA ch. 13; checked in report.json).",
+                 "The opening stock is the closing stock of the year before." + ("" if ocv else " No other changes in volume were given (other_volume_changes.csv).")]
+        return self.table("accumulation", "Accumulation account of data assets (net stock), current prices", f"{self.money}, current prices", "Item",
+                          [(y,) for y in self.years], groups, notes)
+
+    # ------------------------------------------------------------------ GDP
+
+    def gdp(self) -> list[TableView]:
+        after = self.after if self.after is not None else after_capitalisation(self.rows, self.meta.ref_area, self.code("all_data"))
+        if after.empty:
+            return []
+        year = self.years[-1]
+        d = self.meta.decimals
+        cells = dict(zip(zip(after[tbl.TIME], after[tbl.BOUND], after["STO"]), zip(after["before"].tolist(), after["change"].tolist(), after["after"].tolist())))
+        approaches = [
+            ("Production approach", [("Output", "P1", ""), ("Intermediate consumption (−)", "P2", ""), ("Taxes less subsidies on products", "D21X31", ""), ("Gross domestic product", "B1GQ", "total")]),
+            ("Income approach", [("Compensation of employees", "D1", ""), ("Other taxes less subsidies on production", "D29X39", ""), ("Consumption of fixed capital", "P51C", ""),
+                                 ("Net operating surplus and mixed income", "B2A3N", ""), ("Taxes less subsidies on products", "D21X31", ""), ("Gross domestic product", "B1GQ", "total")]),
+            ("Expenditure approach", [("Final consumption expenditure", "P3", ""), ("Gross fixed capital formation", "P51G", ""), ("Changes in inventories", "P52", ""),
+                                      ("Exports", "P6", ""), ("Imports (−)", "P7", ""), ("Gross domestic product", "B1GQ", "total")]),
+        ]
+        groups = []
+        for name, entries in approaches:
+            rows = []
+            for label, sto, kind in entries:
+                if (year, "low", sto) not in cells:
+                    continue
+                values = [cells[(year, "low", sto)][0]]
+                for bound in tbl.BOUNDS:
+                    values += list(cells.get((year, bound, sto), (math.nan,) * 3)[1:])
+                rows.append(Row(label, values, [d] * len(values), sto, kind=kind))
+            groups.append(Group(name, rows))
+        columns = [("Before",)] + [(f"{BOUND_GROUPS[b]}", what) for b in tbl.BOUNDS for what in ("Change", "After")]
+        notes = ["Before: national accounts without data assets (national_accounts.csv). Change: own-account output of data becomes GFCF, purchases of data "
+                 "capitalised leave intermediate consumption, and CFC of data assets enters the income approach (compiler.gdp). After = before + change.",
+                 "The three approaches agree after capitalisation (checked in report.json)."]
+        first = self.table("gdp-approaches", f"GDP by the production, income and expenditure approaches, {year}", f"{self.money}, current prices", "Item", columns, groups, notes)
+        total = self.code("all_data")
+        rows = []
+        for y in self.years:
+            if (y, "low", "B1GQ") not in cells:
+                continue
+            values = [cells[(y, "low", "B1GQ")][0]] + [cells.get((y, b, "B1GQ"), (math.nan,) * 3)[2] for b in tbl.BOUNDS]
+            share = [self.cube.series("B1GQ", total, [y], b, unit=GDP) for b in tbl.BOUNDS]
+            rows.append(Row(y, values + [s[0][0] for s in share], [d, d, d] + [s[1][0] for s in share]))
+        columns = [("GDP before",), ("GDP after", "Low"), ("GDP after", "High"), ("Change, % of GDP", "Low"), ("Change, % of GDP", "High")]
+        second = self.table("gdp-change", "GDP before and after capitalisation of data", f"{self.money}, current prices; change in percent of GDP before capitalisation",
+                            "Year", columns, [Group("", rows)], ["After = before + change (compiler.gdp.after_capitalisation)."])
+        return [first, second]
+
+    # ------------------------------------------------------------------ comparison
+
+    def international(self) -> TableView | None:
+        columns, specs = [], []
+        for sto, asset, what in ((codes.GFCF, self.code("all_data"), "GFCF"), (codes.CLOSING_STOCK, self.code("all_data", "N"), "Net stock")):
+            for unit, name in ((USD, "USD million"), (PPP_USD, "PPP USD million"), (USD_PER_CAPITA, "USD per person"), (PPP_USD_PER_CAPITA, "PPP USD per person")):
+                if self.cube.has(sto, asset, unit=unit):
+                    columns += [(f"{what}, {name}", BOUND_NAMES[b]) for b in tbl.BOUNDS]
+                    specs += self.bound_specs(sto, asset, unit=unit)
+        if not columns:
+            return None
+        notes = ["Converted with the market exchange rate (usd_exchange_rate) or the purchasing power parity (ppp) of macro.csv; per person with its population.",
+                 "All data assets, current prices."]
+        return self.table("international", "Data assets in US dollars", "US dollars (millions, or per person as stated)", "Year", columns,
+                          [Group("", self.year_rows(self.years, specs))], notes)
