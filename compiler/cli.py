@@ -7,6 +7,7 @@ bad usage (every problem is listed on standard error, nothing is written).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -19,7 +20,9 @@ from .checks import CheckFailed
 from .output import staging, write_json, write_observations
 from .package import InputErrors, load_package
 from .pipeline import PackageResult, combine, compile_inputs
+from .html import write_html
 from .report import build_report
+from .sdmx.settings import resolve_prepared
 from .sdmx_output import write_sdmx_outputs
 from .resources import bundled_packages
 
@@ -51,8 +54,12 @@ def _parser() -> argparse.ArgumentParser:
 
     compile_ = commands.add_parser(
         "compile",
-        help="compile packages into OUT/observations.csv and OUT/report.json",
-        description="Compile input packages into the canonical observation table.",
+        help="compile packages into OUT/ (observations, SDMX, HTML tables, report)",
+        description="Compile input packages into the canonical observation table and its projections:\n"
+        "  OUT/observations.csv   the canonical table (one row per figure)\n"
+        "  OUT/sdmx/              SDMX-ML 2.1/3.0, SDMX-CSV 1.0/2.0, structures, na_main.xml\n"
+        "  OUT/html/              satellite-account tables per country, cross-country index\n"
+        "  OUT/report.json        inputs read, checks run, what was written",
         epilog="examples:\n  datasat compile\n  datasat compile fixtures/CN fixtures/synthetic -o out",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -61,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     compile_.add_argument("--prepared", metavar="DATETIME", help="SDMX header Prepared time, e.g. 2026-01-01T00:00:00Z (default: SOURCE_DATE_EPOCH, else now): same inputs and time give byte-identical files")
     compile_.add_argument("--bound", choices=("low", "high"), default="low", help="bound written to OUT/sdmx/na_main.xml (default: low, the conservative estimate)")
     compile_.add_argument("--na-main-version", default="1.9", metavar="VERSION", help="ESTAT:NA_MAIN version whose codelists na_main.xml must satisfy (1.9 or 1.11; default 1.9)")
-    compile_.add_argument("--no-sdmx", action="store_true", help="write only observations.csv and report.json")
+    compile_.add_argument("--no-sdmx", action="store_true", help="do not write OUT/sdmx/")
+    compile_.add_argument("--no-html", action="store_true", help="do not write OUT/html/ (the satellite tables and the cross-country index)")
     compile_.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     compile_.add_argument("-v", "--verbose", action="store_true", help="print a summary of what was written")
 
@@ -143,6 +151,10 @@ def _compile(args: argparse.Namespace) -> int:
         if not args.no_sdmx:
             progress.set_postfix_str("SDMX")
             extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, args.bound, args.na_main_version)
+        if not args.no_html:
+            progress.set_postfix_str("HTML")
+            generated = resolve_prepared(args.prepared, os.environ).date().isoformat()
+            extra["html"] = write_html(table, inputs, stage / "html", generated=generated)
         write_json(build_report(results, table, extra), stage / "report.json")
     progress.update(1)
     progress.close()
