@@ -31,6 +31,8 @@ def package_report(result: PackageResult) -> dict[str, Any]:
                 "cost_ratios": len(inputs.cost_ratios),
                 "macro": len(inputs.macro),
             },
+            # labour_input = "microdata": engine, job records read / used / rejected (per file, per rule)
+            **({"microdata": inputs.microdata} if inputs.microdata else {}),
         },
         "checks": [c.as_dict() for c in result.checks],
         "supply_use": result.balancing,

@@ -2,6 +2,6 @@
 
 from .errors import InputError, InputErrors
 from .load import Inputs, load_package
-from .manifest import Capitalisation, Manifest
+from .manifest import Capitalisation, Manifest, MicrodataSettings
 
-__all__ = ["Capitalisation", "InputError", "InputErrors", "Inputs", "Manifest", "load_package"]
+__all__ = ["Capitalisation", "InputError", "InputErrors", "Inputs", "Manifest", "MicrodataSettings", "load_package"]

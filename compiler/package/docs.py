@@ -6,7 +6,7 @@ the committed file is current.
 
 from __future__ import annotations
 
-from .tables import ALL_TABLES, OPTIONAL_TABLES
+from .tables import ALL_TABLES, JOB_RECORDS, OPTIONAL_TABLES
 
 HEADER = """\
 # Input packages
@@ -22,7 +22,9 @@ Every problem is reported with its file, line, column, value and what was expect
 Required files: `package.toml`, `occupations.csv`, `industries.csv`, `cost_ratios.csv`
 and `macro.csv`. With `labour_input = "occupations"` you also need `employment.csv`.
 With `labour_input = "industry_shares"` (the seed paper's method) you need
-`industry_employment.csv` and `occupation_shares.csv` instead.
+`industry_employment.csv` and `occupation_shares.csv` instead. With
+`labour_input = "microdata"` datasat builds the employment.csv table itself from worker
+or job records in Parquet or CSV files (see [job records](#job-records-microdata)).
 
 ## package.toml
 
@@ -37,7 +39,7 @@ first_year = 2010          # every table covers first_year..last_year
 last_year = 2022
 base_year = 2015           # constant prices (perpetual inventory)
 agency = "DATASAT"         # SDMX agency of the structures
-labour_input = "industry_shares"   # or "occupations"
+labour_input = "industry_shares"   # or "occupations", or "microdata" (job records)
 
 [method]
 markup_base = "costs"      # mark-up on labour + other costs ("costs") or on labour only ("labour")
@@ -53,6 +55,15 @@ data = "N11733"
 databases = "N11732"
 data_rd = "N11711"
 all_data = "N117D"
+
+[microdata]                # only with labour_input = "microdata"
+files = ["jobs/*.parquet"] # globs relative to the package: .parquet or .csv files
+employment = "persons"     # Σ weight; or "fte": Σ weight × hours / full_time_hours
+full_time_hours = 1800     # required with employment = "fte"
+max_rejected_share = 0.0   # default 0: any rejected record is an input error
+
+[microdata.columns]        # optional: record column = column name in the files
+compensation = "annual_pay"
 ```
 
 Further sections (`[pim.<asset>]`, `[accounts]`, `[sdmx]`) belong to the stages that
@@ -80,10 +91,49 @@ inputs. `industries`, `occupations`: the codes defined in the package's own
 """
 
 
+MICRODATA = """\
+Payroll registers and labour force surveys give one record per job: `labour_input =
+"microdata"` reads them from the files of `[microdata] files` and aggregates them, by year
+× occupation × industry, into the employment.csv table: employment = Σ weight (persons;
+with `employment = "fte"`, Σ weight × hours / `full_time_hours`), compensation per person
+employed = Σ weight × compensation / employment. Every (occupation, industry) with records
+needs them in every year, and every industry of industries.csv needs records.
+
+- **Engines.** `--engine duckdb` (the default) runs one SQL query straight over the files
+  in embedded DuckDB, out of core: memory stays within `DATASAT_MEMORY_LIMIT` (default
+  `1GB`), spilling to `DATASAT_TEMP_DIRECTORY` (default a temporary folder), on
+  `DATASAT_THREADS` threads (default: every core). `--engine dask` runs the same
+  aggregation on a Dask cluster: the one at `DATASAT_DASK_SCHEDULER`, else the current
+  `distributed` client, else a local cluster in the process. Both give the same table,
+  bit for bit.
+- **Exact sums.** Weight, compensation and hours are rounded to fixed-point integers
+  (10^-6 persons, 0.01 currency units, 0.01 hours; half up) and summed as integers, which
+  no order of addition can change; each figure is then one correctly rounded division.
+- **Rows.** A CSV file's row is its line (the header is line 1; no blank lines or line
+  breaks inside quoted cells assumed); a Parquet file's row is the record's number,
+  from 1. Text cells are trimmed of ASCII whitespace; numbers in text follow
+  `[+-]digits[.digits][e[+-]digits]`. Codes may also be integer columns in Parquet.
+- **Rejected records.** A record that breaks a rule of the table below (a year outside
+  first_year..last_year, an occupation or industry not in occupations.csv or
+  industries.csv, a sector other than its industry's, a missing, non-numeric or
+  out-of-range weight, compensation or hours) is rejected. Rejected records are an input
+  error listing, for each file and column, the first 10 with their row and value and the
+  number of the others; with `max_rejected_share = s` > 0 up to a share s of the records
+  read may be rejected: they are then dropped and listed as warnings. report.json gives,
+  under `inputs.microdata`, the records read, used and rejected (in total, per file and
+  per rule; a record may break several rules) and the engine.
+- **Files.** A malformed file (a row with another number of fields than the header, text
+  that is not UTF-8, a Parquet file that cannot be read, a column of another type than
+  text, integer or floating point) is an input error of the file.
+"""
+
+
 def render() -> str:
     parts = [HEADER]
     for schema in (*ALL_TABLES, *OPTIONAL_TABLES):
         parts.append(f"## {schema.name}\n\n{schema.description}\n")
+        if schema is JOB_RECORDS:
+            parts.append(MICRODATA)
         parts.append("| column | type | unit | required | allowed | description |\n|---|---|---|---|---|---|")
         for c in schema.columns:
             allowed = []
@@ -96,7 +146,7 @@ def render() -> str:
             required = "yes" if c.required else f"no (default {c.default!r})" if c.default not in (None, "") else "no"
             parts.append(f"| `{c.name}` | {c.kind} | {c.unit} | {required} | {', '.join(allowed)} | {c.description} |")
         key = ", ".join(schema.key)
-        parts.append(f"\nOne row per ({key}).")
+        parts.append(f"\nOne row per ({key})." if key else "\nOne row per record; records of the same year, occupation and industry add up.")
         if schema.complete_years_by is not None:
             by = ", ".join(schema.complete_years_by)
             parts.append(f"Every year from first_year to last_year must be present{' for each (' + by + ')' if by else ''}.")

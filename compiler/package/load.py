@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from ..classification import official_codes
 from . import tables as t
 from .errors import InputError, InputErrors
 from .manifest import Manifest, read_manifest
-from .schema import LINE, _compress, read_table
+from .schema import LINE, _check_years, _compress, read_table
 
 ASSETS_BOUNDS = [(a, b) for a in codes.ASSET_TYPES for b in ("low", "high")]
 
@@ -37,9 +38,20 @@ class Inputs:
     optional: dict[str, pd.DataFrame] = field(default_factory=dict)  # optional table name -> table
     files: dict[str, str] = field(default_factory=dict)  # file -> sha256
     warnings: list[str] = field(default_factory=list)
+    #: labour_input = "microdata": engine and counts of job records read, used, rejected
+    microdata: dict[str, Any] = field(default_factory=dict)
 
 
-def load_package(folder: Path) -> Inputs:
+def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
+    """Read and check the package in ``folder``.
+
+    ``engine`` aggregates job records (``labour_input = "microdata"``): one of
+    :data:`compiler.microdata.ENGINES` (``"duckdb"``, ``"dask"``); other packages ignore it.
+    """
+    from ..microdata import ENGINES
+
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     folder = Path(folder)
     prefix = folder.name + "/"
     if not folder.is_dir():
@@ -73,8 +85,16 @@ def load_package(folder: Path) -> Inputs:
     code_sets["industries_or_total"] = code_sets["industries"] | {codes.TOTAL_ACTIVITY}
     if occupations is not None:
         errors.extend(_check_time_shares(occupations, prefix + t.OCCUPATIONS.name))
+    microdata = None
     if manifest.labour_input == "occupations":
         employment = read(t.EMPLOYMENT)
+    elif manifest.labour_input == "microdata":
+        employment = None
+        codes_read = {prefix + t.OCCUPATIONS.name, prefix + t.INDUSTRIES.name}
+        if occupations is not None and industries is not None and not any(e.file in codes_read for e in errors):
+            microdata = _from_microdata(folder, prefix, manifest, occupations, industries, engine)
+            errors.extend(microdata.errors)
+            employment = microdata.employment
     else:
         employment = _from_industry_shares(read(t.INDUSTRY_EMPLOYMENT), read(t.OCCUPATION_SHARES), prefix, errors)
     cost_ratios = read(t.COST_RATIOS)
@@ -88,12 +108,52 @@ def load_package(folder: Path) -> Inputs:
     assert cost_ratios is not None and macro is not None
     unused = sorted(set(industries["industry"]) - set(employment["industry"]))
     if unused:
-        source = t.EMPLOYMENT.name if manifest.labour_input == "occupations" else t.INDUSTRY_EMPLOYMENT.name
+        source = {"occupations": t.EMPLOYMENT.name, "industry_shares": t.INDUSTRY_EMPLOYMENT.name}.get(manifest.labour_input)
+        source = source or _microdata_label(manifest)
         raise InputErrors([InputError(prefix + source, None, "industry", code, "rows for every industry of industries.csv (remove the industry or give its employment)") for code in unused])
     industries = _with_producer(industries, manifest)
     employment = employment.merge(industries[["industry", "sector", "producer"]], on="industry", how="left", validate="many_to_one")
-    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".toml")}
-    return Inputs(folder, manifest, occupations, industries, employment, cost_ratios, macro, optional, files)
+    records = microdata.files if microdata is not None else {}  # hashed once, by the aggregation
+    files = {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".toml") and p.is_file() and p.name not in records}
+    inputs = Inputs(folder, manifest, occupations, industries, employment, cost_ratios, macro, optional, dict(sorted({**files, **records}.items())))
+    if microdata is not None:
+        inputs.microdata = microdata.counts
+        inputs.warnings.extend(microdata.warnings)
+    return inputs
+
+
+def _sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (job-record files can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _microdata_label(manifest: Manifest) -> str:
+    assert manifest.microdata is not None
+    return ", ".join(manifest.microdata.files)
+
+
+def _from_microdata(folder: Path, prefix: str, manifest: Manifest, occupations: pd.DataFrame, industries: pd.DataFrame, engine: str):
+    """labour_input = "microdata": the employment table aggregated from job records."""
+    from ..microdata import aggregate
+
+    assert manifest.microdata is not None
+    result = aggregate(
+        manifest.microdata,
+        folder,
+        prefix,
+        list(occupations["occupation"]),
+        dict(zip(industries["industry"], industries["sector"])),
+        manifest.years,
+        engine,
+    )
+    if result.employment is not None:
+        label = prefix + _microdata_label(manifest)
+        result.errors.extend(_check_years(result.employment.assign(_line=0), ("occupation", "industry"), manifest.years, label))
+    return result
 
 
 def _prefixed(error: InputError, prefix: str) -> InputError:

@@ -2,8 +2,9 @@
 
 Sections: ``[package]`` (country, currency, units, years), ``[method]`` (how the sum of
 costs is formed), ``[capitalisation.<asset>]`` (how much output becomes GFCF),
-``[classification]`` (the provisional asset codes), and the free-form ``[pim.<asset>]``,
-``[sdmx]`` and ``[accounts]`` sections checked by the stages that use them.
+``[classification]`` (the provisional asset codes), ``[microdata]`` (job records, with
+``labour_input = "microdata"``), and the free-form ``[pim.<asset>]``, ``[sdmx]`` and
+``[accounts]`` sections checked by the stages that use them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import codes
+from ..microdata.spec import COLUMNS as MICRODATA_COLUMNS
+from ..microdata.spec import MAX_HOURS
 from .errors import InputError
 
 FILE = "package.toml"
@@ -36,6 +39,24 @@ class Capitalisation:
 
 
 @dataclass(frozen=True)
+class MicrodataSettings:
+    """``[microdata]``: job records that replace employment.csv (compiler.microdata).
+
+    ``files``: globs relative to the package (``.parquet`` or ``.csv``); ``columns``:
+    record column -> column name in the files, for names that differ; ``employment``:
+    ``"persons"`` (Σ weight) or ``"fte"`` (Σ weight × hours / ``full_time_hours``);
+    ``max_rejected_share``: share of records that may be rejected and dropped (default
+    0: any rejected record is an input error).
+    """
+
+    files: tuple[str, ...]
+    columns: Mapping[str, str] = field(default_factory=dict)
+    employment: str = "persons"
+    full_time_hours: float | None = None
+    max_rejected_share: float = 0.0
+
+
+@dataclass(frozen=True)
 class Manifest:
     ref_area: str
     name: str
@@ -46,7 +67,7 @@ class Manifest:
     last_year: int
     base_year: int
     agency: str
-    labour_input: str  # "occupations" | "industry_shares"
+    labour_input: str  # "occupations" | "industry_shares" | "microdata"
     markup_base: str  # "costs" | "labour"
     non_market_sectors: frozenset[str]
     capitalisation: Mapping[str, Capitalisation]
@@ -54,6 +75,7 @@ class Manifest:
     pim: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     sdmx: Mapping[str, Any] = field(default_factory=dict)
     accounts: Mapping[str, Any] = field(default_factory=dict)
+    microdata: MicrodataSettings | None = None  # with labour_input = "microdata"
 
     @property
     def years(self) -> range:
@@ -74,7 +96,9 @@ _KNOWN = {
     "pim": set(codes.ASSET_TYPES) | {"default"},
     "sdmx": None,  # checked by compiler.sdmx
     "accounts": None,  # checked by compiler.accounts
+    "microdata": {"files", "columns", "employment", "full_time_hours", "max_rejected_share"},
 }
+LABOUR_INPUTS = ("occupations", "industry_shares", "microdata")
 
 
 def read_manifest(folder: Path, areas: frozenset[str], sectors: frozenset[str]) -> tuple[Manifest | None, list[InputError]]:
@@ -141,9 +165,15 @@ class _Checker:
                 self.error("package.first_year", f"{first}..{last}", "first_year <= last_year, both between 1900 and 2100")
             elif base is not None and not first <= base <= last:
                 self.error("package.base_year", base, f"a year from first_year {first} to last_year {last}")
-        labour_input = g("package", "labour_input", str, "occupations", "\"occupations\" or \"industry_shares\"")
-        if labour_input not in ("occupations", "industry_shares"):
-            self.error("package.labour_input", labour_input, "\"occupations\" (employment.csv) or \"industry_shares\" (industry_employment.csv + occupation_shares.csv)")
+        labour_input = g("package", "labour_input", str, "occupations", "\"occupations\", \"industry_shares\" or \"microdata\"")
+        if labour_input not in LABOUR_INPUTS:
+            self.error(
+                "package.labour_input",
+                labour_input,
+                "\"occupations\" (employment.csv), \"industry_shares\" (industry_employment.csv + occupation_shares.csv) "
+                "or \"microdata\" (job records, [microdata])",
+            )
+        microdata = self._microdata(labour_input)
         markup_base = g("method", "markup_base", str, "costs", "\"costs\" or \"labour\"")
         if markup_base not in ("costs", "labour"):
             self.error("method.markup_base", markup_base, "\"costs\" (mark-up on labour + other costs) or \"labour\" (on labour only)")
@@ -179,8 +209,56 @@ class _Checker:
                 pim=dict(self.data.get("pim", {})),
                 sdmx=dict(self.data.get("sdmx", {})),
                 accounts=dict(self.data.get("accounts", {})),
+                microdata=microdata,
             ),
             [],
+        )
+
+    def _microdata(self, labour_input: str | None) -> MicrodataSettings | None:
+        table = self.data.get("microdata")
+        if labour_input != "microdata":
+            if table is not None:
+                self.error("microdata", "[microdata]", "package.labour_input = \"microdata\" to use the [microdata] section")
+            return None
+        if not isinstance(table, dict):
+            self.error("microdata", None, "a [microdata] table with files = [\"<glob>\", ...] (package.labour_input = \"microdata\")")
+            return None
+        g = self.get
+        files = g("microdata", "files", (str, list), expected="a glob or a list of globs of job-record files, relative to the package")
+        files = [files] if isinstance(files, str) else files
+        if files is not None:
+            if not files or not all(isinstance(f, str) and f for f in files):
+                self.error("microdata.files", files, "a non-empty list of globs, e.g. [\"jobs/*.parquet\"]")
+                files = None
+            else:
+                for pattern in files:
+                    if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+                        self.error("microdata.files", pattern, "a glob relative to the package folder, inside it")
+        columns = g("microdata", "columns", dict, {}, "a table: record column = \"column name in the files\"")
+        for key, value in (columns or {}).items():
+            if key not in MICRODATA_COLUMNS:
+                self.error(f"microdata.columns.{key}", key, f"one of {', '.join(MICRODATA_COLUMNS)}")
+            if not isinstance(value, str) or not value:
+                self.error(f"microdata.columns.{key}", value, "a column name (text)")
+        employment = g("microdata", "employment", str, "persons", "\"persons\" or \"fte\"")
+        if employment not in ("persons", "fte"):
+            self.error("microdata.employment", employment, "\"persons\" (sum of weights) or \"fte\" (sum of weight x hours / full_time_hours)")
+        hours = g("microdata", "full_time_hours", (int, float), None, "hours of a full-time job in a year, e.g. 1800")
+        if employment == "fte" and hours is None and "full_time_hours" not in table:
+            self.error("microdata.full_time_hours", None, "hours of a full-time job in a year, e.g. 1800 (employment = \"fte\")")
+        if hours is not None and not 0 < hours <= MAX_HOURS:
+            self.error("microdata.full_time_hours", hours, f"a number of hours above 0, at most {MAX_HOURS:g}")
+        share = g("microdata", "max_rejected_share", (int, float), 0.0, "a share from 0 to 1")
+        if share is not None and not 0 <= share <= 1:
+            self.error("microdata.max_rejected_share", share, "a share from 0 to 1")
+        if files is None:
+            return None
+        return MicrodataSettings(
+            files=tuple(files),
+            columns=dict(columns or {}),
+            employment=employment,
+            full_time_hours=float(hours) if hours is not None else None,
+            max_rejected_share=float(share or 0.0),
         )
 
     def _capitalisation(self, asset: str) -> Capitalisation:

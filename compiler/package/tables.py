@@ -6,6 +6,7 @@ shares and ratios as fractions (0.5 = 50 %).
 
 from __future__ import annotations
 
+from ..microdata.spec import MAX_COMPENSATION, MAX_HOURS, MAX_WEIGHT, MIN_FTE_HOURS, MIN_WEIGHT
 from .schema import Column, TableSchema
 
 _YEAR = Column("year", "year", "reference year (calendar year)")
@@ -88,6 +89,29 @@ OCCUPATION_SHARES = TableSchema(
     example="industry,occupation,share\nJ,DBA,0.12",
 )
 
+JOB_RECORDS = TableSchema(
+    name="job records (microdata)",
+    description="Worker or job records that datasat aggregates into the employment.csv table (package.toml "
+    "labour_input = \"microdata\", files listed in [microdata] files): Parquet (.parquet) or CSV (.csv), one "
+    "row per job (or worker) and year; the same year, occupation and industry repeat. Columns may have other "
+    "names in the files ([microdata.columns]); other columns are ignored. A record that breaks a rule of "
+    "this table is rejected: an input error, unless [microdata] max_rejected_share tolerates it.",
+    columns=(
+        Column("year", "year", "reference year of the job (calendar year), from first_year to last_year"),
+        Column("occupation", "code", "occupation code from occupations.csv", codes="occupations"),
+        Column("industry", "code", "industry code from industries.csv", codes="industries"),
+        Column("sector", "code", "institutional sector of the employer: must be the industry's sector in industries.csv", required=False),
+        Column("weight", "number", "persons the record stands for (grossing-up weight; 1 in a register)", "persons", minimum=MIN_WEIGHT, maximum=MAX_WEIGHT),
+        Column("compensation", "number", "annual compensation of employees of the job", "currency units", minimum=0, maximum=MAX_COMPENSATION),
+        Column(
+            "hours", "number", f"hours worked in the year (required with employment = \"fte\", then >= {MIN_FTE_HOURS:g}); empty is allowed otherwise",
+            "hours", required=False, minimum=0, maximum=MAX_HOURS,
+        ),
+    ),
+    key=(),
+    example="year,occupation,industry,sector,weight,compensation,hours\n2020,2172,J,S11,1,84250.50,1720\n2020,2172,J,S11,1,91000,1800",
+)
+
 COST_RATIOS = TableSchema(
     name="cost_ratios.csv",
     description="Other costs and mark-up relative to labour input, by year, for all industries (industry _T) or "
@@ -140,7 +164,9 @@ OTHER_VOLUME_CHANGES = TableSchema(
 )
 
 #: Required tables (labour input tables depend on package.toml labour_input).
-ALL_TABLES: tuple[TableSchema, ...] = (OCCUPATIONS, INDUSTRIES, EMPLOYMENT, INDUSTRY_EMPLOYMENT, OCCUPATION_SHARES, COST_RATIOS, MACRO)
+ALL_TABLES: tuple[TableSchema, ...] = (
+    OCCUPATIONS, INDUSTRIES, EMPLOYMENT, INDUSTRY_EMPLOYMENT, OCCUPATION_SHARES, JOB_RECORDS, COST_RATIOS, MACRO,
+)
 #: Optional tables: read when the file exists, into ``Inputs.optional[name]``.
 OPTIONAL_TABLES: list[TableSchema] = [OTHER_VOLUME_CHANGES]
 
