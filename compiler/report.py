@@ -31,7 +31,9 @@ def package_report(result: PackageResult) -> dict[str, Any]:
                 "cost_ratios": len(inputs.cost_ratios),
                 "macro": len(inputs.macro),
             },
-            # labour_input = "microdata": engine, job records read / used / rejected (per file, per rule)
+            # labour_input = "microdata": engine, job records read = used + out_of_scope + rejected (per file,
+            # per rule), Σ weight used and out of scope, and a one-line summary of them
+            # (compiler.microdata.finish; docs/inputs.md, job records)
             **({"microdata": inputs.microdata} if inputs.microdata else {}),
         },
         "checks": [c.as_dict() for c in result.checks],

@@ -7,6 +7,7 @@ tests/packages/synthetic, so both packages must compile to the same canonical ta
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -23,7 +24,7 @@ import pytest
 
 from compiler.microdata import Options, inspect_files, run_engine, show
 from compiler.microdata.duckdb_engine import connect
-from compiler.microdata.spec import NUMBER_RE, WHITESPACE, Spec
+from compiler.microdata.spec import BIT, NUMBER_RE, OUT_OF_SCOPE, WHITESPACE, Spec
 from compiler.package import InputErrors, load_package
 from compiler.package.manifest import MicrodataSettings
 from compiler.pipeline import compile_package
@@ -100,7 +101,9 @@ def test_counts_and_files_in_the_report():
     report = json.loads(json.dumps(package_report(result)))
     counts = report["inputs"]["microdata"]
     assert counts["engine"] == "duckdb"
-    assert counts["records"] == {"read": 48, "used": 48, "rejected": 0}
+    assert counts["records"] == {"read": 48, "used": 48, "out_of_scope": 0, "rejected": 0}
+    assert counts["weight"] == {"used": 83.0, "out_of_scope": 0.0, "used_share": 1.0}
+    assert counts["other_occupations"] == "reject" and counts["summary"] == "48 job records read: 48 used, 0 rejected"
     assert set(counts["rejected_by_reason"]) == {"year", "occupation", "industry", "sector", "weight", "compensation", "hours"}
     assert [f["file"] for f in counts["files"]] == ["jobs/jobs-2020.csv", "jobs/jobs-2021.csv", "jobs/jobs-2022.parquet"]
     assert {"jobs/jobs-2020.csv", "jobs/jobs-2022.parquet", "package.toml"} <= set(report["inputs"]["files"])
@@ -122,10 +125,18 @@ def test_fixture_is_what_the_script_builds(tmp_path: Path):
 # --- DuckDB and Dask ---------------------------------------------------------------------
 
 
-def test_dask_gives_the_same_table_as_duckdb(dask_client):
+def test_dask_gives_the_same_table_as_duckdb(dask_client, micro):
     duck, dask = load_package(MICRO, engine="duckdb"), load_package(MICRO, engine="dask")
     pd.testing.assert_frame_equal(dask.employment, duck.employment, check_exact=True)
     assert dask.microdata == {**duck.microdata, "engine": "dask"}
+    # with records out of scope and rejected (CSV and Parquet)
+    add_scope_records(micro, "csv")
+    add_scope_records(micro, "parquet")
+    set_microdata(micro, other_occupations='"out_of_scope"', max_rejected_share="0.3")
+    duck, dask = load_package(micro, engine="duckdb"), load_package(micro, engine="dask")
+    pd.testing.assert_frame_equal(dask.employment, duck.employment, check_exact=True)
+    assert dask.microdata == {**duck.microdata, "engine": "dask"} and dask.warnings == duck.warnings
+    assert duck.microdata["records"] == {"read": 70, "used": 50, "out_of_scope": 6, "rejected": 14}
 
 
 def awkward_package(folder: Path, n: int = 40_000, seed: int = 7) -> tuple[Spec, dict]:
@@ -173,7 +184,7 @@ def number(text: str) -> float:
 
 def as_tuples(raw):
     examples = sorted((e.file, e.row, e.reason, show(e.value), e.industry) for e in raw.examples)
-    return raw.groups, raw.masks, examples
+    return raw.groups, raw.masks, examples, raw.weights
 
 
 def test_engines_agree_on_awkward_records_across_partitions(tmp_path: Path, dask_client):
@@ -197,6 +208,30 @@ def test_engines_agree_on_awkward_records_across_partitions(tmp_path: Path, dask
     w = [int(np.floor(v * 1e6 + 0.5)) for v in weight[good]]
     c = [int(np.floor(v * 100 + 0.5)) for v in pay[good]]
     assert duck.groups[2020, "T01", "J62"][:3] == [int(good.sum()) * 2, 2 * sum(w), 2 * sum(a * b for a, b in zip(w, c))]
+
+
+def test_engines_agree_on_awkward_records_out_of_scope(tmp_path: Path, dask_client):
+    """other_occupations = "out_of_scope": the same masks, sums, weights and examples in both
+    engines; a valid record in another occupation (T99) moves from the occupation rule to
+    OUT_OF_SCOPE, a record without a code still breaks the rule, and the sums do not change."""
+    spec, _ = awkward_package(tmp_path / "awkward")
+    scoped = dataclasses.replace(spec, other_occupations="out_of_scope")
+    small = Options(memory_limit="256MB", threads=2, csv_blocksize=256 * 1024, parquet_blocksize=64 * 1024)
+    duck, dask = run_engine(scoped, "duckdb", small), run_engine(scoped, "dask", small)
+    assert as_tuples(dask) == as_tuples(duck)
+    rejecting = run_engine(spec, "duckdb", small)
+    assert duck.groups == rejecting.groups
+    occupation = BIT["occupation"]
+    for f in (0, 1):
+        out = duck.masks[f, OUT_OF_SCOPE]
+        assert out > 100 and out + duck.masks[f, occupation] == rejecting.masks[f, occupation]
+        # a record in another occupation that breaks other rules is still rejected, with those rules only
+        for mask, n in rejecting.masks.items():
+            if mask[0] == f and mask[1] & occupation and mask[1] != occupation:
+                assert duck.masks.get((f, mask[1]), 0) + duck.masks.get((f, mask[1] - occupation + OUT_OF_SCOPE), 0) == n
+    assert sum(duck.masks.values()) == 2 * 40_000
+    assert sum(w for (_, mask), w in duck.weights.items() if mask == 0) == sum(g[1] for g in duck.groups.values())
+    assert not [e for e in duck.examples if e.reason == "occupation" and e.value is not None and str(e.value).strip()]
 
 
 def test_text_to_double_is_correctly_rounded_in_both_engines():
@@ -339,11 +374,14 @@ def test_tolerated_rejections_are_dropped_counted_and_warned(micro):
     add_bad_records(micro)
     set_microdata(micro, max_rejected_share="0.2")
     inputs = load_package(micro)
-    assert inputs.microdata["records"] == {"read": 57, "used": 49, "rejected": 8}
+    assert inputs.microdata["records"] == {"read": 57, "used": 49, "out_of_scope": 0, "rejected": 8}
     assert inputs.microdata["rejected_by_reason"] == {
         "year": 1, "occupation": 1, "industry": 1, "sector": 1, "weight": 2, "compensation": 2, "hours": 1,
     }
-    assert inputs.microdata["files"][0] == {"file": "jobs/jobs-2020.csv", "format": "csv", "records": 25, "rejected": 8}
+    assert inputs.microdata["files"][0] == {
+        "file": "jobs/jobs-2020.csv", "format": "csv", "records": 25, "used": 17, "out_of_scope": 0, "rejected": 8,
+        "weight": {"used": 22.0, "out_of_scope": 0.0},
+    }
     assert any("8 of 57 job records rejected and dropped" in w for w in inputs.warnings)
     assert any("jobs-2020.csv:22, column 'weight', value '-1'" in w for w in inputs.warnings)
     # the trimmed valid record (weight 1, pay 100) joined 2020 T01 J62: 10 + 1 persons, same pay
@@ -356,6 +394,137 @@ def test_too_many_rejections_is_an_error_even_with_a_tolerance(micro):
     set_microdata(micro, max_rejected_share="0.1")
     e = only(errors_of(micro), column="microdata.max_rejected_share")
     assert "0.1" in e.expected
+
+
+# --- other occupations: rejected or out of scope ------------------------------------------
+
+#: Extra records beside the fixture's 48 (weight 83): X11, X12 and 9999 are not in
+#: occupations.csv. CSV lines 2-12 = Parquet records 1-11.
+SCOPE_RECORDS = [
+    # valid, in other occupations: out of scope (weights 3 + 1.5 + 0.25 = 4.75)
+    ("2020", "X11", "J62", "S11", "3", "500", "1800"),
+    ("2021", "X12", "O84", "S13", "1.5", "200", ""),
+    ("2022", " 9999 ", "J62", "S11", "0.25", "100", "1000"),
+    # invalid, in other occupations: rejected for the other rule
+    ("2019", "X11", "J62", "S11", "1", "100", "1800"),  # year
+    ("2020", "X11", "X99", "S11", "1", "100", "1800"),  # industry
+    ("2020", "X12", "J62", "S13", "1", "100", "1800"),  # sector
+    ("2021", "X11", "J62", "S11", "-1", "100", "1800"),  # weight
+    # invalid, in data occupations or without a code
+    ("2020", "T01", "J62", "S11", "1", "abc", "1800"),  # compensation
+    ("2021", "T02", "J62", "S11", "0", "100", "1800"),  # weight
+    ("2020", "", "J62", "S11", "1", "100", "1800"),  # occupation missing: rejected in both modes
+    # valid, in a data occupation: used (2020 T01 J62: 10 persons at 100 -> 11 at 100)
+    ("2020", "T01", "J62", "S11", "1", "100", "1800"),
+]
+
+
+def add_scope_records(folder: Path, fmt: str) -> str:
+    """The records above as jobs/extra.csv or jobs/extra.parquet (typed: bad numbers -> null)."""
+    header = ["year", "occupation", "industry", "sector", "weight", "annual_pay", "hours"]
+    if fmt == "csv":
+        lines = [",".join(header)] + [",".join(r) for r in SCOPE_RECORDS]
+        (folder / "jobs" / "extra.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        columns = list(zip(*SCOPE_RECORDS))
+        value = lambda text: float(text) if re.fullmatch(NUMBER_RE, text) else None  # noqa: E731
+        table = pa.table(
+            {
+                "year": pa.array([int(y) for y in columns[0]], pa.int64()),
+                "occupation": list(columns[1]), "industry": list(columns[2]), "sector": list(columns[3]),
+                **{name: pa.array([value(v) for v in columns[k]], pa.float64()) for k, name in ((4, "weight"), (5, "annual_pay"), (6, "hours"))},
+            }
+        )
+        pq.write_table(table, folder / "jobs" / "extra.parquet")
+    return f"jobs/extra.{fmt}"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("engine", ["duckdb", "dask"])
+def test_other_occupations_out_of_scope(micro, fmt, engine, request):
+    if engine == "dask":
+        request.getfixturevalue("dask_client")
+    name = add_scope_records(micro, fmt)
+    set_microdata(micro, other_occupations='"out_of_scope"', max_rejected_share="0.2")
+    inputs = load_package(micro, engine=engine)
+    counts = inputs.microdata
+    assert counts["other_occupations"] == "out_of_scope" and counts["engine"] == engine
+    assert counts["records"] == {"read": 59, "used": 49, "out_of_scope": 3, "rejected": 7}
+    assert counts["rejected_by_reason"] == {
+        "year": 1, "occupation": 1, "industry": 1, "sector": 1, "weight": 2, "compensation": 1, "hours": 0,
+    }
+    assert counts["weight"] == {"used": 84.0, "out_of_scope": 4.75, "used_share": float(Fraction(84) / Fraction("88.75"))}
+    extra = next(f for f in counts["files"] if f["file"] == name)
+    assert extra == {
+        "file": name, "format": fmt, "records": 11, "used": 1, "out_of_scope": 3, "rejected": 7,
+        "weight": {"used": 1.0, "out_of_scope": 4.75},
+    }
+    for f in counts["files"]:
+        assert f["records"] == f["used"] + f["out_of_scope"] + f["rejected"]
+    assert counts["summary"] == (
+        "59 job records read: 49 used, 3 out of scope (occupations not in occupations.csv), 7 rejected; "
+        "weight 84 persons used, 4.75 out of scope: 94.65 % of the weight of valid records is in the data occupations"
+    )
+    # the used record joined its cell; out-of-scope records are neither used nor warned about
+    row = inputs.employment.query("year == 2020 and occupation == 'T01' and industry == 'J62'").iloc[0]
+    assert (row["employment"], row["compensation"]) == (11.0, 100.0)
+    assert set(inputs.employment["occupation"]) == {"T01", "T02", "T03", "T04"}
+    assert any("7 of 59 job records rejected and dropped" in w for w in inputs.warnings)
+    first = 2 if fmt == "csv" else 1  # row of the first record
+    listed = sorted((int(m.group(1)), m.group(2)) for w in inputs.warnings for m in [re.search(rf"extra\.{fmt}:(\d+), column '(\w+)'", w)] if m)
+    assert listed == [
+        (first + 3, "year"), (first + 4, "industry"), (first + 5, "sector"), (first + 6, "weight"),
+        (first + 7, "annual_pay"), (first + 8, "weight"), (first + 9, "occupation"),
+    ]
+    missing = next(w for w in inputs.warnings if f"extra.{fmt}:{first + 9}, column 'occupation'" in w)
+    assert "out of scope" in missing
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("engine", ["duckdb", "dask"])
+def test_other_occupations_rejected_by_default(micro, fmt, engine, request):
+    if engine == "dask":
+        request.getfixturevalue("dask_client")
+    name = add_scope_records(micro, fmt)
+    label = f"synthetic_micro/{name}"
+    first = 2 if fmt == "csv" else 1
+    errors = errors_of(micro, engine)  # max_rejected_share = 0: every record in another occupation is an error
+    assert "T01, T02, T03, T04" in only(errors, file=label, row=first, column="occupation", value="X11").expected
+    only(errors, file=label, row=first + 2, column="occupation", value=" 9999 ")
+    assert only(errors, column="microdata.max_rejected_share").value == "10 of 59 records rejected"
+    set_microdata(micro, max_rejected_share="0.2")
+    counts = load_package(micro, engine=engine).microdata
+    assert counts["other_occupations"] == "reject"
+    assert counts["records"] == {"read": 59, "used": 49, "out_of_scope": 0, "rejected": 10}
+    assert counts["rejected_by_reason"]["occupation"] == 8  # the 3 valid ones, the 4 invalid ones and the missing code
+    assert counts["weight"] == {"used": 84.0, "out_of_scope": 0.0, "used_share": 1.0}
+
+
+def test_out_of_scope_counts_in_the_report(micro):
+    add_scope_records(micro, "csv")
+    set_microdata(micro, other_occupations='"out_of_scope"', max_rejected_share="0.2")
+    report = json.loads(json.dumps(package_report(compile_package(micro))))
+    counts = report["inputs"]["microdata"]
+    assert counts["records"]["out_of_scope"] == 3 and counts["weight"]["out_of_scope"] == 4.75
+    assert "3 out of scope" in counts["summary"]
+    # warnings name rejected records only (CSV lines 5-11), never those out of scope (lines 2-4)
+    assert not [w for w in report["warnings"] if re.search(r"extra\.csv:[234],", w)]
+    assert [w for w in report["warnings"] if "extra.csv:5," in w]
+
+
+def test_only_records_out_of_scope_is_an_error(micro):
+    for path in (micro / "jobs").iterdir():
+        path.unlink()
+    (micro / "jobs" / "other.csv").write_text("year,occupation,industry,weight,annual_pay\n2020,X11,J62,1,100\n", encoding="utf-8")
+    set_microdata(micro, other_occupations='"out_of_scope"', files='["jobs/*.csv"]')
+    e = only(errors_of(micro), file="synthetic_micro/package.toml", column="microdata.other_occupations")
+    assert e.value == "1 of 1 records out of scope, none used" and "T01" in e.expected
+
+
+def test_unknown_other_occupations_value(micro):
+    set_microdata(micro, other_occupations='"drop"')
+    e = only(errors_of(micro), file="synthetic_micro/package.toml", column="microdata.other_occupations", value="drop")
+    assert '"reject"' in e.expected and '"out_of_scope"' in e.expected
 
 
 # --- employment in full-time equivalents -------------------------------------------------
@@ -413,6 +582,7 @@ def test_every_year_for_every_cell(micro):
         ("files", '["/etc/*.csv"]', "microdata.files"),
         ("employment", '"fte"', "microdata.full_time_hours"),
         ("unknown", "1", "microdata.unknown"),
+        ("other_occupations", "true", "microdata.other_occupations"),
     ],
 )
 def test_bad_microdata_settings(micro, key, value, column):

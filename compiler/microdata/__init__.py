@@ -12,9 +12,12 @@ employed), the same whichever engine runs it:
 
 Rejected records (a rule of :data:`~.spec.REASONS` broken) are an input error, each
 example named by file, row, column and value, unless ``[microdata]
-max_rejected_share`` tolerates them; then they are dropped and counted. Either way the
-counts of records read, used and rejected (by rule) go to ``Inputs.microdata`` and
-report.json.
+max_rejected_share`` tolerates them; then they are dropped and counted. With ``[microdata]
+other_occupations = "out_of_scope"`` a valid record whose occupation is not in
+occupations.csv is not an error: it is *out of scope*, counted with its Σ weight and not
+used (a record that breaks a rule is rejected whatever its occupation). The counts of
+records read = used + out of scope + rejected (by rule), per file and in total, and
+Σ weight used and out of scope go to ``Inputs.microdata`` and report.json.
 """
 
 from __future__ import annotations
@@ -42,7 +45,9 @@ from .spec import (
     MAX_WEIGHT,
     MIN_FTE_HOURS,
     MIN_WEIGHT,
+    OUT_OF_SCOPE,
     REASONS,
+    REJECTED,
     REQUIRED_COLUMNS,
     WEIGHT_SCALE,
     Example,
@@ -103,7 +108,10 @@ def aggregate(
     files, errors = inspect_files(settings, folder, prefix)
     if errors:
         return MicrodataResult(None, errors=errors)
-    spec = Spec(tuple(files), years, tuple(occupations), dict(sectors), settings.employment == "fte")
+    spec = Spec(
+        tuple(files), years, tuple(occupations), dict(sectors), settings.employment == "fte",
+        other_occupations=settings.other_occupations,
+    )
     try:
         raw = run_engine(spec, engine, options)
     except InputErrors as exc:
@@ -238,6 +246,11 @@ def _expected(spec: Spec, reason: str, example: Example | None = None) -> str:
             if spec.fte
             else f"empty, or a number of hours from 0 to {MAX_HOURS:g}"
         )
+    if reason == "occupation" and spec.out_of_scope:
+        return (
+            "an occupation code (a record in an occupation not in occupations.csv is out of scope, "
+            "microdata.other_occupations = \"out_of_scope\")"
+        )
     if reason in ("occupation", "industry"):
         codes = spec.occupations if reason == "occupation" else tuple(spec.sectors)
         listed = sorted(codes)
@@ -254,29 +267,97 @@ def show(value: object) -> str | None:
     return repr(value) if isinstance(value, float) else str(value)
 
 
+def _status(mask: int) -> str:
+    """What happens to a record with this mask: "used", "out_of_scope" or "rejected"."""
+    return "rejected" if mask & REJECTED else "out_of_scope" if mask == OUT_OF_SCOPE else "used"
+
+
+def _persons(weight: int) -> float:
+    """Σ weight in fixed-point units -> persons (correctly rounded)."""
+    return float(Fraction(weight, WEIGHT_SCALE))
+
+
+def _tally(masks: dict[tuple[int, int], int], weights: dict[tuple[int, int], int], file: int | None = None) -> tuple[dict[str, int], dict[str, int]]:
+    """Records read / used / out of scope / rejected, and Σ W (fixed point) used / out of scope."""
+    records = {"read": 0, "used": 0, "out_of_scope": 0, "rejected": 0}
+    for (f, mask), n in masks.items():
+        if file is None or f == file:
+            records["read"] += n
+            records[_status(mask)] += n
+    weight = {
+        status: sum(w for (f, mask), w in weights.items() if (file is None or f == file) and mask == bits)
+        for status, bits in (("used", 0), ("out_of_scope", OUT_OF_SCOPE))
+    }
+    return records, weight
+
+
+def summary(counts: dict[str, Any]) -> str:
+    """One line of report.json on what the job records gave."""
+    r, w = counts["records"], counts["weight"]
+    text = f"{r['read']} job records read: {r['used']} used"
+    if counts["other_occupations"] == "out_of_scope":
+        text += f", {r['out_of_scope']} out of scope (occupations not in occupations.csv)"
+    text += f", {r['rejected']} rejected"
+    if counts["other_occupations"] == "out_of_scope":
+        text += f"; weight {w['used']:.6g} persons used, {w['out_of_scope']:.6g} out of scope"
+        if w["used_share"] is not None:
+            text += f": {100 * w['used_share']:.4g} % of the weight of valid records is in the data occupations"
+    return text
+
+
 def finish(spec: Spec, raw: RawResult, settings, prefix: str) -> MicrodataResult:
-    """Counts, the rejection policy and the employment table from the exact sums."""
+    """Counts, the rejection policy and the employment table from the exact sums.
+
+    A record is used (mask 0), out of scope (mask OUT_OF_SCOPE: valid, in an occupation
+    not in occupations.csv, with other_occupations = "out_of_scope") or rejected (a
+    rule bit set, whatever its occupation); read = used + out_of_scope + rejected.
+    """
     by_file = {s.index: s for s in spec.files}
-    read = sum(raw.masks.values())
-    used = sum(n for (_, mask), n in raw.masks.items() if mask == 0)
-    rejected = read - used
+    totals, weight = _tally(raw.masks, raw.weights)
+    read, used, out_of_scope, rejected = (totals[k] for k in ("read", "used", "out_of_scope", "rejected"))
     by_reason = {r: sum(n for (_, mask), n in raw.masks.items() if mask & BIT[r]) for r in REASONS}
     files = []
     for source in spec.files:
-        n = sum(c for (f, _), c in raw.masks.items() if f == source.index)
-        bad = sum(c for (f, m), c in raw.masks.items() if f == source.index and m)
-        files.append({"file": source.label.removeprefix(prefix), "format": source.format, "records": n, "rejected": bad})
+        records, file_weight = _tally(raw.masks, raw.weights, source.index)
+        files.append(
+            {
+                "file": source.label.removeprefix(prefix),
+                "format": source.format,
+                "records": records["read"],
+                "used": records["used"],
+                "out_of_scope": records["out_of_scope"],
+                "rejected": records["rejected"],
+                "weight": {k: _persons(v) for k, v in file_weight.items()},
+            }
+        )
+    valid = weight["used"] + weight["out_of_scope"]
     counts: dict[str, Any] = {
         "files": files,
-        "records": {"read": read, "used": used, "rejected": rejected},
+        "records": totals,
+        # Σ weight (persons) of the records used and out of scope; used_share = used / (used + out of scope):
+        # the share of the (valid records') employment in the data occupations of occupations.csv
+        "weight": {
+            **{k: _persons(v) for k, v in weight.items()},
+            "used_share": float(Fraction(weight["used"], valid)) if valid else None,
+        },
         "rejected_by_reason": by_reason,
+        "other_occupations": spec.other_occupations,
         "employment": settings.employment,
         "max_rejected_share": settings.max_rejected_share,
         "cells": len(raw.groups),
     }
+    counts["summary"] = summary(counts)
     result = MicrodataResult(None, counts)
     problems = _rejections(spec, raw, by_file, prefix)
     toml = prefix + "package.toml"
+    if used == 0 and out_of_scope:
+        listed = sorted(spec.occupations)
+        result.errors.append(
+            InputError(
+                toml, None, "microdata.other_occupations", f"{out_of_scope} of {read} records out of scope, none used",
+                f"job records in the occupations of occupations.csv ({', '.join(listed[:12])}{', ...' if len(listed) > 12 else ''})",
+            )
+        )
     if read == 0:
         result.errors.append(InputError(toml, None, "microdata.files", None, "at least one job record in the files"))
     elif rejected and rejected > settings.max_rejected_share * read:

@@ -3,7 +3,8 @@
 Each partition (a block of a CSV file or row groups of a Parquet file) is checked and
 summed by :func:`summarise`, a vectorised pandas/Arrow twin of the DuckDB SQL, into a
 small summary: exact integer sums per (year, occupation, industry), record counts per
-rejection mask and the first rejected records of each rule. Only the summaries travel
+rejection mask, Σ weight of the records used and of those out of scope, and the first
+rejected records of each rule. Only the summaries travel
 back to the client, which adds them up with Python integers and turns the positions of
 the examples into rows of their file from the partition lengths.
 
@@ -40,6 +41,7 @@ from .spec import (
     MIN_FTE_HOURS,
     MIN_WEIGHT,
     NUMBER_RE,
+    OUT_OF_SCOPE,
     REASONS,
     WEIGHT_SCALE,
     Example,
@@ -198,14 +200,17 @@ def summarise(frame: pd.DataFrame, spec: Spec, source: SourceFile) -> dict:
     hours, hours_missing = _number(frame, source, "hours")
     industry_codes = _code(frame, source, "industry")
     industries = list(spec.sectors)
-    occupation = _index(_code(frame, source, "occupation"), list(spec.occupations), n)
+    occupation_codes = _code(frame, source, "occupation")
+    occupation = _index(occupation_codes, list(spec.occupations), n)
+    # out of scope: the occupation rule asks only for a code; other codes get OUT_OF_SCOPE
+    has_occupation = pc.is_valid(occupation_codes).to_numpy(zero_copy_only=False) if occupation_codes is not None else np.zeros(n, dtype=bool)
     industry = _index(industry_codes, industries, n)
     first, last = spec.years.start, spec.years.stop - 1
     with np.errstate(invalid="ignore"):
         hours_ok = np.isfinite(hours) & (hours >= (MIN_FTE_HOURS if spec.fte else 0.0)) & (hours <= MAX_HOURS)
         ok = {
             "year": np.isfinite(year) & (year == np.floor(year)) & (year >= first) & (year <= last),
-            "occupation": occupation >= 0,
+            "occupation": has_occupation if spec.out_of_scope else occupation >= 0,
             "industry": industry >= 0,
             "sector": _sector_ok(frame, source, spec, industry),
             "weight": np.isfinite(weight) & (weight >= MIN_WEIGHT) & (weight <= MAX_WEIGHT),
@@ -215,6 +220,8 @@ def summarise(frame: pd.DataFrame, spec: Spec, source: SourceFile) -> dict:
     mask = np.zeros(n, dtype=np.int64)
     for reason in REASONS:
         mask |= np.where(ok[reason], 0, BIT[reason])
+    if spec.out_of_scope:
+        mask |= np.where(has_occupation & (occupation < 0), OUT_OF_SCOPE, 0)
     values, counts = np.unique(mask, return_counts=True)
     valid = mask == 0
     cell = (np.where(valid, year, first).astype(np.int64) - first) * len(industries) * len(spec.occupations)
@@ -223,6 +230,7 @@ def summarise(frame: pd.DataFrame, spec: Spec, source: SourceFile) -> dict:
         "n": n,
         "masks": {int(m): int(c) for m, c in zip(values, counts)},
         "groups": _sums(spec, valid, cell, weight, compensation, hours, hours_missing),
+        "weights": {m: _weight(weight[mask == m]) for m in (0, OUT_OF_SCOPE) if (mask == m).any()},
         "examples": [],
     }
     for reason in REASONS:
@@ -230,6 +238,13 @@ def summarise(frame: pd.DataFrame, spec: Spec, source: SourceFile) -> dict:
             code = industry_codes[int(i)].as_py() if industry_codes is not None else None
             summary["examples"].append((int(i), reason, _raw(frame, source, reason, int(i)), code))
     return summary
+
+
+def _weight(weight: np.ndarray) -> int:
+    """Exact Σ W in fixed-point units (valid weights), as a Python integer.
+
+    Each limb is below 2^21, so its int64 sum cannot overflow below 2^42 records."""
+    return sum(int(limb.sum()) << (LIMB_BITS * k) for k, limb in enumerate(_limbs(_fixed(weight, WEIGHT_SCALE))))
 
 
 def _sector_ok(frame: pd.DataFrame, source: SourceFile, spec: Spec, industry: np.ndarray) -> np.ndarray:
@@ -284,6 +299,7 @@ def combine(spec: Spec, owners: list[int], summaries: list[dict]) -> RawResult:
     """Add the partition summaries; rows of examples from the partition lengths."""
     groups: dict[tuple[int, str, str], list[int]] = {}
     masks: dict[tuple[int, int], int] = {}
+    weights: dict[tuple[int, int], int] = {}
     found: dict[tuple[int, str], list[Example]] = {}
     offsets: dict[int, int] = {}
     by_index = {s.index: s for s in spec.files}
@@ -292,6 +308,8 @@ def combine(spec: Spec, owners: list[int], summaries: list[dict]) -> RawResult:
         offsets[owner] = offset + summary["n"]
         for mask, count in summary["masks"].items():
             masks[owner, mask] = masks.get((owner, mask), 0) + count
+        for mask, weight in summary["weights"].items():
+            weights[owner, mask] = weights.get((owner, mask), 0) + weight
         for key, sums in summary["groups"].items():
             total = groups.setdefault(key, [0, 0, 0, 0])
             for k in range(4):
@@ -300,7 +318,7 @@ def combine(spec: Spec, owners: list[int], summaries: list[dict]) -> RawResult:
         for position, reason, value, industry in summary["examples"]:
             found.setdefault((owner, reason), []).append(Example(owner, offset + position + first_row, reason, value, industry))
     examples = [e for (_, _), listed in sorted(found.items()) for e in sorted(listed, key=lambda e: e.row)[: spec.max_examples]]
-    return RawResult(groups, masks, examples)
+    return RawResult(groups, masks, examples, weights)
 
 
 def _file_error(source: SourceFile, exc: Exception) -> InputError:

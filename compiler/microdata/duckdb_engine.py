@@ -4,7 +4,9 @@ DuckDB is embedded and out of core: the scan streams the files, the hash aggrega
 holds one row per (file, rejection mask, year, occupation, industry), and anything
 beyond ``memory_limit`` spills to ``temp_directory``. Only that small aggregate comes
 back to Python. Validation is in the same SQL: every record gets a rejection mask
-(:data:`~compiler.microdata.spec.BIT`), and the sums cover the records whose mask is 0.
+(:data:`~compiler.microdata.spec.BIT`, plus :data:`~compiler.microdata.spec.OUT_OF_SCOPE`
+for an occupation not in occupations.csv with ``other_occupations = "out_of_scope"``),
+and the sums cover the records whose mask is 0 (and Σ weight those out of scope).
 
 A second query runs only when records were rejected: it finds, per file, the first
 rejected records of each rule with their row (Parquet ``file_row_number``; CSV ``WITH
@@ -29,7 +31,9 @@ from .spec import (
     MAX_WEIGHT,
     MIN_FTE_HOURS,
     MIN_WEIGHT,
+    OUT_OF_SCOPE,
     REASONS,
+    REJECTED,
     WEIGHT_SCALE,
     Example,
     Options,
@@ -80,18 +84,21 @@ def run(spec: Spec, options: Options) -> RawResult:
             raise InputErrors(_file_errors(con, spec, exc, data_errors)) from None
         groups: dict[tuple[int, str, str], list[int]] = {}
         masks: dict[tuple[int, int], int] = {}
+        weights: dict[tuple[int, int], int] = {}
         for f, mask, year, occupation, industry, records, sw, swc, swh in rows:
             masks[f, mask] = masks.get((f, mask), 0) + records
+            if mask in (0, OUT_OF_SCOPE):
+                weights[f, mask] = weights.get((f, mask), 0) + int(sw)
             if mask == 0:
                 sums = groups.setdefault((int(year), occupation, industry), [0, 0, 0, 0])
                 for k, value in enumerate((records, sw, swc, swh or 0)):
                     sums[k] += int(value)
         examples: list[Example] = []
         for source in spec.files:
-            if any(mask for (f, mask), n in masks.items() if f == source.index and n):
+            if any(mask & REJECTED for (f, mask), n in masks.items() if f == source.index and n):
                 con.execute("SET preserve_insertion_order = true")
                 examples += _examples(con, spec, source)
-    return RawResult(groups, masks, examples)
+    return RawResult(groups, masks, examples, weights)
 
 
 # --- SQL ---------------------------------------------------------------------------------
@@ -198,9 +205,10 @@ def _checked(spec: Spec, sources: tuple[SourceFile, ...], numbered: bool) -> str
     low = f"h >= {_double(MIN_FTE_HOURS)}" if spec.fte else "h >= 0"
     hours_ok = f"isfinite(h) AND {low} AND h <= {_double(MAX_HOURS)}"
     hours_rule = hours_ok if spec.fte else f"h_missing OR ({hours_ok})"
+    # out of scope: the occupation rule asks only for a code; other codes get OUT_OF_SCOPE
     rules = {
         "year": f"isfinite(y) AND y = floor(y) AND y >= {first} AND y <= {last}",
-        "occupation": f"o IN ({occupations})",
+        "occupation": "o IS NOT NULL" if spec.out_of_scope else f"o IN ({occupations})",
         "industry": f"i IN ({industries})",
         "sector": f"NOT has_s OR {sector_of} IS NULL OR s = {sector_of}",
         "weight": f"isfinite(w) AND w >= {_double(MIN_WEIGHT)} AND w <= {_double(MAX_WEIGHT)}",
@@ -208,6 +216,8 @@ def _checked(spec: Spec, sources: tuple[SourceFile, ...], numbered: bool) -> str
         "hours": hours_rule,
     }
     mask = " + ".join(f"(CASE WHEN {rules[r]} THEN 0 ELSE {BIT[r]} END)" for r in REASONS)
+    if spec.out_of_scope:
+        mask += f" + (CASE WHEN o IS NOT NULL AND NOT (o IN ({occupations})) THEN {OUT_OF_SCOPE} ELSE 0 END)"
     return f"WITH src AS (\n{union}\n),\nchecked AS (SELECT *, {mask} AS mask FROM src)"
 
 
@@ -224,7 +234,7 @@ SELECT f, mask,
        CASE WHEN {ok} THEN o END AS occupation,
        CASE WHEN {ok} THEN i END AS industry,
        count(*) AS records,
-       sum(CASE WHEN {ok} THEN {w} END) AS sw,
+       sum(CASE WHEN {ok} OR mask = {OUT_OF_SCOPE} THEN {w} END) AS sw,
        sum(CASE WHEN {ok} THEN CAST({w} AS HUGEINT) * {c} END) AS swc,
        sum(CASE WHEN {ok} AND NOT h_missing THEN CAST({w} AS HUGEINT) * {h} END) AS swh
 FROM checked
@@ -239,7 +249,7 @@ def _examples(con, spec: Spec, source: SourceFile) -> list[Example]:
     keep = " OR ".join(f"rank_{r} <= {spec.max_examples}" for r in REASONS)
     raw = ", ".join(f"raw_{r}" for r in REASONS)
     sql = f"""{_checked(spec, (source,), numbered=True)},
-ranked AS (SELECT r, mask, i, {raw}, {ranks} FROM checked WHERE mask <> 0)
+ranked AS (SELECT r, mask, i, {raw}, {ranks} FROM checked WHERE (mask & {REJECTED}) <> 0)
 SELECT r, mask, i, {raw}, {', '.join(f'rank_{r}' for r in REASONS)} FROM ranked WHERE {keep} ORDER BY r"""
     examples = []
     for row in con.execute(sql).fetchall():

@@ -7,6 +7,11 @@ once here as constants and documented in docs/inputs.md:
   engines return the number of records per file and per set of broken rules (a bit
   mask, :data:`BIT`), and the first :attr:`Spec.max_examples` rejected records of each
   file and rule with their row;
+* with ``other_occupations = "out_of_scope"`` (:attr:`Spec.other_occupations`) the
+  occupation rule only asks for a code, and a record whose code is not in
+  occupations.csv gets the bit :data:`OUT_OF_SCOPE` instead: a record whose mask is
+  exactly :data:`OUT_OF_SCOPE` is valid but *out of scope* (counted, with its weight,
+  and not used); one with any rule bit besides is rejected (validity rules first);
 * the sums over the records used are exact integers: weight, compensation and hours are
   first rounded to fixed-point integers (:data:`WEIGHT_SCALE`, ...) by the same IEEE
   double operations in every engine, ``floor(x * scale + 0.5)``, and then summed as
@@ -39,6 +44,13 @@ COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 #: Rules a record can break, in the order of their bits in the rejection mask.
 REASONS = ("year", "occupation", "industry", "sector", "weight", "compensation", "hours")
 BIT = {reason: 1 << i for i, reason in enumerate(REASONS)}
+#: Bits of the rules: a record whose mask has one of them is rejected.
+REJECTED = sum(BIT.values())
+#: Bit of an occupation that is not in occupations.csv, with other_occupations = "out_of_scope".
+OUT_OF_SCOPE = 1 << len(REASONS)
+#: [microdata] other_occupations: records in occupations not in occupations.csv are rejected
+#: (the occupation rule) or out of scope (counted and left out).
+OTHER_OCCUPATIONS = ("reject", "out_of_scope")
 
 #: Fixed-point units of the exact sums: 10^-6 persons, 0.01 currency units, 0.01 hours.
 WEIGHT_SCALE = 10**6
@@ -90,6 +102,13 @@ class Spec:
     sectors: dict[str, str]  # industry code -> institutional sector (industries.csv)
     fte: bool  # hours > 0 required (employment in full-time equivalents)
     max_examples: int = MAX_EXAMPLES
+    #: "reject": an occupation not in occupations.csv breaks the occupation rule;
+    #: "out_of_scope": the rule only asks for a code, and other codes get OUT_OF_SCOPE
+    other_occupations: Literal["reject", "out_of_scope"] = "reject"
+
+    @property
+    def out_of_scope(self) -> bool:
+        return self.other_occupations == "out_of_scope"
 
 
 @dataclass(frozen=True)
@@ -109,9 +128,11 @@ class RawResult:
 
     #: (year, occupation, industry) -> [records, Σ W, Σ W·C, Σ W·H] in fixed-point units
     groups: dict[tuple[int, str, str], list[int]]
-    #: (file index, rejection mask) -> records; mask 0 = records used
+    #: (file index, rejection mask) -> records; mask 0 = records used, OUT_OF_SCOPE = out of scope
     masks: dict[tuple[int, int], int]
     examples: list[Example] = field(default_factory=list)
+    #: (file index, mask) -> Σ W in fixed-point units, for the masks 0 and OUT_OF_SCOPE
+    weights: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

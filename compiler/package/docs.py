@@ -61,6 +61,8 @@ files = ["jobs/*.parquet"] # globs relative to the package: .parquet or .csv fil
 employment = "persons"     # Σ weight; or "fte": Σ weight × hours / full_time_hours
 full_time_hours = 1800     # required with employment = "fte"
 max_rejected_share = 0.0   # default 0: any rejected record is an input error
+other_occupations = "reject"  # or "out_of_scope": records in occupations not in
+                           # occupations.csv are counted and left out, not rejected
 
 [microdata.columns]        # optional: record column = column name in the files
 compensation = "annual_pay"
@@ -119,9 +121,22 @@ needs them in every year, and every industry of industries.csv needs records.
   out-of-range weight, compensation or hours) is rejected. Rejected records are an input
   error listing, for each file and column, the first 10 with their row and value and the
   number of the others; with `max_rejected_share = s` > 0 up to a share s of the records
-  read may be rejected: they are then dropped and listed as warnings. report.json gives,
-  under `inputs.microdata`, the records read, used and rejected (in total, per file and
-  per rule; a record may break several rules) and the engine.
+  read may be rejected: they are then dropped and listed as warnings.
+- **Other occupations.** A payroll register holds every job of the economy, most of them
+  not in data occupations. With `other_occupations = "out_of_scope"` (default
+  `"reject"`: the rule above) the register need not be filtered first: a record whose
+  occupation code is not in occupations.csv is *out of scope*, neither an error nor used.
+  Validity rules come first: a record that breaks any other rule (year, industry,
+  sector, weight, compensation, hours, or no occupation code at all) is rejected
+  whatever its occupation, so only valid records are out of scope. The industry and
+  sector rules hold for every record: industries.csv must list every industry of the
+  register. `max_rejected_share` stays a share of the records read.
+- **Counts.** report.json gives, under `inputs.microdata`: `records` read = used +
+  out_of_scope + rejected, in total and per file (`files`); `weight`, the Σ weight
+  (persons) of the records used and out of scope, and `used_share` = used / (used + out
+  of scope), the share of the register's employment in the data occupations (per file
+  too, without the share); `rejected_by_reason` (a record may break several rules);
+  `other_occupations`, the engine, and a one-line `summary` stating these counts.
 - **Files.** A malformed file (a row with another number of fields than the header, text
   that is not UTF-8, a Parquet file that cannot be read, a column of another type than
   text, integer or floating point) is an input error of the file.

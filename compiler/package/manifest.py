@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import codes
 from ..microdata.spec import COLUMNS as MICRODATA_COLUMNS
-from ..microdata.spec import MAX_HOURS
+from ..microdata.spec import MAX_HOURS, OTHER_OCCUPATIONS
 from .errors import InputError
 
 FILE = "package.toml"
@@ -46,7 +46,9 @@ class MicrodataSettings:
     record column -> column name in the files, for names that differ; ``employment``:
     ``"persons"`` (Σ weight) or ``"fte"`` (Σ weight × hours / ``full_time_hours``);
     ``max_rejected_share``: share of records that may be rejected and dropped (default
-    0: any rejected record is an input error).
+    0: any rejected record is an input error); ``other_occupations``: a record whose
+    occupation is not in occupations.csv is ``"reject"``-ed (default) or ``"out_of_scope"``:
+    counted (with its Σ weight) and not used, unless it breaks another rule.
     """
 
     files: tuple[str, ...]
@@ -54,6 +56,7 @@ class MicrodataSettings:
     employment: str = "persons"
     full_time_hours: float | None = None
     max_rejected_share: float = 0.0
+    other_occupations: str = "reject"  # one of OTHER_OCCUPATIONS
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,13 @@ _KNOWN = {
     "pim": set(codes.ASSET_TYPES) | {"default"},
     "sdmx": None,  # checked by compiler.sdmx
     "accounts": None,  # checked by compiler.accounts
-    "microdata": {"files", "columns", "employment", "full_time_hours", "max_rejected_share"},
+    "microdata": {"files", "columns", "employment", "full_time_hours", "max_rejected_share", "other_occupations"},
 }
 LABOUR_INPUTS = ("occupations", "industry_shares", "microdata")
+_OTHER_OCCUPATIONS = (
+    "one of " + ", ".join(f'"{v}"' for v in OTHER_OCCUPATIONS) + ": a job record in an occupation not in occupations.csv "
+    "is rejected (\"reject\", the default) or counted as out of scope and not used (\"out_of_scope\")"
+)
 
 
 def read_manifest(folder: Path, areas: frozenset[str], sectors: frozenset[str]) -> tuple[Manifest | None, list[InputError]]:
@@ -251,7 +258,11 @@ class _Checker:
         share = g("microdata", "max_rejected_share", (int, float), 0.0, "a share from 0 to 1")
         if share is not None and not 0 <= share <= 1:
             self.error("microdata.max_rejected_share", share, "a share from 0 to 1")
-        if files is None:
+        others = g("microdata", "other_occupations", str, "reject", _OTHER_OCCUPATIONS)
+        if others is not None and others not in OTHER_OCCUPATIONS:
+            self.error("microdata.other_occupations", others, _OTHER_OCCUPATIONS)
+            others = None
+        if files is None or others is None:
             return None
         return MicrodataSettings(
             files=tuple(files),
@@ -259,6 +270,7 @@ class _Checker:
             employment=employment,
             full_time_hours=float(hours) if hours is not None else None,
             max_rejected_share=float(share or 0.0),
+            other_occupations=others,
         )
 
     def _capitalisation(self, asset: str) -> Capitalisation:

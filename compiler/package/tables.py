@@ -95,10 +95,15 @@ JOB_RECORDS = TableSchema(
     "labour_input = \"microdata\", files listed in [microdata] files): Parquet (.parquet) or CSV (.csv), one "
     "row per job (or worker) and year; the same year, occupation and industry repeat. Columns may have other "
     "names in the files ([microdata.columns]); other columns are ignored. A record that breaks a rule of "
-    "this table is rejected: an input error, unless [microdata] max_rejected_share tolerates it.",
+    "this table is rejected: an input error, unless [microdata] max_rejected_share tolerates it. With "
+    "[microdata] other_occupations = \"out_of_scope\" a record whose occupation is not in occupations.csv "
+    "and that breaks no other rule is out of scope: counted, not used.",
     columns=(
         Column("year", "year", "reference year of the job (calendar year), from first_year to last_year"),
-        Column("occupation", "code", "occupation code from occupations.csv", codes="occupations"),
+        Column(
+            "occupation", "code", "occupation code from occupations.csv (with other_occupations = \"out_of_scope\", any code: "
+            "records in other occupations are out of scope)", codes="occupations",
+        ),
         Column("industry", "code", "industry code from industries.csv", codes="industries"),
         Column("sector", "code", "institutional sector of the employer: must be the industry's sector in industries.csv", required=False),
         Column("weight", "number", "persons the record stands for (grossing-up weight; 1 in a register)", "persons", minimum=MIN_WEIGHT, maximum=MAX_WEIGHT),
