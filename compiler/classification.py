@@ -20,11 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from . import codes
 from . import table as tbl
 from .resources import codelists_dir
+from .table import ColumnCodes, group_sum
 
 
 @cache
@@ -113,26 +115,33 @@ def add_totals(table: pd.DataFrame, classification: AssetClassification) -> pd.D
     components at every level. Comments say which children a total sums.
     """
     key = list(tbl.KEY)
-    parts = [table]
+    attrs = ["UNIT_MULT", "DECIMALS", "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE"]
     detail = table
-
-    def total(frame: pd.DataFrame, column: str, code: str, note: str) -> pd.DataFrame:
-        other = [k for k in key if k != column]
-        attrs = ["UNIT_MULT", "DECIMALS", "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE"]
-        grouped = frame.groupby(other + attrs, sort=False, dropna=False)[[tbl.VALUE]].sum(min_count=1).reset_index()
-        grouped[column] = code
-        grouped["COMMENT_OBS"] = note
-        return grouped
-
-    by_sector = total(detail, "REF_SECTOR", codes.TOTAL_ECONOMY, "total of institutional sectors (sum of REF_SECTOR detail)")
-    by_activity = total(detail, "ACTIVITY", codes.TOTAL_ACTIVITY, "total of activities (sum of ACTIVITY detail)")
-    both = total(by_sector, "ACTIVITY", codes.TOTAL_ACTIVITY, "total economy, all activities (sum of ACTIVITY and REF_SECTOR detail)")
     sectors = detail["REF_SECTOR"].unique()
     # a detail row already at S1 (e.g. an unsectorised input) would collide with its total
     if codes.TOTAL_ECONOMY in sectors:
         raise ValueError("detail rows must be by institutional sector, not S1")
-    parts += [by_sector, by_activity, both]
-    levels = tbl.concat(parts)
+    # frame.groupby(other + attrs, sort=False, dropna=False)[[OBS_VALUE]].sum(min_count=1),
+    # on integer codes: each column of the detail is factorized once for all three totals
+    columns = ColumnCodes(detail, key + attrs)
+    values = detail[tbl.VALUE].to_numpy()
+
+    def total(frame: pd.DataFrame, first: np.ndarray, sums: np.ndarray, column: str, code: str, note: str) -> pd.DataFrame:
+        other = [k for k in key if k != column]
+        grouped = frame[other + attrs].iloc[first].reset_index(drop=True)
+        grouped[tbl.VALUE] = sums
+        grouped[column] = code
+        grouped["COMMENT_OBS"] = note
+        return grouped
+
+    sector_first, sector_sums = group_sum(values, columns.combined([k for k in key if k != "REF_SECTOR"] + attrs))
+    by_sector = total(detail, sector_first, sector_sums, "REF_SECTOR", codes.TOTAL_ECONOMY, "total of institutional sectors (sum of REF_SECTOR detail)")
+    activity_first, activity_sums = group_sum(values, columns.combined([k for k in key if k != "ACTIVITY"] + attrs))
+    by_activity = total(detail, activity_first, activity_sums, "ACTIVITY", codes.TOTAL_ACTIVITY, "total of activities (sum of ACTIVITY detail)")
+    # by_sector's rows are its groups' first detail rows with REF_SECTOR = S1 (one value)
+    both_first, both_sums = group_sum(sector_sums, columns.combined([k for k in key if k not in ("ACTIVITY", "REF_SECTOR")] + attrs, rows=sector_first))
+    both = total(by_sector, both_first, both_sums, "ACTIVITY", codes.TOTAL_ACTIVITY, "total economy, all activities (sum of ACTIVITY and REF_SECTOR detail)")
+    levels = tbl.concat([table, by_sector, by_activity, both])
     return tbl.concat([levels, sum_aggregates(levels, classification)])
 
 
@@ -142,11 +151,16 @@ def sum_aggregates(rows: pd.DataFrame, classification: AssetClassification) -> p
     additive = rows.loc[rows["UNIT_MEASURE"].isin([codes.DOMESTIC_CURRENCY, codes.PERSONS])]
     key = [c for c in tbl.KEY if c != "INSTR_ASSET"] + ["UNIT_MULT", "DECIMALS", "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE"]
     parts = []
+    columns: ColumnCodes | None = None
     for aggregate, components in classification.aggregates.items():
-        members = additive.loc[additive["INSTR_ASSET"].isin(components)]
-        if members.empty:
+        members = np.flatnonzero(additive["INSTR_ASSET"].isin(components).to_numpy(dtype=bool))
+        if not len(members):
             continue
-        summed = members.groupby(key, as_index=False, sort=False, dropna=False)[tbl.VALUE].sum(min_count=1)
+        # members.groupby(key, as_index=False, sort=False, dropna=False)[OBS_VALUE].sum(min_count=1), on integer codes
+        columns = columns or ColumnCodes(additive, key)
+        first, sums = group_sum(additive[tbl.VALUE].to_numpy()[members], columns.combined(key, rows=members))
+        summed = additive[key].iloc[members[first]].reset_index(drop=True)
+        summed[tbl.VALUE] = sums
         summed["INSTR_ASSET"] = aggregate
         summed["COMMENT_OBS"] = f"{aggregate} = " + " + ".join(components) + " (codelists/aggregates.csv)"
         parts.append(summed)

@@ -229,16 +229,16 @@ def baseline_rows(baseline: pd.DataFrame, inputs: Inputs, label: str) -> pd.Data
     """Canonical rows of the baseline (every STO given except B1GQ, which macro.csv gives)."""
     frame = baseline.loc[(baseline["sto"] != "B1GQ") & baseline["year"].isin(list(inputs.manifest.years))]
     parts = []
-    for sto, rows in frame.groupby("sto", sort=True):
+    for sto, rows in frame.groupby("sto", sort=True):  # by STO, then bound, then the file's order
         base = pd.DataFrame({tbl.TIME: rows["year"].astype(str), tbl.VALUE: rows["value"].to_numpy() / inputs.manifest.unit_factor})
         base = pd.concat([base.assign(BOUND=b) for b in tbl.BOUNDS], ignore_index=True)
-        parts.append(
-            tbl.make_rows(
-                base, **_common(inputs), **key_columns(str(sto)), OBS_STATUS="A",
-                COMMENT_OBS=f"national accounts before capitalisation of data ({label.rsplit('/', 1)[-1]}; same in both bounds)",
-            )
-        )
-    return pd.concat(parts, ignore_index=True) if parts else tbl.empty()
+        parts.append(base.assign(**key_columns(str(sto))))
+    if not parts:
+        return tbl.empty()
+    return tbl.make_rows(  # one call for every STO: the rows of one make_rows per STO, concatenated
+        pd.concat(parts, ignore_index=True), **_common(inputs), OBS_STATUS="A",
+        COMMENT_OBS=f"national accounts before capitalisation of data ({label.rsplit('/', 1)[-1]}; same in both bounds)",
+    )
 
 
 # --------------------------------------------------------------------------- change
@@ -353,6 +353,8 @@ def after_capitalisation(table: pd.DataFrame, ref_area: str, asset: str | None =
     """
     asset = asset or load_classification().code("all_data")
     columns = [tbl.TIME, tbl.BOUND, "STO", "before", "change", "after"]
+    # every row read below is at ACTIVITY _T, current prices, XDC, of ref_area: select those once
+    table = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=ref_area)
     base = pd.concat([_flows(table, sto, ref_area, ("_Z",)) for sto in BASELINE_STO], ignore_index=True)
     if not len(base) or "P1" not in set(base["STO"]):
         return pd.DataFrame(columns=columns)
@@ -439,11 +441,12 @@ def gdp_impact_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCl
     before = baseline_rows(baseline, inputs, label)
     change, notes = change_frame(inputs, table, classification, settings)
     new = tbl.concat([before, change_rows(inputs, change, gdp, settings)])
-    existing = table.set_index(list(tbl.KEY)).index
-    clash = new.set_index(list(tbl.KEY)).index.isin(existing)
+    clash = tbl.keys_in(new, table)
     if clash.any():  # an internal error: the design above emits no existing key
         raise tbl.DuplicateKeyError(f"internal error: compiler.gdp would repeat {int(clash.sum())} keys of the table")
-    combined = tbl.concat([table, new])
+    # only the rows after_capitalisation reads (all at _T, S1, current prices, XDC): the same result, fewer rows to copy
+    totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    combined = tbl.concat([totals, new])
     checks = [
         Check("GDP baseline consistent", True, f"{label}: the three approaches give B1GQ within {settings.baseline_tolerance:g}; B1GQ = macro.csv gdp"),
         Check("CFC of data assets in the GDP effect", True, "; ".join(notes) if notes else "P51C rows of the stocks stage used"),

@@ -39,10 +39,16 @@ def settings_for(inputs: list[Inputs], prepared: str | None) -> SdmxSettings:
         raise InputErrors([InputError(f"{inputs[0].folder.name}/package.toml", None, "sdmx", None, str(exc))]) from exc
 
 
-def write_sdmx_outputs(table: pd.DataFrame, inputs: list[Inputs], folder: Path, prepared: str | None, bound: str, version: str) -> dict[str, Any]:
-    """Write every SDMX file into ``folder``; return what report.json should say."""
+def write_sdmx_outputs(
+    table: pd.DataFrame, inputs: list[Inputs], folder: Path, prepared: str | None, bound: str, version: str, jobs: int = 1
+) -> dict[str, Any]:
+    """Write every SDMX file into ``folder``; return what report.json should say.
+
+    ``jobs`` > 1: large data messages are validated in worker processes
+    (:func:`compiler.sdmx.write.write_sdmx`); the files are the same.
+    """
     settings = settings_for(inputs, prepared)
-    files = write_sdmx(table, folder, settings)
+    files = write_sdmx(table, folder, settings, jobs=jobs)
     left_out = write_na_main(table, folder / "na_main.xml", settings, version=version, bound=bound)
     return {
         "files": sorted(str(Path(p).relative_to(folder)) for p in files.values()) + ["na_main.xml"],

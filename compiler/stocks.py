@@ -220,4 +220,6 @@ def stock_observations(inputs: Inputs, table: pd.DataFrame, classification: Asse
     series = stock_series(inputs, table, classification)
     result = run_pim(series.gfcf, prices[None, :], [params[a] for a in series.assets], other_volume_changes=series.ocv)
     rows = stock_rows(inputs, series, result, classification, gdp_of(table))
-    return rows, [accumulation_check(tbl.concat([table, rows]))], result
+    # accumulation_check reads rows at _T, S1, current prices, XDC only (the same result on fewer rows)
+    totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    return rows, [accumulation_check(tbl.concat([totals, rows]))], result

@@ -24,6 +24,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.arrays import ArrowStringArray
 
 DIMENSIONS: tuple[str, ...] = (
     "FREQ",
@@ -97,27 +100,98 @@ def make_rows(frame: pd.DataFrame, **fixed: Any) -> pd.DataFrame:
     (``STO="P1"``, ``COMMENT_OBS="..."``). Columns that are neither take the defaults
     above; ``REF_AREA``, ``UNIT_MULT`` and ``DECIMALS`` must be given.
     """
-    out = frame.copy()
-    for column, value in fixed.items():
-        out[column] = value
-    for column, value in {**DIMENSION_DEFAULTS, **ATTRIBUTE_DEFAULTS}.items():
-        if column not in out.columns:
-            out[column] = value
-    missing = [c for c in COLUMNS if c not in out.columns]
+    n = len(frame)
+    index = frame.index
+    columns: dict[str, Any] = {}
+    for column in COLUMNS:
+        if column in fixed:
+            value = fixed[column]
+        elif column in frame.columns:
+            value = frame[column]
+        elif column in _DEFAULTS:
+            value = _DEFAULTS[column]
+        else:
+            continue
+        if isinstance(value, pd.Series):
+            if not value.index.equals(index):
+                value = value.reindex(index)  # aligned on the index, as DataFrame.__setitem__ does
+        elif np.ndim(value) == 0:
+            value = _constant(column, value, n, index)
+        else:  # an array or list of values, one per row
+            value = pd.Series(value, index=index)
+        columns[column] = _coerce_column(column, value)
+    missing = [c for c in COLUMNS if c not in columns]
     if missing:
         raise ValueError(f"canonical rows lack columns {missing}")
-    return coerce(out[list(COLUMNS)])
+    return pd.DataFrame(columns, index=index, copy=False).reset_index(drop=True)
+
+
+#: Dimension and attribute defaults together (the columns a stage may leave unset).
+_DEFAULTS: Mapping[str, str] = {**DIMENSION_DEFAULTS, **ATTRIBUTE_DEFAULTS}
+_STRING_COLUMNS: tuple[str, ...] = (*KEY, "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE", "COMMENT_OBS")
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # the "str" dtype of pandas 3
+
+
+def _constant(column: str, value: Any, n: int, index: pd.Index) -> pd.Series:
+    """A column holding one value, already in its canonical dtype where that is cheap."""
+    if column in _STRING_COLUMNS:
+        text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+        array = pa.chunked_array([pa.repeat(pa.scalar(text, pa.large_string()), n)])
+        return pd.Series(ArrowStringArray(array, dtype=_STR), index=index, copy=False)
+    return pd.Series(np.full(n, value), index=index) if n else pd.Series([], index=index, dtype=object)
+
+
+def _has_missing(series: pd.Series) -> bool:
+    array = series.array
+    if isinstance(array, ArrowStringArray):
+        return array.__arrow_array__().null_count > 0
+    return bool(series.hasnans)
+
+
+def _one_chunk(series: pd.Series) -> pd.Series:
+    """A pyarrow-backed string column in one contiguous chunk.
+
+    Concatenation leaves a column in several chunks, and pyarrow's ``take`` (row
+    selection) then concatenates them on every call (even two chunks cost a copy of the
+    column); one chunk makes the many selections of the later stages cheap.
+    """
+    array = series.array
+    if not isinstance(array, ArrowStringArray):
+        return series
+    chunked = array.__arrow_array__()
+    if chunked.num_chunks <= 1:
+        return series
+    combined = ArrowStringArray(pa.chunked_array([chunked.combine_chunks()]), dtype=series.dtype)
+    return pd.Series(combined, index=series.index, name=series.name, copy=False)
 
 
 def coerce(table: pd.DataFrame) -> pd.DataFrame:
-    """Give every column its canonical dtype (strings; float value; int multipliers)."""
-    out = table.copy()
-    for column in (*KEY, "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE", "COMMENT_OBS"):
-        out[column] = out[column].astype(object).where(out[column].notna(), "").astype(str)
-    out[VALUE] = pd.to_numeric(out[VALUE], errors="raise").astype("float64")
-    for column in ("UNIT_MULT", "DECIMALS"):
-        out[column] = pd.to_numeric(out[column], errors="raise").astype("int64")
+    """Give every column its canonical dtype (strings; float value; int multipliers).
+
+    Strings: missing values become ``""`` and anything else its ``str()``; columns that
+    already have the ``str`` dtype only have their missing values replaced (the same
+    result, without a round trip through Python objects).
+    """
+    columns = {column: _coerce_column(column, table[column]) for column in COLUMNS}
+    extra = [c for c in table.columns if c not in columns]
+    out = pd.DataFrame(columns, index=table.index, copy=False)
+    if extra:
+        out = pd.concat([out, table[extra]], axis=1)[list(table.columns)]
+    elif list(table.columns) != list(COLUMNS):
+        out = out[list(table.columns)]
     return out.reset_index(drop=True)
+
+
+def _coerce_column(column: str, series: pd.Series) -> pd.Series:
+    if column in _STRING_COLUMNS:
+        if series.dtype == "str":
+            if _has_missing(series):
+                series = series.fillna("")
+            return _one_chunk(series)
+        return series.astype(object).where(series.notna(), "").astype(str)
+    if column == VALUE:
+        return series if series.dtype == "float64" else pd.to_numeric(series, errors="raise").astype("float64")
+    return series if series.dtype == "int64" else pd.to_numeric(series, errors="raise").astype("int64")
 
 
 def concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -130,6 +204,8 @@ def concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 def check_unique(table: pd.DataFrame) -> None:
     """Raise :class:`DuplicateKeyError` naming the first duplicated keys."""
+    if len(table) < 2 or _unique_key(table):
+        return
     duplicated = table.duplicated(list(KEY), keep=False)
     if duplicated.any():
         keys = table.loc[duplicated, list(KEY)].drop_duplicates().head(5)
@@ -137,6 +213,120 @@ def check_unique(table: pd.DataFrame) -> None:
         raise DuplicateKeyError(
             f"internal error: {int(duplicated.sum())} rows of the canonical table share a key, e.g. {shown}"
         )
+
+
+#: Key columns, the most discriminating first (for early exits in the key checks).
+_KEY_ORDER: tuple[str, ...] = (
+    TIME, BOUND, "STO", "INSTR_ASSET", "ACTIVITY", "REF_SECTOR", "UNIT_MEASURE", "PRICES", "ACCOUNTING_ENTRY",
+    "COUNTERPART_AREA", "REF_AREA", "EXPENDITURE", "TRANSFORMATION", "COUNTERPART_SECTOR", "ADJUSTMENT", "FREQ",
+)
+assert sorted(_KEY_ORDER) == sorted(KEY)
+_MAX_RADIX = 2**62
+
+
+def factorize(parts: list[pd.Series]) -> tuple[np.ndarray, int]:
+    """Integer codes (int64, one numbering across ``parts``, concatenated) and their number.
+
+    Equal values get equal codes (missing values one code of their own); the numbering
+    is otherwise arbitrary. pyarrow string columns are dictionary-encoded directly.
+    """
+    arrays = [p.array for p in parts]
+    if arrays and all(isinstance(a, ArrowStringArray) for a in arrays):
+        chunks = [c for a in arrays for c in a.__arrow_array__().chunks if len(c)]
+        if not chunks:
+            return np.zeros(0, dtype=np.int64), 0
+        encoded = pa.chunked_array(chunks).dictionary_encode(null_encoding="encode")
+        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks]).astype(np.int64, copy=False)
+        return codes, len(encoded.chunks[0].dictionary)
+    values = pd.concat([p.reset_index(drop=True) for p in parts], ignore_index=True) if len(parts) != 1 else parts[0]
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.int64, copy=False), len(uniques)
+
+
+def _combine(code: np.ndarray, radix: int, codes: np.ndarray, k: int) -> tuple[np.ndarray, int]:
+    """Mixed-radix combination of two codes, renumbered first if it would overflow."""
+    if radix * k >= _MAX_RADIX:
+        _, code = np.unique(code, return_inverse=True)
+        code = code.reshape(-1).astype(np.int64, copy=False)
+        radix = int(code.max()) + 1 if len(code) else 1
+    return code * k + codes, radix * k
+
+
+def key_codes(parts: list[pd.DataFrame], columns: tuple[str, ...] | list[str] = KEY) -> np.ndarray:
+    """One int64 per row of the concatenated ``parts``: equal iff the ``columns`` are equal."""
+    code, radix = np.zeros(sum(len(p) for p in parts), dtype=np.int64), 1
+    for column in columns:
+        codes, k = factorize([p[column] for p in parts])
+        if k > 1:
+            code, radix = _combine(code, radix, codes, k)
+    return code
+
+
+class ColumnCodes:
+    """Integer codes of some columns of a frame, each column factorized once, and
+    combinations of them: equal combined codes mean equal values in those columns."""
+
+    def __init__(self, frame: pd.DataFrame, columns: list[str] | tuple[str, ...]):
+        self.codes: dict[str, np.ndarray] = {}
+        self.sizes: dict[str, int] = {}
+        for column in columns:
+            self.codes[column], self.sizes[column] = factorize([frame[column]])
+
+    def combined(self, columns: list[str] | tuple[str, ...], rows: np.ndarray | None = None) -> np.ndarray:
+        """One code per row (of ``rows``, positions, if given) for the values of ``columns``."""
+        n = len(next(iter(self.codes.values()))) if rows is None else len(rows)
+        code, radix = np.zeros(n, dtype=np.int64), 1
+        for column in columns:
+            k = self.sizes[column]
+            if k > 1:  # a constant column does not split groups
+                code, radix = _combine(code, radix, self.codes[column] if rows is None else self.codes[column][rows], k)
+        return code
+
+
+def group_sum(values: np.ndarray, code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Groups of equal ``code``, in order of first appearance: the position of each group's
+    first row and the sum of its ``values`` (``groupby(...).sum(min_count=1)``: the same
+    summation, so the same result as grouping by the columns behind ``code``)."""
+    labels, _ = pd.factorize(code)
+    _, first = np.unique(labels, return_index=True)
+    sums = pd.Series(values).groupby(labels, sort=True).sum(min_count=1).to_numpy()
+    return first, sums
+
+
+def _has_repeats(code: np.ndarray) -> bool:
+    ordered = np.sort(code)
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
+def _unique_key(table: pd.DataFrame) -> bool:
+    """Whether the key of ``table`` is unique (exact; stops as soon as a prefix of the key is)."""
+    code, radix, n = np.zeros(len(table), dtype=np.int64), 1, len(table)
+    for i, column in enumerate(_KEY_ORDER):
+        codes, k = factorize([table[column]])
+        if k > 1:
+            code, radix = _combine(code, radix, codes, k)
+        if radix >= n and (i in (7, 9, 10) or i == len(_KEY_ORDER) - 1) and not _has_repeats(code):
+            return True
+    return False
+
+
+def keys_in(rows: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
+    """For each row of ``rows``, whether ``table`` has a row with the same key (KEY columns)."""
+    n = len(rows)
+    if not n or not len(table):
+        return np.zeros(n, dtype=bool)
+    code, radix = np.zeros(n + len(table), dtype=np.int64), 1
+    for i, column in enumerate(_KEY_ORDER):
+        codes, k = factorize([rows[column], table[column]])
+        if k > 1:
+            code, radix = _combine(code, radix, codes, k)
+        if i in (2, 5, 8) and not _isin(code[:n], code[n:]).any():
+            return np.zeros(n, dtype=bool)  # no row matches on a part of the key already
+    return _isin(code[:n], code[n:])
+
+
+def _isin(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    return pd.Series(values).isin(among).to_numpy()  # a hash table: faster than sorting (np.isin)
 
 
 def series_key(row: Mapping[str, Any]) -> str:
@@ -150,9 +340,33 @@ def sort(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def select(table: pd.DataFrame, **criteria: str | tuple[str, ...]) -> pd.DataFrame:
-    """Rows whose columns equal (or, given a tuple, are among) the criteria."""
-    mask = np.ones(len(table), dtype=bool)
+    """Rows whose columns equal (or, given a tuple, are among) the criteria.
+
+    Each criterion after the first is tested only on the rows that passed the ones
+    before it (put the most selective first, e.g. ``STO``).
+    """
+    rows: np.ndarray | None = None
     for column, wanted in criteria.items():
-        values = table[column].to_numpy()
-        mask &= np.isin(values, list(wanted)) if isinstance(wanted, tuple) else values == wanted
-    return table.loc[mask]
+        if rows is not None and not len(rows):
+            break
+        match = _matches(table[column], wanted, rows)
+        rows = np.flatnonzero(match) if rows is None else rows[match]
+    return table.copy(deep=False) if rows is None else table.iloc[rows]
+
+
+def _matches(series: pd.Series, wanted: Any, rows: np.ndarray | None) -> np.ndarray:
+    """Boolean array: ``series`` (restricted to ``rows``) equals ``wanted`` or is among a tuple of them."""
+    array = series.array
+    if isinstance(array, ArrowStringArray) and (isinstance(wanted, str) or isinstance(wanted, tuple) and all(isinstance(w, str) for w in wanted)):
+        values = array.__arrow_array__()
+        if rows is not None:
+            values = values.take(rows)
+        if isinstance(wanted, tuple):
+            match = pc.is_in(values, value_set=pa.array(wanted, values.type))
+        else:
+            match = pc.equal(values, pa.scalar(wanted, values.type))
+        return np.asarray(pc.fill_null(match, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if rows is not None:
+        series = series.take(rows)
+    match = series.isin(list(wanted)) if isinstance(wanted, tuple) else series == wanted
+    return match.to_numpy(dtype=bool, na_value=False)

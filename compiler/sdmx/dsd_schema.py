@@ -179,11 +179,10 @@ def validate_file(path: Path, settings: SdmxSettings, version: str = "2.1", max_
     """
     schema = validator(settings, version)
     try:
-        for _, elem in etree.iterparse(str(path), events=("end",), schema=schema, huge_tree=True):
-            if elem.tag == "Series":
-                elem.clear(keep_tail=False)
-                while elem.getprevious() is not None:
-                    del elem.getparent()[0]
+        for _, elem in etree.iterparse(str(path), events=("end",), tag="Series", schema=schema, huge_tree=True):
+            elem.clear(keep_tail=False)  # (tag="Series": lxml hands over no other element)
+            while elem.getprevious() is not None:
+                del elem.getparent()[0]
     except etree.XMLSyntaxError as error:
         relevant = [e.message for e in error.error_log if e.domain_name in ("SCHEMASV", "PARSER")]
         messages = relevant[:max_errors] or [str(error)]

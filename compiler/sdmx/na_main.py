@@ -65,6 +65,7 @@ def select_for_na_main(
     rows = table.loc[table[canon.BOUND].to_numpy() == bound].reset_index(drop=True)
     rows = rescale_unit_mult(rows, _unit_mult_codes(dsd))
     reasons = pd.Series("", index=rows.index, dtype=object)
+    texts = reasons.to_numpy(dtype=object, copy=True)
     for column, ref, mandatory in coded_columns(dsd, rows.columns):
         values = rows[column].astype(str)
         bad = ~values.isin(dsd.codelists.get(ref, frozenset()))
@@ -74,8 +75,12 @@ def select_for_na_main(
             note = f" (approximate: {dsd.approximations[ref]})"
         else:
             note = ""
-        text = column + " '" + values + f"' not in {ref}{note}"
-        reasons = reasons.where(~bad, np.where(reasons == "", text, reasons + "; " + text))
+        where = np.flatnonzero(bad.to_numpy(dtype=bool))
+        if len(where):  # the reason text is built for the failing rows only
+            text = (column + " '" + values.iloc[where] + f"' not in {ref}{note}").to_numpy(dtype=object)
+            before = texts[where]
+            texts[where] = np.where(before == "", text, before + "; " + text)
+    reasons = pd.Series(texts, index=rows.index, dtype=object)
     out = reasons != ""
     kept = rows.loc[~out].reset_index(drop=True)
     left = rows.loc[out, list(canon.KEY)].reset_index(drop=True)

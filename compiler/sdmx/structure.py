@@ -195,9 +195,13 @@ def code_problems(table: pd.DataFrame, limit: int = 20) -> list[str]:
     problems: list[str] = []
     columns = {**DIMENSION_CODELISTS, **{a.id: a.codelist for a in ATTRIBUTES if a.codelist and a.id in table}}
     for column, codelist_id in columns.items():
-        values = table[column].astype(str).to_numpy()
-        unique = pd.unique(values)
+        text = table[column].astype(str)
+        if isinstance(text.array, pd.arrays.ArrowStringArray):  # distinct values first: one pass in pyarrow
+            unique = text.array.__arrow_array__().unique().to_pylist()  # in order of first appearance, as pd.unique
+        else:
+            unique = pd.unique(text.to_numpy())
         bad = [v for v in unique if v not in codelist_ids(codelist_id)]
+        values = text.to_numpy() if bad else None
         for value in bad:
             rows = table.loc[values == value]
             first = rows.iloc[0]
