@@ -18,8 +18,10 @@ from tqdm import tqdm
 from . import __version__
 from .checks import CheckFailed
 from .output import staging, write_json, write_observations
-from .package import InputErrors, load_package
-from .pipeline import PackageResult, combine, compile_inputs
+from .microdata import ENGINES
+from .package import InputErrors
+from .parallel import compile_many
+from .pipeline import combine
 from .html import write_html
 from .report import build_report
 from .sdmx.settings import resolve_prepared
@@ -70,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     compile_.add_argument("--na-main-version", default="1.9", metavar="VERSION", help="ESTAT:NA_MAIN version whose codelists na_main.xml must satisfy (1.9 or 1.11; default 1.9)")
     compile_.add_argument("--no-sdmx", action="store_true", help="do not write OUT/sdmx/")
     compile_.add_argument("--no-html", action="store_true", help="do not write OUT/html/ (the satellite tables and the cross-country index)")
+    _add_run_options(compile_)
     compile_.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     compile_.add_argument("-v", "--verbose", action="store_true", help="print a summary of what was written")
 
@@ -81,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     validate.add_argument("packages", nargs="+", type=Path, metavar="PACKAGE")
+    _add_run_options(validate)
 
     check = commands.add_parser(
         "check-sdmx",
@@ -94,6 +98,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of jobs (0 for one per core, or 1, 2, ...)")
+    return value
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-j", "--jobs", type=_jobs, default=1, metavar="N",
+        help="compile N packages at once in worker processes (0: one per core; default 1). Results are identical to a serial run",
+    )
+    parser.add_argument(
+        "--engine", choices=sorted(ENGINES), default="duckdb",
+        help="engine that aggregates job records of packages with labour_input = \"microdata\": duckdb (embedded, "
+        "out-of-core; default) or dask (a distributed cluster: DATASAT_DASK_SCHEDULER=host:port, else a local one). "
+        "Both give bit-identical tables",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,29 +148,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _load_all(folders: list[Path]):
-    """Load every package, collecting the errors of all of them before failing."""
-    loaded, errors = [], []
-    for folder in folders:
-        try:
-            loaded.append(load_package(folder))
-        except InputErrors as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise InputErrors(errors)
-    return loaded
-
-
 def _compile(args: argparse.Namespace) -> int:
     folders = args.packages or bundled_packages()
-    progress = tqdm(total=len(folders) * 2 + 1, desc="datasat", unit="step", disable=True if args.quiet else None, file=sys.stderr)
-    inputs = _load_all(folders)
-    progress.update(len(folders))
-    results: list[PackageResult] = []
-    for package in inputs:
-        progress.set_postfix_str(package.manifest.ref_area)
-        results.append(compile_inputs(package))
-        progress.update(1)
+    progress = tqdm(total=len(folders) + 1, desc="datasat", unit="step", disable=True if args.quiet else None, file=sys.stderr)
+    results = compile_many(folders, args.jobs, lambda done, total, folder: progress.update(1), engine=args.engine)
+    inputs = [r.inputs for r in results]
     table = combine(results)
     extra = {}
     with staging(args.out) as stage:
@@ -164,9 +173,7 @@ def _compile(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    inputs = _load_all(args.packages)
-    for package in inputs:
-        compile_inputs(package)  # the stage checks too, nothing written
+    compile_many(args.packages, args.jobs, engine=args.engine)  # the stage checks too, nothing written
     return EXIT_OK
 
 

@@ -78,12 +78,12 @@ def test_validate(synthetic, capsys):
 
 
 def test_internal_error_exits_1(tmp_path, monkeypatch, capsys):
-    from compiler import cli
+    from compiler import parallel
 
     def broken(_inputs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "compile_inputs", broken)
+    monkeypatch.setattr(parallel, "compile_inputs", broken)
     assert main(["compile", str(SYNTHETIC), "-o", str(tmp_path / "o"), "-q"]) == 1
     assert "internal error" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
@@ -107,3 +107,25 @@ def test_compile_bundled_fixtures_from_any_directory(tmp_path):
     assert result.returncode == 0, result.stderr
     table = read_observations(tmp_path / "out" / "observations.csv")
     assert "CN" in set(table["REF_AREA"])
+
+
+def test_parallel_compile_writes_identical_files(tmp_path):
+    """-j 2 (worker processes) and -j 1 write byte-identical outputs, HTML and SDMX included."""
+    from compiler.resources import data_dir
+
+    packages = [str(SYNTHETIC), str(data_dir("fixtures") / "NL")]
+    common = ["--prepared", "2026-01-01T00:00:00Z", "-q"]
+    assert main(["compile", *packages, "-o", str(tmp_path / "serial"), "-j", "1", *common]) == 0
+    assert main(["compile", *packages, "-o", str(tmp_path / "parallel"), "-j", "2", *common]) == 0
+    serial = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial").rglob("*") if p.is_file())
+    parallel = sorted(p.relative_to(tmp_path / "parallel") for p in (tmp_path / "parallel").rglob("*") if p.is_file())
+    assert serial == parallel and len(serial) > 20
+    for name in serial:
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
+
+
+def test_bad_jobs_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["compile", "-j", "-3"])
+    assert exit_.value.code == 2
+    assert "not a number of jobs" in capsys.readouterr().err
