@@ -23,7 +23,7 @@ from .package import InputErrors
 from .parallel import compile_many
 from .pipeline import combine
 from .html import write_html
-from .report import build_report
+from .report import build_report, package_report
 from .sdmx.settings import resolve_prepared
 from .sdmx_output import write_sdmx_outputs
 from .resources import bundled_packages
@@ -154,17 +154,20 @@ def _compile(args: argparse.Namespace) -> int:
     results = compile_many(folders, args.jobs, lambda done, total, folder: progress.update(1), engine=args.engine)
     inputs = [r.inputs for r in results]
     table = combine(results)
+    package_reports = [package_report(r) for r in results]
+    for result in results:  # the combined table holds every row: release the per-package copies
+        result.table = result.table.iloc[:0]
     extra = {}
     with staging(args.out) as stage:
         write_observations(table, stage / "observations.csv")
         if not args.no_sdmx:
             progress.set_postfix_str("SDMX")
-            extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, args.bound, args.na_main_version)
+            extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, args.bound, args.na_main_version, jobs=args.jobs)
         if not args.no_html:
             progress.set_postfix_str("HTML")
             generated = resolve_prepared(args.prepared, os.environ).date().isoformat()
             extra["html"] = write_html(table, inputs, stage / "html", generated=generated)
-        write_json(build_report(results, table, extra), stage / "report.json")
+        write_json(build_report(results, table, extra, package_reports), stage / "report.json")
     progress.update(1)
     progress.close()
     if args.verbose:

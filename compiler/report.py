@@ -44,12 +44,15 @@ def package_report(result: PackageResult) -> dict[str, Any]:
     }
 
 
-def build_report(results: list[PackageResult], table: pd.DataFrame, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_report(
+    results: list[PackageResult], table: pd.DataFrame, extra: dict[str, Any] | None = None, packages: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The whole report; ``packages`` (from :func:`package_report`) if taken before the tables were released."""
     return {
         "datasat": __version__,
         "columns": list(tbl.COLUMNS),
         "rows": len(table),
-        "packages": [package_report(r) for r in results],
+        "packages": packages if packages is not None else [package_report(r) for r in results],
         "checks_passed": all(c.passed for r in results for c in r.checks),
         **(extra or {}),
     }
