@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         "  OUT/sdmx/              SDMX-ML 2.1/3.0, SDMX-CSV 1.0/2.0, structures, na_main.xml\n"
         "  OUT/html/              satellite-account tables per country, cross-country index\n"
         "  OUT/report.json        inputs read, checks run, what was written",
-        epilog="examples:\n  datasat compile\n  datasat compile fixtures/CN fixtures/synthetic -o out",
+        epilog="examples:\n  datasat compile                               every bundled fixture into out/\n  datasat compile fixtures/CN fixtures/CA -o out  two packages\n  datasat compile countries/* -j 0 --no-html    a world panel, one worker per core\n  datasat compile my-register/ --engine dask    job records aggregated on a Dask cluster",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     compile_.add_argument("packages", nargs="*", type=Path, metavar="PACKAGE", help="package folders (default: every bundled fixture)")
