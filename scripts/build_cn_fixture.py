@@ -30,10 +30,12 @@ headcount, all of whom are data professionals) are not scaled.
 
 from __future__ import annotations
 
-import csv
 import math
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fixture_build import read_series, write  # noqa: E402  (shared with the CA and NL scripts)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MACRO = Path(__file__).resolve().parents[2] / "shared" / "reference" / "macro"
@@ -115,11 +117,6 @@ MARKUP_PATH = {2010: 0.047, 2011: 0.046, 2012: 0.044, 2013: 0.045, 2014: 0.046, 
 MARKUP_BASE = "costs"  # must agree with package.toml method.markup_base
 
 
-def read_series(macro: Path, name: str) -> dict[int, dict[str, str]]:
-    with open(macro / f"{name}.csv", newline="", encoding="utf-8") as f:
-        return {int(r["year"]): r for r in csv.DictReader(f)}
-
-
 def close_average(path: dict[int, float], average: float) -> dict[int, float]:
     """Fill the missing year of ``path`` so that the mean over YEARS is ``average``."""
     (missing,) = [y for y in YEARS if y not in path]
@@ -198,13 +195,6 @@ def gfcf(emp, wage, shares, capital, markup, scale: float, year: int) -> tuple[f
             total += costs + (base * markup[year] if market else 0.0)
         totals.append(total)
     return totals[0], totals[1]
-
-
-def write(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
 
 
 def main(argv: list[str]) -> int:
