@@ -83,12 +83,16 @@ class AssetClassification:
         return chain
 
 
+#: The provisional code stems of codelists/CL_INSTR_ASSET_DATA.csv; package.toml's
+#: [classification] may replace them until the 2025 SNA codes are published.
+DEFAULT_STEMS: Mapping[str, str] = {"data": "N11733", "databases": "N11732", "data_rd": "N11711", "all_data": "N117D"}
+
+
 def load_classification(stems: Mapping[str, str] | None = None) -> AssetClassification:
     """Read the extended codelist and apply the package's provisional codes."""
-    stems = dict(stems or {"data": "N11733", "databases": "N11732", "data_rd": "N11711", "all_data": "N117D"})
-    defaults = {"data": "N11733", "databases": "N11732", "data_rd": "N11711", "all_data": "N117D"}
+    stems = dict(stems or DEFAULT_STEMS)
     rename = {}
-    for asset, default in defaults.items():
+    for asset, default in DEFAULT_STEMS.items():
         for valuation in "GN":
             rename[default + valuation] = stems[asset] + valuation
     directory = codelists_dir()

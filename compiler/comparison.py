@@ -161,7 +161,5 @@ def market_share_rows(inputs: Inputs, table: pd.DataFrame, by_industry: pd.DataF
 def comparison_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
     """All rows of this stage (module docstring); no key of ``table`` is repeated."""
     new = tbl.concat([converted_rows(inputs, table, classification), share_rows(inputs, table, classification)])
-    clash = new.set_index(list(tbl.KEY)).index.isin(table.set_index(list(tbl.KEY)).index)
-    if clash.any():
-        raise tbl.DuplicateKeyError(f"internal error: compiler.comparison would repeat {int(clash.sum())} keys of the table")
+    tbl.check_new_keys(new, table, "compiler.comparison")
     return new

@@ -68,6 +68,7 @@ capitalisation carries over unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -245,7 +246,7 @@ def baseline_rows(baseline: pd.DataFrame, inputs: Inputs, label: str) -> pd.Data
 
 
 def _flows(
-    table: pd.DataFrame, sto: str, ref_area: str, assets: tuple[str, ...], sector: str | tuple[str, ...] = codes.TOTAL_ECONOMY, exact: bool = True
+    table: pd.DataFrame, sto: str, ref_area: str | tuple[str, ...], assets: tuple[str, ...], sector: str | tuple[str, ...] = codes.TOTAL_ECONOMY, exact: bool = True
 ) -> pd.DataFrame:
     """Rows of one STO at ACTIVITY ``_T``, current prices, XDC; ``exact``: with the
     entry, counterpart area and expenditure of :data:`compiler.accounts.KEY_OF`."""
@@ -352,18 +353,32 @@ def after_capitalisation(table: pd.DataFrame, ref_area: str, asset: str | None =
     the table's units. Empty when the table holds no baseline.
     """
     asset = asset or load_classification().code("all_data")
-    columns = [tbl.TIME, tbl.BOUND, "STO", "before", "change", "after"]
-    # every row read below is at ACTIVITY _T, current prices, XDC, of ref_area: select those once
-    table = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=ref_area)
-    base = pd.concat([_flows(table, sto, ref_area, ("_Z",)) for sto in BASELINE_STO], ignore_index=True)
-    if not len(base) or "P1" not in set(base["STO"]):
+    return after_capitalisation_by_area(table, {ref_area: asset}).drop(columns="REF_AREA")
+
+
+def after_capitalisation_by_area(table: pd.DataFrame, assets: Mapping[str, str]) -> pd.DataFrame:
+    """:func:`after_capitalisation` of several countries at once: REF_AREA → its asset code.
+
+    Columns: REF_AREA then those of :func:`after_capitalisation`; a country without a
+    baseline (no P1 at INSTR_ASSET ``_Z``) has no rows.
+    """
+    columns = ["REF_AREA", tbl.TIME, tbl.BOUND, "STO", "before", "change", "after"]
+    index = ["REF_AREA", tbl.TIME, tbl.BOUND]
+    areas = tuple(assets)
+    # every row read below is at ACTIVITY _T, current prices, XDC, of these areas: select those once
+    table = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=areas)
+    base = pd.concat([_flows(table, sto, areas, ("_Z",)) for sto in BASELINE_STO], ignore_index=True)
+    base = base[base["REF_AREA"].isin(base.loc[base["STO"] == "P1", "REF_AREA"])]
+    if not len(base):
         return pd.DataFrame(columns=columns)
-    before = base.pivot_table(index=[tbl.TIME, tbl.BOUND], columns="STO", values=tbl.VALUE, aggfunc="sum")
+    before = base.pivot_table(index=index, columns="STO", values=tbl.VALUE, aggfunc="sum")
     before = before.reindex(columns=list(BASELINE_STO)).fillna({"P52": 0.0})
+    codes_wanted = tuple(dict.fromkeys(assets.values()))
 
     def rows(sto: str) -> pd.Series:
-        found = _flows(table, sto, ref_area, (asset,), exact=sto != codes.CFC)
-        return found.groupby([tbl.TIME, tbl.BOUND])[tbl.VALUE].sum().reindex(before.index).fillna(0.0)
+        found = _flows(table, sto, areas, codes_wanted, exact=sto != codes.CFC)
+        found = found[found["INSTR_ASSET"].to_numpy() == found["REF_AREA"].map(assets).to_numpy()]
+        return found.groupby(index)[tbl.VALUE].sum().reindex(before.index).fillna(0.0)
 
     change = pd.DataFrame(0.0, index=before.index, columns=before.columns)
     own, non_market = rows(OWN_OUTPUT), rows(NON_MARKET_OUTPUT)
@@ -376,10 +391,10 @@ def after_capitalisation(table: pd.DataFrame, ref_area: str, asset: str | None =
     change["P3"] = non_market
     change["B1GQ"] = rows("B1GQ")
     long = pd.concat({"before": before.stack(), "change": change.stack()}, axis=1).reset_index()
-    long = long.rename(columns={long.columns[2]: "STO"})
+    long = long.rename(columns={long.columns[3]: "STO"})
     long["after"] = long["before"] + long["change"]
     order = {s: i for i, s in enumerate(BASELINE_STO)}
-    long = long.sort_values([tbl.TIME, tbl.BOUND, "STO"], key=lambda s: s.map(order) if s.name == "STO" else s, kind="stable")
+    long = long.sort_values(columns[:4], key=lambda s: s.map(order) if s.name == "STO" else s, kind="stable")
     return long[columns].reset_index(drop=True)
 
 
@@ -441,9 +456,7 @@ def gdp_impact_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCl
     before = baseline_rows(baseline, inputs, label)
     change, notes = change_frame(inputs, table, classification, settings)
     new = tbl.concat([before, change_rows(inputs, change, gdp, settings)])
-    clash = tbl.keys_in(new, table)
-    if clash.any():  # an internal error: the design above emits no existing key
-        raise tbl.DuplicateKeyError(f"internal error: compiler.gdp would repeat {int(clash.sum())} keys of the table")
+    tbl.check_new_keys(new, table, "compiler.gdp")
     # only the rows after_capitalisation reads (all at _T, S1, current prices, XDC): the same result, fewer rows to copy
     totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
     combined = tbl.concat([totals, new])

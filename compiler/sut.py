@@ -308,9 +308,7 @@ def supply_use_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCl
                                    COMMENT_OBS="intermediate use by using industry: baseline use table with the data products inserted, balanced by GRAS "
                                    "(allocation key: industries' baseline intermediate consumption); " + detail["INSTR_ASSET"] + ", " + detail[tbl.BOUND] + " bound (compiler.sut)"))
     new = tbl.concat(parts)
-    clash = tbl.keys_in(new, table)
-    if clash.any():
-        raise tbl.DuplicateKeyError(f"internal error: compiler.sut would repeat {int(clash.sum())} keys of the table")
+    tbl.check_new_keys(new, table, "compiler.sut")
     # identity_check reads rows at _T, S1, current prices, XDC only (the same result on fewer rows)
     totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
     checks = [identity_check(tbl.concat([totals, new]), inputs.manifest.ref_area, tuple(every["INSTR_ASSET"].unique()))]

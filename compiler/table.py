@@ -310,6 +310,14 @@ def _unique_key(table: pd.DataFrame) -> bool:
     return False
 
 
+def check_new_keys(new: pd.DataFrame, table: pd.DataFrame, stage: str) -> None:
+    """Raise :class:`DuplicateKeyError` if a row a ``stage`` adds repeats a key of ``table``
+    (an internal error: a stage emits new keys only), naming the stage."""
+    clash = keys_in(new, table)
+    if clash.any():
+        raise DuplicateKeyError(f"internal error: {stage} would repeat {int(clash.sum())} keys of the table")
+
+
 def keys_in(rows: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
     """For each row of ``rows``, whether ``table`` has a row with the same key (KEY columns)."""
     n = len(rows)

@@ -34,3 +34,20 @@ def synthetic_core():
     from compiler.pipeline import compile_core
 
     return compile_core(SYNTHETIC)
+
+
+@pytest.fixture(scope="session")
+def fixture_table():
+    """``fixture_table("CN")``: the canonical table of a bundled fixture, compiled once a session."""
+    from compiler.pipeline import compile_package
+    from compiler.resources import fixtures_dir
+
+    tables = {}
+
+    def table(name: str):
+        if name not in tables:
+            tables[name] = compile_package(fixtures_dir() / name).table
+        return tables[name]
+
+    return table
+

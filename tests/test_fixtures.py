@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 
 from compiler import table as tbl
-from compiler.pipeline import compile_package
-from compiler.resources import fixtures_dir
+from canonical_values import total
 
 
 @pytest.fixture(scope="module")
-def cn():
-    return compile_package(fixtures_dir() / "CN").table
-
-
-def total(table, sto, code, year, bound, unit="XDC", prices="V"):
-    rows = tbl.select(table, STO=sto, INSTR_ASSET=code, TIME_PERIOD=str(year), BOUND=bound, ACTIVITY="_T", REF_SECTOR="S1", UNIT_MEASURE=unit, PRICES=prices)
-    assert len(rows) == 1
-    return float(rows[tbl.VALUE].iloc[0])
+def cn(fixture_table):
+    return fixture_table("CN")
 
 
 @pytest.mark.parametrize(("bound", "target"), [("low", 17_600), ("high", 19_700)])

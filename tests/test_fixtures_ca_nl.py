@@ -16,27 +16,21 @@ import pytest
 
 from compiler import table as tbl
 from compiler.gdp import after_capitalisation
-from compiler.pipeline import compile_package
 from compiler.resources import fixtures_dir
+from canonical_values import total
 
 ROOT = Path(__file__).resolve().parents[1]
 MACRO = ROOT.parent / "shared" / "reference" / "macro"
 
 
 @pytest.fixture(scope="module")
-def ca():
-    return compile_package(fixtures_dir() / "CA").table
+def ca(fixture_table):
+    return fixture_table("CA")
 
 
 @pytest.fixture(scope="module")
-def nl():
-    return compile_package(fixtures_dir() / "NL").table
-
-
-def total(table, sto, code, year, bound, unit="XDC", prices="V"):
-    rows = tbl.select(table, STO=sto, INSTR_ASSET=code, TIME_PERIOD=str(year), BOUND=bound, ACTIVITY="_T", REF_SECTOR="S1", UNIT_MEASURE=unit, PRICES=prices)
-    assert len(rows) == 1
-    return float(rows[tbl.VALUE].iloc[0])
+def nl(fixture_table):
+    return fixture_table("NL")
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -25,36 +25,33 @@ class Tick:
 
 
 @dataclass
-class BandChart:
-    """A time series with its low–high range as a shaded band (one band per series)."""
+class Chart:
+    """What every chart has: ids, texts, its size, the plot area and the x axis."""
 
     id: str
     title: str
     description: str
-    table_id: str
+    table_id: str  # the table that holds the chart's numbers
     unit: str
     width: int
     height: int
     plot: tuple[float, float, float, float]  # x0, y0, x1, y1
     x_ticks: list[Tick]
-    y_ticks: list[Tick]
-    bands: list[dict]  # {"label", "band", "low", "high", "cls"}
 
 
 @dataclass
-class BarChart:
+class BandChart(Chart):
+    """A time series with its low–high range as a shaded band (one band per series)."""
+
+    y_ticks: list[Tick] = field(default_factory=list)
+    bands: list[dict] = field(default_factory=list)  # {"label", "band", "low", "high", "cls"}
+
+
+@dataclass
+class BarChart(Chart):
     """Horizontal range bars: the low bound solid, the high bound's excess lighter."""
 
-    id: str
-    title: str
-    description: str
-    table_id: str
-    unit: str
-    width: int
-    height: int
-    label_width: float
-    plot: tuple[float, float, float, float]
-    x_ticks: list[Tick]
+    label_width: float = 0.0
     bars: list[dict] = field(default_factory=list)  # {"label", "short", "y", "h", "x0", "low_w", "x_low", "high_w", "text", "text_x"}
 
 
@@ -131,7 +128,7 @@ def band_chart(chart_id: str, title: str, table_id: str, unit: str, years: Seque
         bands.append({"label": label, "band": _band(xs, ly, hy), "low": _path(xs, ly), "high": _path(xs, hy), "cls": f"s{k % 4}"})
     description = f"{title}, {years[0]}–{years[-1]}, low and high bound; the figures are in the table below the chart."
     return BandChart(chart_id, title, description, table_id, unit, WIDTH, HEIGHT, (x0, y0, x1, y1), x_ticks,
-                     [Tick(y(t), format_number(t, decimals)) for t in ticks], bands)
+                     y_ticks=[Tick(y(t), format_number(t, decimals)) for t in ticks], bands=bands)
 
 
 def bar_chart(chart_id: str, title: str, table_id: str, unit: str, rows: Sequence[tuple[str, float, float, int]]) -> BarChart | None:
@@ -162,5 +159,5 @@ def bar_chart(chart_id: str, title: str, table_id: str, unit: str, rows: Sequenc
         bars.append({"label": label, "short": short, "y": top, "h": bar_h, "x0": min(zero, low_x), "low_w": abs(low_x - zero), "x_low": min(low_x, high_x),
                      "high_w": abs(high_x - low_x), "text": text, "text_x": max(low_x, high_x) + 4})
     description = f"{title}: one bar per country, low bound solid, high bound lighter; the figures are in the table beside the chart."
-    return BarChart(chart_id, title, description, table_id, unit, WIDTH, height, label_width, (x0, y0, x1, height - BOTTOM),
-                    [Tick(x(t), format_number(t, decimals)) for t in ticks], bars)
+    return BarChart(chart_id, title, description, table_id, unit, WIDTH, height, (x0, y0, x1, height - BOTTOM),
+                    [Tick(x(t), format_number(t, decimals)) for t in ticks], label_width=label_width, bars=bars)

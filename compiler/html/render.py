@@ -28,10 +28,10 @@ import jinja2
 import pandas as pd
 
 from .. import __version__
+from ..gdp import after_capitalisation_by_area
 from ..package import Inputs
 from ..resources import templates_dir
 from . import compare
-from .accounts import after_by_country
 from .cube import published_rows
 from .meta import PackageMeta, as_meta
 from .model import TableView
@@ -106,9 +106,11 @@ def write_html(table: pd.DataFrame, packages: Sequence[Inputs | PackageMeta], ou
     out.mkdir(parents=True, exist_ok=True)
     metas = [as_meta(p) for p in packages]
     generated = generated or _today()
-    rows = published_rows(table, {(m.classification or {}).get("all_data", "N117D") + "G" for m in metas})
+    rows = published_rows(table, {m.all_data_code for m in metas})
     by_area = {area: part for area, part in rows.groupby("REF_AREA", sort=False)}
-    after = after_by_country(rows, metas)
+    # GDP after capitalisation for every country in one call (its fixed cost is per call)
+    after_all = after_capitalisation_by_area(rows, {m.ref_area: m.all_data_code for m in metas})
+    after = {area: part.drop(columns="REF_AREA").reset_index(drop=True) for area, part in after_all.groupby("REF_AREA", sort=False)}
     empty_after = pd.DataFrame(columns=["TIME_PERIOD", "BOUND", "STO", "before", "change", "after"])
     pages = []
     for meta in metas:

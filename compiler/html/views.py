@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import codes
 from .. import table as tbl
-from ..classification import AssetClassification, load_classification
+from ..classification import DEFAULT_STEMS, AssetClassification, load_classification
 from ..comparison import PERCENT, PPP_USD, PPP_USD_PER_CAPITA, USD, USD_PER_CAPITA
 from ..gdp import after_capitalisation
 from . import charts
@@ -57,10 +57,10 @@ class CountryViews:
 
     def __init__(self, meta: PackageMeta, rows: pd.DataFrame, after: pd.DataFrame | None = None):
         """``after``: :func:`compiler.gdp.after_capitalisation` of the country, if already
-        computed (:func:`compiler.html.accounts.after_by_country`)."""
+        computed for every country at once (:func:`compiler.gdp.after_capitalisation_by_area`)."""
         self.meta, self.rows, self.after = meta, rows, after
         self.cube = Cube(rows)
-        self.cls = _classification(tuple(sorted((meta.classification or {}).items())))
+        self.cls = _classification(tuple(sorted(meta.classification.items())))
         self.years = [str(y) for y in range(meta.first_year, meta.last_year + 1)]
         self.money = f"{meta.money_unit()} (unit multiplier {meta.unit_mult})" if meta.unit_mult else meta.money_unit()
         self.money_short = meta.money_unit()
@@ -307,7 +307,7 @@ class CountryViews:
         notes = [
             "ESTAT:CL_INSTR_ASSET extended with provisional codes: data (beside computer software and databases), data R&D (under research and development) "
             "and the aggregate of all data assets (the seed paper's §2.3; expected in the 2025 SNA). "
-            + ("The package replaces the default provisional codes ([classification] in package.toml)." if self.meta.classification and self.meta.classification != {"data": "N11733", "databases": "N11732", "data_rd": "N11711", "all_data": "N117D"} else ""),
+            + ("The package replaces the default provisional codes ([classification] in package.toml)." if dict(self.meta.classification) != dict(DEFAULT_STEMS) else ""),
             "Software, mineral exploration, originals and R&D other than data R&D are not compiled by datasat (–).",
         ]
         return self.table("classification", "Intellectual property products with the new data items", f"{self.money}, current prices", "Asset", columns,

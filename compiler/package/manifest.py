@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import codes
+from ..classification import DEFAULT_STEMS
 from ..microdata.spec import COLUMNS as MICRODATA_COLUMNS
 from ..microdata.spec import MAX_HOURS, OTHER_OCCUPATIONS
 from .errors import InputError
@@ -90,7 +91,7 @@ class Manifest:
         return 10.0**self.unit_mult
 
 
-DEFAULT_CLASSIFICATION = {"data": "N11733", "databases": "N11732", "data_rd": "N11711", "all_data": "N117D"}
+DEFAULT_CLASSIFICATION = DEFAULT_STEMS
 _KNOWN = {
     "package": {"ref_area", "name", "currency", "unit_mult", "decimals", "first_year", "last_year", "base_year", "agency", "labour_input"},
     "method": {"markup_base", "non_market_sectors"},
