@@ -21,6 +21,8 @@ from ..classification import DEFAULT_STEMS
 from ..microdata.spec import COLUMNS as MICRODATA_COLUMNS
 from ..microdata.spec import MAX_HOURS, OTHER_OCCUPATIONS
 from .errors import InputError
+from .provenance import Provenance, parse_provenance
+from .tables import ALL_TABLES, OPTIONAL_TABLES
 
 FILE = "package.toml"
 
@@ -80,6 +82,7 @@ class Manifest:
     sdmx: Mapping[str, Any] = field(default_factory=dict)
     accounts: Mapping[str, Any] = field(default_factory=dict)
     microdata: MicrodataSettings | None = None  # with labour_input = "microdata"
+    provenance: Provenance = field(default_factory=Provenance)  # [provenance]
 
     @property
     def years(self) -> range:
@@ -100,6 +103,7 @@ _KNOWN = {
     "pim": set(codes.ASSET_TYPES) | {"default"},
     "sdmx": None,  # checked by compiler.sdmx
     "accounts": None,  # checked by compiler.accounts
+    "provenance": None,  # checked by compiler.package.provenance
     "microdata": {"files", "columns", "employment", "full_time_hours", "max_rejected_share", "other_occupations"},
 }
 LABOUR_INPUTS = ("occupations", "industry_shares", "microdata")
@@ -126,6 +130,12 @@ def read_manifest(folder: Path, areas: frozenset[str], sectors: frozenset[str]) 
         row = int(match.group(1)) if match else None
         return None, [InputError(FILE, row, None, None, f"valid TOML ({exc})")]
     return _Checker(data, areas, sectors).manifest()
+
+
+def _input_columns() -> dict[str, tuple[str, ...]]:
+    """Every input table a package may have (file stem -> column names), for [provenance]."""
+    schemas = {s.name: s for s in (*ALL_TABLES, *OPTIONAL_TABLES) if s.name.endswith(".csv")}
+    return {name.removesuffix(".csv"): tuple(c.name for c in s.columns) for name, s in schemas.items()}
 
 
 class _Checker:
@@ -196,6 +206,8 @@ class _Checker:
                 self.error(f"classification.{key}", value, "an asset code stem without the G/N suffix, e.g. \"N11733\"")
         if len(set(classification.values())) != len(classification):
             self.error("classification", classification, "a different code for each asset type and the total")
+        provenance, errors = parse_provenance(self.data.get("provenance"), _input_columns())
+        self.errors.extend(errors)
         if self.errors:
             return None, self.errors
         return (
@@ -218,6 +230,7 @@ class _Checker:
                 sdmx=dict(self.data.get("sdmx", {})),
                 accounts=dict(self.data.get("accounts", {})),
                 microdata=microdata,
+                provenance=provenance,
             ),
             [],
         )
