@@ -27,6 +27,7 @@ convention for ``LE`` of non-financial assets is not yet known (sdmx.md §5).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +38,7 @@ from . import table as tbl
 from .checks import RELATIVE_TOLERANCE, Check
 from .classification import AssetClassification, sum_aggregates
 from .package import InputError, InputErrors, Inputs
-from .pim import PimParameterError, PimParameters, PimResult, run_pim
+from .pim import PimInputError, PimParameterError, PimParameters, PimResult, run_pim
 from .ratios import gdp_of, percent_of_gdp
 
 ASSETS_ENTRY = "A"
@@ -45,14 +46,25 @@ ASSETS_ENTRY = "A"
 
 @dataclass(frozen=True)
 class StockSeries:
-    """The GFCF series the PIM runs on: one per asset type × bound, years in columns."""
+    """The GFCF series the PIM runs on: one per asset type × bound × producing sector,
+    in that nesting order (sectors vary fastest), years in columns."""
 
     assets: list[str]
     bounds: list[str]
+    sectors: list[str]
     years: list[int]
     gfcf: np.ndarray  # (n_series, n_years), currency units × 10^unit_mult
     ocv: np.ndarray
     ocv_by_sto: dict[str, np.ndarray]
+
+    @property
+    def sector_list(self) -> list[str]:
+        """The distinct producing sectors, in series order."""
+        return list(dict.fromkeys(self.sectors))
+
+    def by_sector(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (n_series, k) as (n_assets × n_bounds, n_sectors, k)."""
+        return np.asarray(values, dtype=float).reshape(-1, len(self.sector_list), np.shape(values)[-1])
 
 
 def pim_parameters(inputs: Inputs) -> dict[str, PimParameters]:
@@ -91,62 +103,96 @@ def price_index(inputs: Inputs) -> np.ndarray:
     return values / values[inputs.manifest.years.index(inputs.manifest.base_year)]
 
 
+def producing_sectors(inputs: Inputs) -> list[str]:
+    """Institutional sectors of the producing industries (industries.csv), sorted."""
+    return sorted(str(x) for x in inputs.industries["sector"].unique())
+
+
 def stock_series(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> StockSeries:
-    """GFCF of all industries by asset and bound, and other volume changes, as arrays."""
+    """GFCF of all industries of each producing sector, by asset and bound, and other
+    volume changes, as arrays (convention 3: the PIM runs per producing sector)."""
     years = list(inputs.manifest.years)
-    gfcf = tbl.select(table, STO=codes.GFCF, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, PRICES=codes.CURRENT_PRICES)
-    pairs = [(a, b) for a in codes.ASSET_TYPES for b in tbl.BOUNDS]
-    wide = gfcf.assign(year=gfcf[tbl.TIME].astype(int)).pivot_table(index=["INSTR_ASSET", tbl.BOUND], columns="year", values=tbl.VALUE, aggfunc="first")
-    rows = [(classification.code(a, "G"), b) for a, b in pairs]
+    sectors = producing_sectors(inputs)
+    gfcf = tbl.select(table, STO=codes.GFCF, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=tuple(sectors), UNIT_MEASURE=codes.DOMESTIC_CURRENCY, PRICES=codes.CURRENT_PRICES)
+    triples = [(a, b, s) for a in codes.ASSET_TYPES for b in tbl.BOUNDS for s in sectors]
+    wide = gfcf.assign(year=gfcf[tbl.TIME].astype(int)).pivot_table(index=["INSTR_ASSET", tbl.BOUND, "REF_SECTOR"], columns="year", values=tbl.VALUE, aggfunc="first")
+    rows = [(classification.code(a, "G"), b, s) for a, b, s in triples]
     matrix = wide.reindex(index=pd.MultiIndex.from_tuples(rows), columns=years).to_numpy(dtype=float)
-    ocv_by_sto = {}
-    ocv_table = inputs.optional.get("other_volume_changes.csv")
-    if ocv_table is not None and len(ocv_table):
-        scaled = ocv_table.assign(value=ocv_table["value"] / inputs.manifest.unit_factor)
-        for sto, part in scaled.groupby("sto"):
-            by_asset = part.pivot_table(index="asset", columns="year", values="value", aggfunc="sum").reindex(index=list(codes.ASSET_TYPES), columns=years)
-            per_series = by_asset.fillna(0.0).to_numpy()[[codes.ASSET_TYPES.index(a) for a, _ in pairs]]
-            ocv_by_sto[str(sto)] = per_series
+    matrix = np.nan_to_num(matrix, nan=0.0)  # a sector without GFCF in an asset: no stock
+    ocv_by_sto = other_volume_changes(inputs, sectors, years, triples)
     ocv = sum(ocv_by_sto.values()) if ocv_by_sto else np.zeros_like(matrix)
-    return StockSeries([a for a, _ in pairs], [b for _, b in pairs], years, matrix, np.asarray(ocv, dtype=float), ocv_by_sto)
+    return StockSeries([a for a, _, _ in triples], [b for _, b, _ in triples], [s for _, _, s in triples], years, matrix, np.asarray(ocv, dtype=float), ocv_by_sto)
+
+
+def other_volume_changes(inputs: Inputs, sectors: list[str], years: list[int], triples: list[tuple[str, str, str]]) -> dict[str, np.ndarray]:
+    """K1–K6 of other_volume_changes.csv per series (same in both bounds), by STO.
+
+    A row's ``sector`` says which producing sector's stock it changes; it may be left
+    empty only when industries.csv has a single sector (no allocation is invented).
+    """
+    frame = inputs.optional.get("other_volume_changes.csv")
+    if frame is None or not len(frame):
+        return {}
+    name = f"{inputs.folder.name}/other_volume_changes.csv"
+    sector = frame["sector"].fillna("").astype(str) if "sector" in frame else pd.Series("", index=frame.index)
+    if len(sectors) == 1:
+        sector = sector.where(sector != "", sectors[0])
+    bad = ~sector.isin(sectors)
+    if bad.any():
+        expected = f"one of the producing sectors of industries.csv ({', '.join(sectors)}): the stocks are compiled per sector"
+        raise InputErrors([InputError(name, int(i) + 2, "sector", sector.iloc[i] or None, expected) for i in np.flatnonzero(bad.to_numpy())])
+    scaled = frame.assign(value=frame["value"] / inputs.manifest.unit_factor, sector=sector.to_numpy())
+    index = pd.MultiIndex.from_tuples([(a, s) for a, _, s in triples])
+    out = {}
+    for sto, part in scaled.groupby("sto"):
+        wide = part.pivot_table(index=["asset", "sector"], columns="year", values="value", aggfunc="sum")
+        out[str(sto)] = wide.reindex(index=index, columns=years).fillna(0.0).to_numpy()
+    return out
 
 
 def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classification: AssetClassification, gdp: pd.Series) -> pd.DataFrame:
     """Canonical rows of stocks, CFC, revaluation and other volume changes.
 
+    Each figure per producing sector (REF_SECTOR S11 … S15) and for S1, their sum.
     ``gdp`` is :func:`compiler.ratios.gdp_of` of the cost stage's rows.
     """
     m = inputs.manifest
     years = series.years
-    n = len(series.assets)
+    sectors = series.sector_list
     first = years[0]
     frames = []
 
-    def add(values: np.ndarray, sto: str, valuation: str, prices: str, note: str, entry: str, year_list: list[int] = years, **extra: object) -> None:
-        asset = np.repeat(series.assets, len(year_list))
-        frame = pd.DataFrame(
-            {
-                "INSTR_ASSET": [classification.code(a, valuation) for a in asset],
-                tbl.BOUND: np.repeat(series.bounds, len(year_list)),
-                tbl.TIME: np.tile([str(y) for y in year_list], n),
-                tbl.VALUE: np.asarray(values, dtype=float).reshape(-1),
-            }
-        )
-        constant = prices == codes.CONSTANT_PRICES
-        frames.append(
-            tbl.make_rows(
-                frame,
-                REF_AREA=m.ref_area,
-                UNIT_MULT=extra.pop("UNIT_MULT", m.unit_mult),
-                DECIMALS=extra.pop("DECIMALS", m.decimals),
-                STO=sto,
-                PRICES=prices,
-                ACCOUNTING_ENTRY=entry,
-                REF_YEAR_PRICE=str(m.base_year) if constant or prices == "DR" else "",
-                COMMENT_OBS=note + "; " + frame["INSTR_ASSET"] + ", " + frame[tbl.BOUND] + " bound",
-                **extra,
+    def add(values: np.ndarray, sto: str, valuation: str, prices: str, note: str, entry: str, year_list: list[int] = years, total_only: bool = False, **extra: object) -> None:
+        values = series.by_sector(np.asarray(values, dtype=float))  # (assets × bounds, sectors, years)
+        assets, bounds = series.assets[:: len(sectors)], series.bounds[:: len(sectors)]
+        blocks = [(values[:, 0, :] if total_only else values.sum(axis=1), codes.TOTAL_ECONOMY, "sum over " + "+".join(sectors) + ": ")]
+        if not total_only:
+            blocks += [(values[:, j, :], sector, "") for j, sector in enumerate(sectors)]
+        for block, sector, prefix in blocks:
+            frame = pd.DataFrame(
+                {
+                    "INSTR_ASSET": [classification.code(a, valuation) for a in np.repeat(assets, len(year_list))],
+                    tbl.BOUND: np.repeat(bounds, len(year_list)),
+                    tbl.TIME: np.tile([str(y) for y in year_list], len(assets)),
+                    tbl.VALUE: block.reshape(-1),
+                }
             )
-        )
+            constant = prices == codes.CONSTANT_PRICES
+            frames.append(
+                tbl.make_rows(
+                    frame,
+                    REF_AREA=m.ref_area,
+                    REF_SECTOR=sector,
+                    UNIT_MULT=extra.get("UNIT_MULT", m.unit_mult),
+                    DECIMALS=extra.get("DECIMALS", m.decimals),
+                    STO=sto,
+                    PRICES=prices,
+                    ACCOUNTING_ENTRY=entry,
+                    REF_YEAR_PRICE=str(m.base_year) if constant or prices == "DR" else "",
+                    COMMENT_OBS=prefix + note + "; " + frame["INSTR_ASSET"] + ", " + frame[tbl.BOUND] + " bound",
+                    **{k: v for k, v in extra.items() if k not in ("UNIT_MULT", "DECIMALS")},
+                )
+            )
 
     pim = "PIM (compiler.pim, package.toml [pim])"
     add(result.net_stock_cp, codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, f"net (wealth) stock, current prices = net stock at constant prices x investment price index; {pim}", ASSETS_ENTRY)
@@ -164,6 +210,7 @@ def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classific
         "DR",
         f"investment price index used to deflate GFCF, rebased {m.base_year} = 1 (macro.csv)",
         codes.USES,
+        total_only=True,
         UNIT_MEASURE="IX",
         UNIT_MULT=0,
         DECIMALS=6,
@@ -172,33 +219,33 @@ def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classific
         add(values, sto, "N", codes.CURRENT_PRICES, "other change in volume (other_volume_changes.csv)", ASSETS_ENTRY)
     add(result.opening_net_stock_cp[:, :1], codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, "initial net stock (opening stock of the first year), package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
     add(result.opening_net_stock[:, :1], codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"initial net stock at {m.base_year} prices, package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
-    rows = tbl.concat(frames)
-    rows = rows.assign(ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY)
+    rows = tbl.concat(frames).assign(ACTIVITY=codes.TOTAL_ACTIVITY)
     rows = tbl.concat([rows, sum_aggregates(rows, classification)])
-    net = rows.loc[(rows["STO"] == codes.CLOSING_STOCK) & (rows["PRICES"] == codes.CURRENT_PRICES) & rows["INSTR_ASSET"].str.endswith("N")]
+    net = rows.loc[(rows["STO"] == codes.CLOSING_STOCK) & (rows["PRICES"] == codes.CURRENT_PRICES) & rows["INSTR_ASSET"].str.endswith("N") & (rows["REF_SECTOR"] == codes.TOTAL_ECONOMY)]
     return tbl.concat([rows, percent_of_gdp(net, gdp, "net stock at current prices")])
 
 
 def accumulation_check(rows: pd.DataFrame) -> Check:
     """Opening + GFCF − CFC + K1..K6 + K7 = closing, at current prices, from the rows.
 
-    ``rows`` is the whole canonical table of a package (GFCF at current prices comes
-    from the cost stage, the rest from this one); series without a stock are ignored.
+    Checked for each producing sector and for S1. ``rows`` is the whole canonical
+    table of a package (GFCF at current prices comes from the cost stage, the rest
+    from this one); series without a stock are ignored.
     """
     current = tbl.select(
-        rows, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY,
+        rows, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, ACTIVITY=codes.TOTAL_ACTIVITY,
         STO=(codes.CLOSING_STOCK, codes.GFCF, codes.CFC, codes.REVALUATION, *codes.OTHER_VOLUME_CHANGES),
     )
     gross_stock = (current["STO"] == codes.CLOSING_STOCK) & current["INSTR_ASSET"].str.endswith("G")
     current = current.loc[~gross_stock]  # the identity is that of the net (wealth) stock
     current = current.assign(stem=current["INSTR_ASSET"].str[:-1], year=current[tbl.TIME].astype(int))
-    wide = current.pivot_table(index=["REF_AREA", "stem", tbl.BOUND, "year"], columns="STO", values=tbl.VALUE, aggfunc="sum")
-    wide = wide.loc[wide.groupby(level=["REF_AREA", "stem", tbl.BOUND])[codes.CLOSING_STOCK].transform("count") > 0]
+    wide = current.pivot_table(index=["REF_AREA", "REF_SECTOR", "stem", tbl.BOUND, "year"], columns="STO", values=tbl.VALUE, aggfunc="sum")
+    wide = wide.loc[wide.groupby(level=["REF_AREA", "REF_SECTOR", "stem", tbl.BOUND])[codes.CLOSING_STOCK].transform("count") > 0]
     for sto in (codes.GFCF, codes.CFC, codes.REVALUATION, *codes.OTHER_VOLUME_CHANGES):
         if sto not in wide:
             wide[sto] = 0.0
     wide = wide.fillna({sto: 0.0 for sto in (codes.REVALUATION, *codes.OTHER_VOLUME_CHANGES)})
-    opening = wide[codes.CLOSING_STOCK].groupby(level=["REF_AREA", "stem", tbl.BOUND]).shift(1)
+    opening = wide[codes.CLOSING_STOCK].groupby(level=["REF_AREA", "REF_SECTOR", "stem", tbl.BOUND]).shift(1)
     flows = wide[codes.GFCF] - wide[codes.CFC] + wide[codes.REVALUATION] + wide[list(codes.OTHER_VOLUME_CHANGES)].sum(axis=1)
     closing = wide[codes.CLOSING_STOCK]
     mask = opening.notna().to_numpy()
@@ -207,10 +254,20 @@ def accumulation_check(rows: pd.DataFrame) -> Check:
     return Check(
         "accumulation: opening + P51G - P51C + K1..K6 + K7 = LE",
         worst <= RELATIVE_TOLERANCE,
-        f"{int(mask.sum())} asset-bound-years, largest relative residual {worst:.3g}",
+        f"{int(mask.sum())} asset-sector-bound-years (each producing sector and S1), largest relative residual {worst:.3g}",
         worst,
         int(mask.sum()),
     )
+
+
+def _name_series(message: str, series: StockSeries) -> str:
+    """A PIM message with "series i" replaced by asset, bound and sector."""
+    def name(match: re.Match[str]) -> str:
+        i = int(match.group(1))
+        return f"{series.assets[i]}/{series.bounds[i]}/{series.sectors[i]}" if i < len(series.assets) else match.group(0)
+
+    message = re.sub(r"series (\d+)", name, message)
+    return re.sub(r"\[(\d+(?:, \d+)*)\]", lambda m: "[" + ", ".join(name(re.match(r"(\d+)", x.strip())) for x in m.group(1).split(",")) + "]", message)
 
 
 def stock_observations(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> tuple[pd.DataFrame, list[Check], PimResult]:
@@ -218,8 +275,11 @@ def stock_observations(inputs: Inputs, table: pd.DataFrame, classification: Asse
     params = pim_parameters(inputs)
     prices = price_index(inputs)
     series = stock_series(inputs, table, classification)
-    result = run_pim(series.gfcf, prices[None, :], [params[a] for a in series.assets], other_volume_changes=series.ocv)
+    try:
+        result = run_pim(series.gfcf, prices[None, :], [params[a] for a in series.assets], other_volume_changes=series.ocv)
+    except PimInputError as exc:
+        raise InputErrors([InputError(f"{inputs.folder.name}/package.toml", None, "pim", None, _name_series(str(exc), series))]) from exc
     rows = stock_rows(inputs, series, result, classification, gdp_of(table))
-    # accumulation_check reads rows at _T, S1, current prices, XDC only (the same result on fewer rows)
-    totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    # accumulation_check reads rows at _T, current prices, XDC only (the same result on fewer rows)
+    totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
     return rows, [accumulation_check(tbl.concat([totals, rows]))], result

@@ -20,8 +20,8 @@ P2020, P2021 = 100 / 102, 1.0
 I2020 = 1677 / P2020
 
 
-def stock(table, sto, code, year, prices="V", bound="low"):
-    rows = tbl.select(table, STO=sto, INSTR_ASSET=code, TIME_PERIOD=str(year), PRICES=prices, BOUND=bound, ACTIVITY="_T", REF_SECTOR="S1", UNIT_MEASURE="XDC")
+def stock(table, sto, code, year, prices="V", bound="low", sector="S1"):
+    rows = tbl.select(table, STO=sto, INSTR_ASSET=code, TIME_PERIOD=str(year), PRICES=prices, BOUND=bound, ACTIVITY="_T", REF_SECTOR=sector, UNIT_MEASURE="XDC")
     assert len(rows) == 1, rows
     return float(rows[tbl.VALUE].iloc[0])
 
@@ -35,6 +35,36 @@ def test_net_stock_by_hand(synthetic_result):
     assert stock(t, "P51C", "N11733G", 2021, "Q") == pytest.approx(0.2 * I2020, rel=TOL)
     assert stock(t, "K7", "N11733N", 2021) == pytest.approx(I2020 * (P2021 - P2020), rel=TOL)
     assert stock(t, "LE", "N11733N", 2019, "V") == 0.0  # no initial stock
+
+
+def test_stocks_by_producing_sector_by_hand(synthetic_result):
+    """Convention 3 (issue 10 item 1): the PIM runs per institutional sector of the
+    producers. Data, low bound, GFCF (test_costs.py): J62 (S11, market) 927 in 2020 and
+    1699.5 in 2021; O84 (S13, non-market) 750 in both years. At 2021 prices
+    (P2020 = 100/102): I2020 = 927 x 1.02 = 945.54 (S11), 750 x 1.02 = 765 (S13).
+    W2021 = 0.8 W2020 + I2021: S11 756.432 + 1699.5 = 2455.932; S13 612 + 750 = 1362.
+    CFC2021 = 0.2 W2020: S11 189.108, S13 153. S1 is their sum."""
+    t = synthetic_result.table
+    assert stock(t, "LE", "N11733N", 2020, "Q", sector="S11") == pytest.approx(945.54, rel=TOL)
+    assert stock(t, "LE", "N11733N", 2020, "Q", sector="S13") == pytest.approx(765.0, rel=TOL)
+    assert stock(t, "LE", "N11733N", 2021, "Q", sector="S11") == pytest.approx(2455.932, rel=TOL)
+    assert stock(t, "LE", "N11733N", 2021, "Q", sector="S13") == pytest.approx(1362.0, rel=TOL)
+    assert stock(t, "P51C", "N11733G", 2021, "Q", sector="S11") == pytest.approx(189.108, rel=TOL)
+    assert stock(t, "P51C", "N11733G", 2021, "Q", sector="S13") == pytest.approx(153.0, rel=TOL)
+    assert stock(t, "P51C", "N11733G", 2021, "V", sector="S13") == pytest.approx(153.0, rel=TOL)  # P2021 = 1
+    for sto, code, prices in (("LE", "N117DN", "V"), ("P51C", "N117DG", "V"), ("K7", "N117DN", "V"), ("LE", "N11732G", "Q")):
+        for year in (2020, 2021, 2022):
+            parts = stock(t, sto, code, year, prices, sector="S11") + stock(t, sto, code, year, prices, sector="S13")
+            assert stock(t, sto, code, year, prices) == pytest.approx(parts, rel=1e-12)
+
+
+def test_accumulation_identity_per_sector(synthetic_result):
+    t = synthetic_result.table
+    for sector in ("S11", "S13"):
+        for year in (2021, 2022):
+            opening = stock(t, "LE", "N117DN", year - 1, sector=sector)
+            flows = stock(t, "P51G", "N117DG", year, sector=sector) - stock(t, "P51C", "N117DG", year, sector=sector) + stock(t, "K7", "N117DN", year, sector=sector)
+            assert opening + flows == pytest.approx(stock(t, "LE", "N117DN", year, sector=sector), rel=1e-12)
 
 
 def test_gross_stock_without_retirement_is_cumulative_real_gfcf(synthetic_result):
@@ -65,12 +95,25 @@ def test_accumulation_identity_from_the_rows(synthetic_result):
 
 
 def test_other_volume_changes_enter_the_account(synthetic):
-    (synthetic / "other_volume_changes.csv").write_text("year,asset,sto,value\n2021,data,K3,-100\n")
+    (synthetic / "other_volume_changes.csv").write_text("year,asset,sto,value,sector\n2021,data,K3,-100,S13\n")
     t = compile_package(synthetic).table
     assert stock(t, "K3", "N11733N", 2021) == -100
+    assert stock(t, "K3", "N11733N", 2021, sector="S13") == -100
+    # at P2021 = 1 the loss of 100 is a vintage of -100 in S13: W2021 = 1362 - 100 (hand value above)
+    assert stock(t, "LE", "N11733N", 2021, "Q", sector="S13") == pytest.approx(1262.0, rel=TOL)
     opening, closing = stock(t, "LE", "N11733N", 2020), stock(t, "LE", "N11733N", 2021)
     flows = stock(t, "P51G", "N11733G", 2021) - stock(t, "P51C", "N11733G", 2021) + stock(t, "K7", "N11733N", 2021) - 100
     assert opening + flows == pytest.approx(closing, rel=1e-12)
+
+
+def test_other_volume_change_without_sector_is_an_input_error(synthetic):
+    """Two producing sectors (S11, S13): an unallocated K3 row names its row and column."""
+    (synthetic / "other_volume_changes.csv").write_text("year,asset,sto,value\n2021,data,K3,-100\n")
+    with pytest.raises(InputErrors) as info:
+        compile_package(synthetic)
+    (error,) = info.value.errors
+    assert error.file == "synthetic/other_volume_changes.csv" and error.row == 2 and error.column == "sector"
+    assert "S11, S13" in str(error)
 
 
 def test_bad_pim_parameters_are_input_errors(synthetic):

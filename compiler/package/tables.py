@@ -157,14 +157,16 @@ MACRO = TableSchema(
 OTHER_VOLUME_CHANGES = TableSchema(
     name="other_volume_changes.csv",
     description="Optional. Other changes in the volume of data assets (K1-K6), at current prices, by asset type and "
-    "year; absent rows are 0. They enter the perpetual inventory as flows at constant prices (OCV / P).",
+    "year and producing sector; absent rows are 0. They enter the perpetual inventory as flows at constant prices (OCV / P).",
     columns=(
         _YEAR,
         Column("asset", "code", "asset type", codes="ASSET_TYPES"),
         Column("sto", "code", "K1 appearance, K2 disappearance, K3 catastrophic losses, K4 seizures, K5 other, K6 reclassification", codes="OCV_STO"),
         Column("value", "number", "change in the stock (negative for losses)", "currency units"),
+        Column("sector", "code", "institutional sector of the producers whose stock changes (one of industries.csv); "
+               "may be left empty only when industries.csv has a single sector", required=False, default="", codes="CL_SECTOR"),
     ),
-    key=("year", "asset", "sto"),
+    key=("year", "asset", "sto", "sector"),
     example="year,asset,sto,value\n2019,databases,K3,-12000000",
 )
 
