@@ -16,9 +16,14 @@ with Canada at the exchange rate of the year::
     USD_R_POP = X · 10^m / usd_exchange_rate / population    US dollars per person (UNIT_MULT 0)
     PU_R_POP  = X · 10^m / ppp / population                  PPP US dollars per person
 
-with X the row's value and m its UNIT_MULT. The codes are IMF:CL_UNIT's. A year whose
-rate, PPP or population is missing (or not positive) gets no row; so does the initial
-stock of the year before the first (``macro.csv`` has no rates for it). DECIMALS is set
+with X the row's value and m its UNIT_MULT. The codes are IMF:CL_UNIT's. Flows (P51G)
+use the annual-average rate and PPP of ``macro.csv``; stocks (LE) the end-of-year
+ones (OECD *Measuring Capital* 2009; docs/method.md §3): ``usd_exchange_rate_end`` and
+``ppp_end`` where given, else approximated from the averages as the stocks' prices are
+(:func:`compiler.pim.end_year_prices`: √(r_t·r_{t+1}), the last year extrapolated); the
+initial stock of the year before the first uses macro.csv's row for that year if
+there is one. A year whose rate, PPP or population is missing (or not positive) gets
+no row. DECIMALS is set
 per package and unit so that the largest value shows at least three significant digits
 (at least 1 decimal for millions, 2 per person).
 
@@ -45,6 +50,7 @@ from . import codes
 from . import table as tbl
 from .classification import AssetClassification
 from .package import Inputs
+from .pim import end_year_prices
 from .ratios import gdp_of, percent_of_gdp
 
 USD: Final = "USD"
@@ -64,14 +70,32 @@ MIN_DECIMALS: Final = {6: 1, 0: 2}
 MAX_DECIMALS: Final = 6
 
 
-def _macro_series(inputs: Inputs, column: str) -> pd.Series:
-    """A positive macro.csv column by year (as TIME_PERIOD strings); empty if absent."""
-    macro = inputs.macro
+def _macro_series(inputs: Inputs, column: str, with_year_before: bool = False) -> pd.Series:
+    """A positive macro.csv column by year (as TIME_PERIOD strings); empty if absent.
+    ``with_year_before``: include macro.csv's row for first_year − 1, if any."""
+    frames = [inputs.macro] + ([inputs.macro_before] if with_year_before and inputs.macro_before is not None else [])
+    macro = pd.concat(frames, ignore_index=True)
     if column not in macro.columns:
         return pd.Series(dtype=float)
     values = pd.to_numeric(macro[column], errors="coerce").astype(float)
-    series = pd.Series(values.to_numpy(), index=macro["year"].astype(int).astype(str).to_numpy())
+    series = pd.Series(values.to_numpy(), index=macro["year"].astype(int).astype(str).to_numpy()).sort_index()
     return series.loc[series > 0]
+
+
+def end_of_year_rates(inputs: Inputs, column: str) -> tuple[pd.Series, str]:
+    """End-of-year rates by year (incl. the year before the first) and how they were got."""
+    given = _macro_series(inputs, column + "_end", with_year_before=True)
+    years = [str(y) for y in inputs.manifest.years]
+    if given.index.isin(years).sum() == len(years):
+        return given, f"{column}_end (macro.csv), end of year"
+    average = _macro_series(inputs, column, with_year_before=True)
+    first = str(inputs.manifest.first_year - 1)
+    if average.index.isin(years).sum() < max(2, len(years)):
+        return pd.Series(dtype=float), ""
+    lead = first in average.index
+    approx = end_year_prices(average.to_numpy()[None, :], leading=lead)[0]
+    index = ([] if lead else [first]) + list(average.index)
+    return pd.Series(approx, index=index), f"end of year approximated from {column} (macro.csv) as sqrt(r(t) x r(t+1)), the last year extrapolated"
 
 
 def decimals_for(values: np.ndarray, unit_mult: int) -> int:
@@ -92,20 +116,28 @@ def converted_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCla
         [tbl.select(table, STO=codes.GFCF, INSTR_ASSET=assets, **common), tbl.select(table, STO=codes.CLOSING_STOCK, INSTR_ASSET=stocks, **common)],
         ignore_index=True,
     )
-    population = _macro_series(inputs, "population")
+    population = _macro_series(inputs, "population", with_year_before=True)
     parts = []
     for unit, (column, per_capita, unit_mult, note) in CONVERSIONS.items():
-        rate = _macro_series(inputs, column)
-        divisor = rate * population if per_capita else rate * 10.0**unit_mult
-        divisor = divisor.dropna()
-        rows = source.loc[source[tbl.TIME].isin(divisor.index)]
-        if rows.empty:
-            continue
-        values = rows[tbl.VALUE].to_numpy() * 10.0 ** rows["UNIT_MULT"].to_numpy() / divisor.loc[rows[tbl.TIME]].to_numpy()
-        out = rows.assign(OBS_VALUE=values, UNIT_MEASURE=unit, UNIT_MULT=unit_mult, DECIMALS=decimals_for(values, unit_mult))
-        out["COMMENT_OBS"] = rows["STO"].map(lambda sto: note.format(sto=sto)) + "; " + rows["INSTR_ASSET"] + ", " + rows[tbl.BOUND] + " bound (compiler.comparison)"
-        parts.append(out)
-    return tbl.concat(parts)
+        for is_stock, rows in ((False, source.loc[source["STO"] != codes.CLOSING_STOCK]), (True, source.loc[source["STO"] == codes.CLOSING_STOCK])):
+            rate, how = end_of_year_rates(inputs, column) if is_stock else (_macro_series(inputs, column), f"{column} (macro.csv), annual average")
+            divisor = (rate * population if per_capita else rate * 10.0**unit_mult).dropna()
+            rows = rows.loc[rows[tbl.TIME].isin(divisor.index)]
+            if rows.empty:
+                continue
+            values = rows[tbl.VALUE].to_numpy() * 10.0 ** rows["UNIT_MULT"].to_numpy() / divisor.loc[rows[tbl.TIME]].to_numpy()
+            out = rows.assign(OBS_VALUE=values, UNIT_MEASURE=unit, UNIT_MULT=unit_mult)
+            out["COMMENT_OBS"] = rows["STO"].map(lambda sto: note.format(sto=sto)) + f"; rate: {how}; " + rows["INSTR_ASSET"] + ", " + rows[tbl.BOUND] + " bound (compiler.comparison)"
+            parts.append(out)
+    return _with_decimals(tbl.concat(parts))
+
+
+def _with_decimals(rows: pd.DataFrame) -> pd.DataFrame:
+    """DECIMALS per unit (:func:`decimals_for` over all rows of the unit)."""
+    if rows.empty:
+        return rows
+    by_mult = {u: decimals_for(rows.loc[rows["UNIT_MEASURE"] == u, tbl.VALUE].to_numpy(), CONVERSIONS[u][2]) for u in rows["UNIT_MEASURE"].unique()}
+    return rows.assign(DECIMALS=rows["UNIT_MEASURE"].map(by_mult).astype(rows["DECIMALS"].dtype))
 
 
 def share_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:

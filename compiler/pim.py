@@ -26,13 +26,23 @@ Timing convention (one convention everywhere)
   with ``p(−1) = S(−1) = 1`` and ``X = I + OCV/P`` (other volume changes, K1–K6,
   enter at constant prices as an extra vintage of their year and age through the
   same cohort profile). Hence ``D_t = X_t + W_{t−1} − W_t`` exactly.
-* Current prices use the investment price index ``P`` (annual average, rebased to
-  1 in the base year): ``W^cp_t = W_t P_t``, ``D^cp_t = D_t P_t`` and the
-  revaluation (K7, nominal holding gain on the opening stock)
-  ``W_{t−1}(P_t − P_{t−1})``. Flows of the year are valued at ``P_t`` so they carry
-  no holding gain, and opening + GFCF − CFC + OCV + K7 = closing holds exactly.
-  In the first year ``P_{−1}`` is taken from an extra leading column of the price
-  index if given, else ``P_{−1} = P_0`` (no revaluation of the initial stock).
+* Valuation (2008 SNA §13.16–13.25; OECD *Measuring Capital* 2009; docs/method.md
+  §3): flows (GFCF, CFC, other volume changes) are valued at the **annual-average**
+  investment price index ``P̄_t``; stocks (net and gross, and the opening stock) at
+  the **end-of-year** index ``Pᵉ_t`` (``Pᵉ_{−1}``: end of the year before the
+  first)::
+
+      W^cp_t = W_t Pᵉ_t,  G^cp_t = G_t Pᵉ_t,  D^cp_t = D_t P̄_t,  GFCF_t = I_t P̄_t,
+      K7_t = W^cp_t − W^cp_{t−1} − GFCF_t + D^cp_t − OCV_t
+           = W_{t−1}(Pᵉ_t − Pᵉ_{t−1}) + (X_t − D_t)(Pᵉ_t − P̄_t),
+
+  so opening + GFCF − CFC + OCV + K7 = closing holds exactly and K7 is non-zero
+  in the first year whenever prices moved. Where no end-of-year index is given it
+  is approximated by :func:`end_year_prices`: ``Pᵉ_t = √(P̄_t P̄_{t+1})``, for the
+  last year ``P̄_T √(P̄_T / P̄_{T−1})`` (the last year's growth extended half a
+  year) and for the year before the first ``√(P̄_{−1} P̄_0)`` if the index has a
+  leading year, else ``P̄_0 √(P̄_0 / P̄_1)``. Both indices are rebased by the
+  average of the base year (constant prices = average prices of the base year).
 
 Vectorisation
 -------------
@@ -78,6 +88,7 @@ __all__ = [
     "efficiency_profile",
     "harberger_rate",
     "run_pim",
+    "end_year_prices",
     "accumulation_residual",
 ]
 
@@ -530,7 +541,9 @@ class PimResult:
     ``net_stock``, ``productive_stock``, ``cfc``, ``retirements``,
     ``opening_net_stock`` (W_{t−1}), ``real_gfcf``, ``real_ocv``. Current prices:
     ``net_stock_cp``, ``gross_stock_cp``, ``cfc_cp``, ``revaluation_cp`` (K7),
-    ``opening_net_stock_cp``. ``price_index`` is the rebased index; per series
+    ``opening_net_stock_cp``. ``price_index`` is the rebased average index
+    (flows), ``end_price_index`` the end-of-year index of each year (stocks) and
+    ``opening_price_index`` that of the year before (the opening stock); per series
     ``growth_rate`` and ``harberger_rate`` used for the initial stock (NaN when
     there is none). With retirement "none" and an initial stock, ``gross_stock``
     and ``retirements`` cover in-sample vintages only (see module docstring).
@@ -550,6 +563,8 @@ class PimResult:
     revaluation_cp: np.ndarray
     opening_net_stock_cp: np.ndarray
     price_index: np.ndarray
+    end_price_index: np.ndarray
+    opening_price_index: np.ndarray
     growth_rate: np.ndarray
     harberger_rate: np.ndarray
 
@@ -562,38 +577,64 @@ def _check_finite(name: str, array: np.ndarray) -> None:
         raise PimInputError(f"{name}: missing or non-finite value at {shown}{more}: expected a finite number")
 
 
-def _prepare_prices(
-    price_index: np.ndarray, shape: tuple[int, int], base_position: int | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """(P, P_previous) of shape ``shape``, rebased to 1 at ``base_position``.
+def end_year_prices(average: np.ndarray, leading: bool = False) -> np.ndarray:
+    """Approximate end-of-year prices from annual averages (module docstring).
 
-    The index may have one extra leading column: the year before the first GFCF
-    year, used for the first year's revaluation; otherwise P_{−1} = P_0.
+    ``average`` is (n_series, n_years), with one extra leading column (the year
+    before the first) if ``leading``. Returns (n_series, n_years + 1): column 0 the
+    end of the year before the first, column t + 1 the end of year t.
     """
-    n_series, n_years = shape
-    p = np.asarray(price_index, dtype=float)
+    lead, avg = (average[:, :1], average[:, 1:]) if leading else (None, average)
+    if avg.shape[1] == 1:
+        return np.concatenate([lead if lead is not None else avg, avg], axis=1)
+    inner = np.sqrt(avg[:, :-1] * avg[:, 1:])
+    last = avg[:, -1:] * np.sqrt(avg[:, -1:] / avg[:, -2:-1])
+    first = np.sqrt(lead * avg[:, :1]) if lead is not None else avg[:, :1] * np.sqrt(avg[:, :1] / avg[:, 1:2])
+    return np.concatenate([first, inner, last], axis=1)
+
+
+def _as_rows(name: str, values: np.ndarray, n_series: int, widths: tuple[int, ...], expected: str) -> np.ndarray:
+    """``values`` as (n_series, width), width one of ``widths``; checked finite and > 0."""
+    p = np.asarray(values, dtype=float)
     p = p.reshape(1, -1) if p.ndim == 1 else p
-    if p.ndim != 2 or p.shape[1] not in (n_years, n_years + 1) or p.shape[0] not in (1, n_series):
-        raise PimInputError(
-            f"price_index: shape {np.shape(price_index)}: expected (n_series or 1, n_years or n_years + 1)"
-            f" = ({n_series} or 1, {n_years} or {n_years + 1}); a price-index year is missing or extra"
-        )
+    if p.ndim != 2 or p.shape[1] not in widths or p.shape[0] not in (1, n_series):
+        raise PimInputError(f"{name}: shape {np.shape(values)}: expected {expected}; a price-index year is missing or extra")
     p = np.broadcast_to(p, (n_series, p.shape[1]))
-    lead = p.shape[1] == n_years + 1
-    _check_finite("price_index", p[:, 1:] if lead else p)
-    if lead:
-        _check_finite("price_index (leading year, position -1)", p[:, :1])
+    _check_finite(name, p)
     if (p <= 0).any():
         s, t = np.argwhere(p <= 0)[0]
-        raise PimInputError(f"price_index: value {float(p[s, t])!r} at (series {s}, column {t}): expected a number > 0")
-    current = p[:, 1:] if lead else p
-    previous = np.concatenate([p[:, :1] if lead else p[:, :1], current[:, :-1]], axis=1)
+        raise PimInputError(f"{name}: value {float(p[s, t])!r} at (series {s}, column {t}): expected a number > 0")
+    return p
+
+
+def _prepare_prices(
+    price_index: np.ndarray, shape: tuple[int, int], base_position: int | None, end_price_index: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(P̄, Pᵉ): average (n_series, n_years) and end-of-year (n_series, n_years + 1,
+    column 0 = end of the year before the first), both divided by P̄ of ``base_position``.
+
+    The average index may have one extra leading column (the year before the first).
+    The end-of-year index may have n_years + 1 columns (leading: end of the year
+    before the first) or n_years (that one is then approximated from the averages);
+    without it, every end-of-year price is approximated (:func:`end_year_prices`).
+    """
+    n_series, n_years = shape
+    want = f"(n_series or 1, n_years or n_years + 1) = ({n_series} or 1, {n_years} or {n_years + 1})"
+    p = _as_rows("price_index", price_index, n_series, (n_years, n_years + 1), want)
+    lead = p.shape[1] == n_years + 1
+    average = p[:, 1:] if lead else p
+    approx = end_year_prices(p, leading=lead)
+    if end_price_index is None:
+        end = approx
+    else:
+        e = _as_rows("end_price_index", end_price_index, n_series, (n_years, n_years + 1), want)
+        end = e if e.shape[1] == n_years + 1 else np.concatenate([approx[:, :1], e], axis=1)
     if base_position is not None:
         if not (isinstance(base_position, (int, np.integer)) and 0 <= base_position < n_years):
             raise PimInputError(f"base_position: value {base_position!r}: expected a year position in [0, {n_years})")
-        base = current[:, base_position : base_position + 1]
-        current, previous = current / base, previous / base
-    return np.ascontiguousarray(current), np.ascontiguousarray(previous)
+        base = average[:, base_position : base_position + 1]
+        average, end = average / base, end / base
+    return np.ascontiguousarray(average), np.ascontiguousarray(end)
 
 
 def _group(params: PimParameters | Sequence[PimParameters], n_series: int) -> dict[PimParameters, np.ndarray]:
@@ -730,13 +771,18 @@ def run_pim(
     *,
     base_position: int | None = None,
     other_volume_changes: np.ndarray | None = None,
+    end_price_index: np.ndarray | None = None,
 ) -> PimResult:
     """Run the PIM on ``n_series`` GFCF series at current prices.
 
     Args:
         gfcf: (n_series, n_years) GFCF at current prices (1-D: one series).
         price_index: investment price index (annual average), broadcastable to
-            (n_series, n_years), optionally with one extra leading year (P_{−1}).
+            (n_series, n_years), optionally with one extra leading year (P̄_{−1}).
+        end_price_index: end-of-year investment price index, on the same
+            reference as ``price_index``, (n_series or 1, n_years + 1) with the
+            end of the year before the first in column 0, or (…, n_years); ``None``:
+            approximated from the averages (:func:`end_year_prices`).
         params: one parameter set for all series, or one per series. Series with
             equal sets are computed together (one matrix product per set).
         base_position: year position (0-based, of the GFCF years) where the index
@@ -757,7 +803,7 @@ def run_pim(
     if ocv.shape != gfcf.shape:
         raise PimInputError(f"other_volume_changes: shape {ocv.shape}: expected {gfcf.shape} (as gfcf)")
     _check_finite("other_volume_changes", ocv)
-    price, previous = _prepare_prices(price_index, gfcf.shape, base_position)
+    price, end = _prepare_prices(price_index, gfcf.shape, base_position, end_price_index)
     real_gfcf, real_ocv = gfcf / price, ocv / price
 
     keys = ("gross_stock", "net_stock", "productive_stock", "cfc", "retirements", "opening_net_stock")
@@ -768,24 +814,28 @@ def run_pim(
         part = _constant_prices(pset, real_gfcf[index], real_ocv[index], index)
         for key, value in part.items():
             out[key][index] = value
-    return _with_current_prices(out, real_gfcf, real_ocv, price, previous)
+    return _with_current_prices(out, real_gfcf, real_ocv, price, end)
 
 
 def _with_current_prices(
-    const: dict[str, np.ndarray], real_gfcf: np.ndarray, real_ocv: np.ndarray, price: np.ndarray, previous: np.ndarray
+    const: dict[str, np.ndarray], real_gfcf: np.ndarray, real_ocv: np.ndarray, price: np.ndarray, end: np.ndarray
 ) -> PimResult:
-    """Reflate with the investment price index (§7.8) and add K7."""
-    opening = const["opening_net_stock"]
+    """Stocks at end-of-year prices, flows at average prices, K7 the closure (§7.8,
+    module docstring)."""
+    opening, closing_end, opening_end = const["opening_net_stock"], end[:, 1:], end[:, :-1]
+    net_change = real_gfcf + real_ocv - const["cfc"]  # W_t − W_{t−1}
     return PimResult(
         **const,
         real_gfcf=real_gfcf,
         real_ocv=real_ocv,
-        net_stock_cp=const["net_stock"] * price,
-        gross_stock_cp=const["gross_stock"] * price,
+        net_stock_cp=const["net_stock"] * closing_end,
+        gross_stock_cp=const["gross_stock"] * closing_end,
         cfc_cp=const["cfc"] * price,
-        revaluation_cp=opening * (price - previous),
-        opening_net_stock_cp=opening * previous,
+        revaluation_cp=opening * (closing_end - opening_end) + net_change * (closing_end - price),
+        opening_net_stock_cp=opening * opening_end,
         price_index=price,
+        end_price_index=np.ascontiguousarray(closing_end),
+        opening_price_index=np.ascontiguousarray(opening_end),
     )
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from . import __version__
 from . import table as tbl
 from .pipeline import PackageResult
+from .stocks import stock_report
 
 
 def package_report(result: PackageResult) -> dict[str, Any]:
@@ -36,6 +37,7 @@ def package_report(result: PackageResult) -> dict[str, Any]:
             # (compiler.microdata.finish; docs/inputs.md, job records)
             **({"microdata": inputs.microdata} if inputs.microdata else {}),
         },
+        "stocks": stock_report(inputs),
         "checks": [c.as_dict() for c in result.checks],
         "supply_use": result.balancing,
         "warnings": result.warnings,

@@ -40,6 +40,7 @@ from .classification import AssetClassification, sum_aggregates
 from .package import InputError, InputErrors, Inputs
 from .pim import PimInputError, PimParameterError, PimParameters, PimResult, run_pim
 from .ratios import gdp_of, percent_of_gdp
+from .stock_prices import investment_prices
 
 ASSETS_ENTRY = "A"
 
@@ -86,21 +87,6 @@ def pim_parameters(inputs: Inputs) -> dict[str, PimParameters]:
     if problems:
         raise InputErrors([InputError(f"{inputs.folder.name}/package.toml", None, "pim", None, p) for p in problems])
     return params
-
-
-def price_index(inputs: Inputs) -> np.ndarray:
-    """The investment price index for the package's years, rebased to base_year = 1."""
-    macro = inputs.macro.set_index("year")
-    name = f"{inputs.folder.name}/macro.csv"
-    column = macro.get("investment_price_index")
-    if column is None or column.isna().all():
-        raise InputErrors([InputError(name, 1, "investment_price_index", None, "a column investment_price_index (needed to deflate GFCF for the capital stock)")])
-    index = column.reindex(list(inputs.manifest.years))
-    missing = [int(y) for y in index[index.isna()].index]
-    if missing:
-        raise InputErrors([InputError(name, None, "investment_price_index", ", ".join(map(str, missing)), "an investment price index for every year")])
-    values = index.to_numpy(dtype=float)
-    return values / values[inputs.manifest.years.index(inputs.manifest.base_year)]
 
 
 def producing_sectors(inputs: Inputs) -> list[str]:
@@ -150,7 +136,7 @@ def other_volume_changes(inputs: Inputs, sectors: list[str], years: list[int], t
     return out
 
 
-def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classification: AssetClassification, gdp: pd.Series) -> pd.DataFrame:
+def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classification: AssetClassification, gdp: pd.Series, end_source: str = "") -> pd.DataFrame:
     """Canonical rows of stocks, CFC, revaluation and other volume changes.
 
     Each figure per producing sector (REF_SECTOR S11 … S15) and for S1, their sum.
@@ -195,29 +181,22 @@ def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classific
             )
 
     pim = "PIM (compiler.pim, package.toml [pim])"
-    add(result.net_stock_cp, codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, f"net (wealth) stock, current prices = net stock at constant prices x investment price index; {pim}", ASSETS_ENTRY)
+    end = f"end-of-year investment price index ({end_source})"
+    add(result.net_stock_cp, codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, f"net (wealth) stock, current prices = net stock at constant prices x {end}; {pim}", ASSETS_ENTRY)
     add(result.net_stock, codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"net (wealth) stock at {m.base_year} prices; {pim}", ASSETS_ENTRY)
-    add(result.gross_stock_cp, codes.CLOSING_STOCK, "G", codes.CURRENT_PRICES, f"gross stock (surviving assets as new), current prices; {pim}", ASSETS_ENTRY)
+    add(result.gross_stock_cp, codes.CLOSING_STOCK, "G", codes.CURRENT_PRICES, f"gross stock (surviving assets as new) = gross stock at constant prices x {end}; {pim}", ASSETS_ENTRY)
     add(result.gross_stock, codes.CLOSING_STOCK, "G", codes.CONSTANT_PRICES, f"gross stock at {m.base_year} prices; {pim}", ASSETS_ENTRY)
-    add(result.cfc_cp, codes.CFC, "G", codes.CURRENT_PRICES, f"consumption of fixed capital = CFC at constant prices x investment price index, SNA 2008 6.240; {pim}", codes.USES)
+    add(result.cfc_cp, codes.CFC, "G", codes.CURRENT_PRICES, f"consumption of fixed capital = CFC at constant prices x annual-average investment price index, SNA 2008 6.240; {pim}", codes.USES)
     add(result.cfc, codes.CFC, "G", codes.CONSTANT_PRICES, f"consumption of fixed capital at {m.base_year} prices; {pim}", codes.USES)
     add(result.real_gfcf, codes.GFCF, "G", codes.CONSTANT_PRICES, f"GFCF at {m.base_year} prices = GFCF / investment price index (macro.csv)", codes.USES)
-    add(result.revaluation_cp, codes.REVALUATION, "N", codes.CURRENT_PRICES, "revaluation = nominal holding gain on the opening net stock, W(t-1) x (P(t) - P(t-1))", ASSETS_ENTRY)
-    add(
-        np.broadcast_to(result.price_index, result.net_stock.shape),
-        codes.GFCF,
-        "G",
-        "DR",
-        f"investment price index used to deflate GFCF, rebased {m.base_year} = 1 (macro.csv)",
-        codes.USES,
-        total_only=True,
-        UNIT_MEASURE="IX",
-        UNIT_MULT=0,
-        DECIMALS=6,
-    )
+    add(result.revaluation_cp, codes.REVALUATION, "N", codes.CURRENT_PRICES, "revaluation (nominal holding gain) = LE(t) - LE(t-1) - P51G + P51C - K1..K6: stocks at end-of-year prices, flows at annual-average prices", ASSETS_ENTRY)
+    index_rows = dict(total_only=True, UNIT_MEASURE="IX", UNIT_MULT=0, DECIMALS=6)
+    add(result.price_index, codes.GFCF, "G", "DR", f"annual-average investment price index used to deflate GFCF, rebased {m.base_year} = 1 (macro.csv)", codes.USES, **index_rows)
+    add(result.end_price_index, codes.CLOSING_STOCK, "N", "DR", f"{end} valuing the stocks, rebased by the {m.base_year} average = 1", ASSETS_ENTRY, **index_rows)
+    add(result.opening_price_index[:, :1], codes.CLOSING_STOCK, "N", "DR", f"{end} valuing the initial stock, rebased by the {m.base_year} average = 1", ASSETS_ENTRY, year_list=[first - 1], **index_rows)
     for sto, values in series.ocv_by_sto.items():
         add(values, sto, "N", codes.CURRENT_PRICES, "other change in volume (other_volume_changes.csv)", ASSETS_ENTRY)
-    add(result.opening_net_stock_cp[:, :1], codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, "initial net stock (opening stock of the first year), package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
+    add(result.opening_net_stock_cp[:, :1], codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, f"initial net stock (opening stock of the first year) at the {end}, package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
     add(result.opening_net_stock[:, :1], codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"initial net stock at {m.base_year} prices, package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
     rows = tbl.concat(frames).assign(ACTIVITY=codes.TOTAL_ACTIVITY)
     rows = tbl.concat([rows, sum_aggregates(rows, classification)])
@@ -273,13 +252,21 @@ def _name_series(message: str, series: StockSeries) -> str:
 def stock_observations(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> tuple[pd.DataFrame, list[Check], PimResult]:
     """Run the PIM for every asset and bound; return rows, checks and the raw result."""
     params = pim_parameters(inputs)
-    prices = price_index(inputs)
+    prices = investment_prices(inputs)
     series = stock_series(inputs, table, classification)
+    end = None if prices.end is None else prices.end[None, :]
     try:
-        result = run_pim(series.gfcf, prices[None, :], [params[a] for a in series.assets], other_volume_changes=series.ocv)
+        result = run_pim(series.gfcf, prices.average[None, :], [params[a] for a in series.assets], base_position=prices.base_position,
+                         other_volume_changes=series.ocv, end_price_index=end)
     except PimInputError as exc:
         raise InputErrors([InputError(f"{inputs.folder.name}/package.toml", None, "pim", None, _name_series(str(exc), series))]) from exc
-    rows = stock_rows(inputs, series, result, classification, gdp_of(table))
+    rows = stock_rows(inputs, series, result, classification, gdp_of(table), prices.end_source)
     # accumulation_check reads rows at _T, current prices, XDC only (the same result on fewer rows)
     totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
     return rows, [accumulation_check(tbl.concat([totals, rows]))], result
+
+
+def stock_report(inputs: Inputs) -> dict[str, object]:
+    """report.json ``stocks``: how stocks were valued (docs/method.md §3)."""
+    return {"valuation": "stocks (LE) at end-of-year prices, flows (P51G, P51C, K1-K6) at annual-average prices, K7 the closure",
+            "end_year_prices": investment_prices(inputs).end_source}

@@ -109,7 +109,9 @@ def test_comparison_rows_by_hand(compiled):
     assert set(rows["INSTR_ASSET"]) == {"N11733G", "N11732G", "N11711G", "N117DG", "N11733N", "N11732N", "N11711N", "N117DN"}
     assert set(rows.loc[rows["UNIT_MEASURE"].isin(["USD", "PU"]), "UNIT_MULT"]) == {6}
     assert set(rows.loc[rows["UNIT_MEASURE"].str.endswith("_POP"), "UNIT_MULT"]) == {0}
-    assert "2019" not in set(rows[tbl.TIME])  # the initial stock has no exchange rate
+    # the initial stock (2019) only as a stock at the end-of-year rate (approximated; docs/method.md §3); no population for it
+    assert set(rows.loc[rows[tbl.TIME] == "2019", "STO"]) == {"LE"}
+    assert set(rows.loc[rows[tbl.TIME] == "2019", "UNIT_MEASURE"]) == {"USD", "PU"}
     assert rows["COMMENT_OBS"].str.contains(r"\(macro\.csv\)").all()
     assert rows.loc[rows["UNIT_MEASURE"] == "USD", "COMMENT_OBS"].str.contains("usd_exchange_rate").all()
     # every figure with at least three significant digits

@@ -11,6 +11,7 @@ from compiler.pim import (
     PimParameters,
     accumulation_residual,
     efficiency_profile,
+    end_year_prices,
     harberger_rate,
     run_pim,
     survival,
@@ -254,22 +255,54 @@ def test_accumulation_identity_current_prices(params: PimParameters, leading_yea
     assert np.allclose(r.price_index[:, 10], 1.0)
     rel = np.abs(accumulation_residual(r, gfcf, ocv)) / np.abs(r.net_stock_cp)
     assert rel.max() < 1e-9
-    # K7 is the holding gain on the opening stock; opening = previous closing
+    # opening = previous closing; stocks at end-year prices, flows at average prices
     np.testing.assert_allclose(r.opening_net_stock_cp[:, 1:], r.net_stock_cp[:, :-1], rtol=1e-15)
-    np.testing.assert_allclose(r.revaluation_cp[:, 1:], r.net_stock[:, :-1] * np.diff(r.price_index, axis=1),
-                               rtol=1e-12)
+    np.testing.assert_allclose(r.net_stock_cp, r.net_stock * r.end_price_index, rtol=1e-15)
     np.testing.assert_allclose(r.cfc_cp, r.cfc * r.price_index, rtol=1e-15)
-    if not leading_year and params.initial_stock == "none":
-        np.testing.assert_array_equal(r.revaluation_cp[:, 0], 0.0)
+    np.testing.assert_allclose(r.opening_price_index[:, 1:], r.end_price_index[:, :-1], rtol=1e-15)
 
 
-def test_first_year_revaluation_uses_leading_price() -> None:
+def test_end_year_valuation_and_k7_three_years_by_hand() -> None:
+    """2008 SNA §13.16-13.25 and OECD (2009): stocks at end-of-year prices, flows at
+    average prices, K7 the closure (docs/method.md §3).
+
+    Geometric δ = 0.2, opening stock I_0/(g + δ) with g = 0.1. Average prices P̄ =
+    1, 1.1, 1.21 and GFCF 100, 110, 121: real I = 100 each year. Given end-of-year
+    prices Pᵉ = 0.95 (end of the year before), 1.05, 1.15, 1.26.
+    W_{-1} = 100/0.3 = 1000/3; W_t = 0.8 W_{t-1} + 100: 1100/3, 1180/3, 1244/3;
+    D_t = 0.2 W_{t-1}: 200/3, 220/3, 236/3.
+    LE = W Pᵉ: 1100/3 x 1.05 = 385, 1180/3 x 1.15 = 452.3333, 1244/3 x 1.26 = 522.48;
+    opening LE = 1000/3 x 0.95 = 316.6667. CFC = D P̄: 66.6667, 80.6667, 95.186667.
+    K7 = LE_t - LE_{t-1} - GFCF + CFC: 385 - 316.6667 - 100 + 66.6667 = 35 (first year);
+    452.3333 - 385 - 110 + 80.6667 = 38; 522.48 - 452.3333 - 121 + 95.186667 = 44.3333.
+    """
     p = PimParameters(retirement="none", depreciation_rate=0.2, initial_stock="opening", growth_rate=0.1)
-    r = run_pim(np.array([[100.0, 110.0]]), np.array([1.0, 1.1, 1.2]), p)  # P_{−1} = 1, P_0 = 1.1
-    real_i0 = 100 / 1.1
-    assert r.opening_net_stock[0, 0] == pytest.approx(real_i0 / 0.3, rel=1e-12)
-    assert r.revaluation_cp[0, 0] == pytest.approx(real_i0 / 0.3 * 0.1, rel=1e-12)
-    assert r.opening_net_stock_cp[0, 0] == pytest.approx(real_i0 / 0.3 * 1.0, rel=1e-12)
+    gfcf = np.array([[100.0, 110.0, 121.0]])
+    r = run_pim(gfcf, np.array([1.0, 1.1, 1.21]), p, end_price_index=np.array([0.95, 1.05, 1.15, 1.26]))
+    np.testing.assert_allclose(r.net_stock[0], [1100 / 3, 1180 / 3, 1244 / 3], rtol=1e-12)
+    np.testing.assert_allclose(r.net_stock_cp[0], [385.0, 1180 / 3 * 1.15, 522.48], rtol=1e-12)
+    assert r.opening_net_stock_cp[0, 0] == pytest.approx(1000 / 3 * 0.95, rel=1e-12)
+    np.testing.assert_allclose(r.cfc_cp[0], [200 / 3, 220 / 3 * 1.1, 236 / 3 * 1.21], rtol=1e-12)
+    np.testing.assert_allclose(r.revaluation_cp[0], [35.0, 38.0, 133 / 3], rtol=1e-12)
+    assert np.abs(accumulation_residual(r, gfcf)).max() < 1e-12
+    # LE at current prices / LE at constant prices = the end-year price
+    np.testing.assert_allclose(r.net_stock_cp / r.net_stock, [[1.05, 1.15, 1.26]], rtol=1e-12)
+
+
+def test_end_year_prices_approximation_by_hand() -> None:
+    """Pᵉ_t = √(P̄_t P̄_{t+1}); last year P̄_T √(P̄_T/P̄_{T-1}); year before the first
+    P̄_0 √(P̄_0/P̄_1). P̄ = 1, 1.21, 1.4641 (10 % a half-year): Pᵉ = 1/1.1, 1.1, 1.331, 1.61051."""
+    approx = end_year_prices(np.array([[1.0, 1.21, 1.4641]]))
+    np.testing.assert_allclose(approx, [[1 / 1.1, 1.1, 1.331, 1.61051]], rtol=1e-12)
+    # with the year before the first given (P̄_{-1} = 1/1.21): Pᵉ_{-1} = √(P̄_{-1} P̄_0) = 1/1.1
+    lead = end_year_prices(np.array([[1 / 1.21, 1.0, 1.21, 1.4641]]), leading=True)
+    np.testing.assert_allclose(lead, approx, rtol=1e-12)
+    # run_pim uses the approximation when no end-year index is given; base year = position 1
+    p = PimParameters(retirement="none", depreciation_rate=0.2)
+    r = run_pim(np.array([[100.0, 121.0, 146.41]]), np.array([100.0, 121.0, 146.41]), p, base_position=1)
+    np.testing.assert_allclose(r.end_price_index[0], [1.1 / 1.21, 1.331 / 1.21, 1.61051 / 1.21], rtol=1e-12)
+    # rebased P̄_0 = 1/1.21: I_0 = 100 x 1.21 = 121 = W_0; LE_0 = 121 x 1.1/1.21 = 110
+    assert r.net_stock_cp[0, 0] == pytest.approx(110.0, rel=1e-12)
 
 
 # --------------------------------------------------------------------------- #

@@ -2,12 +2,16 @@
 
 Synthetic [pim.default]: geometric δ = 0.2, no retirement, no initial stock, so at
 constant prices W(t) = 0.8 W(t-1) + I(t) and CFC(t) = 0.2 W(t-1). The price index
-100, 102, 105 is rebased to 2021 = 1: P = 100/102, 1, 105/102.
+100, 102, 105 is rebased to 2021 = 1: P = 100/102, 1, 105/102. macro.csv gives no
+end-of-year index, so stocks are valued at the approximation (docs/method.md §3)
+PE(t) = sqrt(P(t) P(t+1)), PE(2022) = P(2022) sqrt(P(2022)/P(2021)).
 Data, low bound: GFCF 2020 = 1677 (test_costs.py); 2021: J62 (1000 + 50 + 50) x 1.5 x 1.03
 = 1699.5 plus O84 750 = 2449.5.
 """
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
@@ -17,6 +21,7 @@ from compiler.pipeline import compile_package
 
 TOL = 1e-9
 P2020, P2021 = 100 / 102, 1.0
+PE2020, PE2021 = math.sqrt(100 * 102) / 102, math.sqrt(102 * 105) / 102
 I2020 = 1677 / P2020
 
 
@@ -29,12 +34,47 @@ def stock(table, sto, code, year, prices="V", bound="low", sector="S1"):
 def test_net_stock_by_hand(synthetic_result):
     t = synthetic_result.table
     assert stock(t, "LE", "N11733N", 2020, "Q") == pytest.approx(I2020, rel=TOL)
-    assert stock(t, "LE", "N11733N", 2020, "V") == pytest.approx(1677, rel=TOL)
+    # LE at end-of-year prices: 1677 x 1.02 x sqrt(10200)/102 = 1693.686978
+    assert stock(t, "LE", "N11733N", 2020, "V") == pytest.approx(I2020 * PE2020, rel=TOL)
+    assert stock(t, "LE", "N11733N", 2020, "V") == pytest.approx(1693.686978, rel=1e-9)
     w2021 = 0.8 * I2020 + 2449.5 / P2021
     assert stock(t, "LE", "N11733N", 2021, "Q") == pytest.approx(w2021, rel=TOL)
     assert stock(t, "P51C", "N11733G", 2021, "Q") == pytest.approx(0.2 * I2020, rel=TOL)
-    assert stock(t, "K7", "N11733N", 2021) == pytest.approx(I2020 * (P2021 - P2020), rel=TOL)
+    assert stock(t, "P51C", "N11733G", 2021, "V") == pytest.approx(0.2 * I2020 * P2021, rel=TOL)  # flows at average prices
+    # K7 first year: no opening stock; GFCF 1677 at average prices, W2020 = I2020 at end prices: 1677 (PE/P - 1)
+    assert stock(t, "K7", "N11733N", 2020) == pytest.approx(I2020 * (PE2020 - P2020), rel=TOL)
+    # K7 = W(t-1)(PE(t) - PE(t-1)) + (I(t) - D(t))(PE(t) - P(t))
+    k7 = I2020 * (PE2021 - PE2020) + (2449.5 - 0.2 * I2020) * (PE2021 - P2021)
+    assert stock(t, "K7", "N11733N", 2021) == pytest.approx(k7, rel=TOL)
     assert stock(t, "LE", "N11733N", 2019, "V") == 0.0  # no initial stock
+    # the end-year index used is a row of its own: LE V / LE Q
+    for year, pe in ((2020, PE2020), (2021, PE2021)):
+        rows = tbl.select(t, STO="LE", INSTR_ASSET="N11733N", TIME_PERIOD=str(year), PRICES="DR", BOUND="low", UNIT_MEASURE="IX")
+        assert float(rows[tbl.VALUE].iloc[0]) == pytest.approx(pe, rel=TOL)
+        assert stock(t, "LE", "N11733N", year, "V") / stock(t, "LE", "N11733N", year, "Q") == pytest.approx(pe, rel=TOL)
+
+
+def test_given_end_year_index_and_year_before_value_the_opening_stock(synthetic):
+    """macro.csv gives investment_price_index_end and a 2019 row (the year before the
+    first). Averages 100, 102, 105 (rebased by 102); end of year 99 (2019), 101, 103.5,
+    106. Opening stock (initial_stock "opening", g = 0.1, δ = 0.2): W2019 = I2020 / 0.3
+    with I2020 = 1677 x 1.02 = 1710.54 (data, low, S1; linear in I, so S11 + S13).
+    LE2019 = W2019 x 99/102; LE2020 = (0.8 W2019 + I2020) x 101/102;
+    K7(2020) = W2019 (101 - 99)/102 + (I2020 - 0.2 W2019)(101 - 100)/102."""
+    (synthetic / "macro.csv").write_text(
+        "year,gdp,investment_price_index,investment_price_index_end,usd_exchange_rate,ppp,population\n"
+        "2019,100000,98,99,2,1.5,1000\n2020,100000,100,101,2,1.5,1000\n2021,100000,102,103.5,2,1.5,1000\n2022,100000,105,106,2,1.5,1000\n")
+    path = synthetic / "package.toml"
+    path.write_text(path.read_text().replace('initial_stock = "none"', 'initial_stock = "opening"\ngrowth_rate = 0.1'))
+    t = compile_package(synthetic).table
+    w2019 = I2020 / 0.3
+    assert stock(t, "LE", "N11733N", 2019, "Q") == pytest.approx(w2019, rel=TOL)
+    assert stock(t, "LE", "N11733N", 2019) == pytest.approx(w2019 * 99 / 102, rel=TOL)
+    assert stock(t, "LE", "N11733N", 2020) == pytest.approx((0.8 * w2019 + I2020) * 101 / 102, rel=TOL)
+    k7 = w2019 * 2 / 102 + (I2020 - 0.2 * w2019) * 1 / 102
+    assert stock(t, "K7", "N11733N", 2020) == pytest.approx(k7, rel=TOL)
+    assert stock(t, "K7", "N11733N", 2020) != 0.0
+    assert synthetic.name and not (t[tbl.TIME] == "2019").loc[t["STO"] == "B1GQ"].any()  # the 2019 row values only the opening stock
 
 
 def test_stocks_by_producing_sector_by_hand(synthetic_result):
@@ -51,7 +91,7 @@ def test_stocks_by_producing_sector_by_hand(synthetic_result):
     assert stock(t, "LE", "N11733N", 2021, "Q", sector="S13") == pytest.approx(1362.0, rel=TOL)
     assert stock(t, "P51C", "N11733G", 2021, "Q", sector="S11") == pytest.approx(189.108, rel=TOL)
     assert stock(t, "P51C", "N11733G", 2021, "Q", sector="S13") == pytest.approx(153.0, rel=TOL)
-    assert stock(t, "P51C", "N11733G", 2021, "V", sector="S13") == pytest.approx(153.0, rel=TOL)  # P2021 = 1
+    assert stock(t, "P51C", "N11733G", 2021, "V", sector="S13") == pytest.approx(153.0, rel=TOL)  # average P2021 = 1
     for sto, code, prices in (("LE", "N117DN", "V"), ("P51C", "N117DG", "V"), ("K7", "N117DN", "V"), ("LE", "N11732G", "Q")):
         for year in (2020, 2021, 2022):
             parts = stock(t, sto, code, year, prices, sector="S11") + stock(t, sto, code, year, prices, sector="S13")
@@ -131,3 +171,22 @@ def test_missing_price_index_year(synthetic):
         compile_package(synthetic)
     e = info.value.errors[0]
     assert e.file == "synthetic/macro.csv" and e.row == 4 and e.column == "investment_price_index"
+
+
+def test_stocks_convert_at_end_of_year_rates_flows_at_averages(synthetic):
+    """OECD (2009), docs/method.md §3: stocks in US dollars at end-of-period rates.
+    Average rates 2, 2.42, 2.9282 (x 1.21 a year), no usd_exchange_rate_end: the end of
+    2020 is sqrt(2 x 2.42) = 2.2, of 2021 sqrt(2.42 x 2.9282) = 2.662, of 2022
+    2.9282 x sqrt(1.21) = 3.22102, of 2019 2 / sqrt(1.21) = 2/1.1."""
+    (synthetic / "macro.csv").write_text("year,gdp,investment_price_index,usd_exchange_rate,ppp,population\n"
+                                         "2020,100000,100,2,1.5,1000\n2021,100000,102,2.42,1.5,1000\n2022,100000,105,2.9282,1.5,1000\n")
+    t = compile_package(synthetic).table
+
+    def usd(sto, code, year):
+        rows = tbl.select(t, STO=sto, INSTR_ASSET=code, TIME_PERIOD=str(year), BOUND="low", REF_SECTOR="S1", ACTIVITY="_T", UNIT_MEASURE="USD")
+        return float(rows[tbl.VALUE].iloc[0])
+
+    for year, end, average in ((2020, 2.2, 2.0), (2021, 2.662, 2.42), (2022, 3.22102, 2.9282)):
+        assert usd("LE", "N117DN", year) == pytest.approx(stock(t, "LE", "N117DN", year) / end / 1e6, rel=TOL)
+        assert usd("P51G", "N117DG", year) == pytest.approx(stock(t, "P51G", "N117DG", year) / average / 1e6, rel=TOL)
+    assert usd("LE", "N117DN", 2019) == pytest.approx(stock(t, "LE", "N117DN", 2019) / (2 / 1.1) / 1e6, abs=1e-12)

@@ -40,6 +40,8 @@ class Inputs:
     warnings: list[str] = field(default_factory=list)
     #: labour_input = "microdata": engine and counts of job records read, used, rejected
     microdata: dict[str, Any] = field(default_factory=dict)
+    #: macro.csv's optional row for first_year - 1 (prices and rates valuing the opening stock)
+    macro_before: pd.DataFrame | None = None
 
 
 def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
@@ -115,7 +117,9 @@ def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
     employment = employment.merge(industries[["industry", "sector", "producer"]], on="industry", how="left", validate="many_to_one")
     records = microdata.files if microdata is not None else {}  # hashed once, by the aggregation
     files = {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".toml") and p.is_file() and p.name not in records}
-    inputs = Inputs(folder, manifest, occupations, industries, employment, cost_ratios, macro, optional, dict(sorted({**files, **records}.items())))
+    before = macro["year"] == years.start - 1  # the year before the first: for the opening stock only
+    macro, macro_before = macro.loc[~before].reset_index(drop=True), (macro.loc[before].reset_index(drop=True) if before.any() else None)
+    inputs = Inputs(folder, manifest, occupations, industries, employment, cost_ratios, macro, optional, dict(sorted({**files, **records}.items())), macro_before=macro_before)
     if microdata is not None:
         inputs.microdata = microdata.counts
         inputs.warnings.extend(microdata.warnings)

@@ -52,6 +52,8 @@ class TableSchema:
     #: the key columns (besides ``year``) for which every year must be present
     complete_years_by: tuple[str, ...] | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
+    #: a row for the year before first_year is allowed (macro.csv: values the opening stock)
+    year_before_allowed: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -83,7 +85,8 @@ def read_table(
         return None, errors
     absent = {c.name for c in schema.columns if c.name not in frame.columns}
     frame = _add_defaults(frame, schema)
-    errors += _check_cells(frame, schema, codes, years, name, skip=absent)
+    allowed = range(years.start - 1, years.stop) if years is not None and schema.year_before_allowed else years
+    errors += _check_cells(frame, schema, codes, allowed, name, skip=absent)
     typed = _typed(frame, schema)
     errors += _check_duplicates(typed, schema, name)
     if years is not None and schema.complete_years_by is not None and "year" in typed:

@@ -140,17 +140,25 @@ MACRO = TableSchema(
     name="macro.csv",
     description="Macro-economic series: GDP at current prices (for shares of GDP) and the investment price "
     "index used to deflate GFCF in the perpetual inventory (any reference year; datasat rebases it to the "
-    "package's base_year). Exchange rate, PPP and population are optional (cross-country comparison).",
+    "package's base_year). Exchange rate, PPP and population are optional (cross-country comparison). A row for "
+    "first_year - 1 may give the prices and rates of the year before the first (they value the opening stock).",
     columns=(
         _YEAR,
         Column("gdp", "number", "gross domestic product at current market prices", "currency units", minimum=0),
-        Column("investment_price_index", "number", "price index of GFCF in data assets (or its stated substitute)", "index", required=False, default=None, minimum=0),
-        Column("usd_exchange_rate", "number", "market exchange rate, currency units per US dollar", "currency per USD", required=False, default=None, minimum=0),
+        Column("investment_price_index", "number", "price index of GFCF in data assets (or its stated substitute), annual average: deflates the flows", "index", required=False, default=None, minimum=0),
+        Column("investment_price_index_end", "number", "the same index at the end of the year (same reference as investment_price_index): values the stocks; "
+               "absent: approximated as the geometric mean of this and next year's averages (docs/method.md §3)", "index", required=False, default=None, minimum=0),
+        Column("usd_exchange_rate", "number", "market exchange rate, currency units per US dollar (annual average: converts flows)", "currency per USD", required=False, default=None, minimum=0),
+        Column("usd_exchange_rate_end", "number", "market exchange rate at the end of the year (converts stocks); absent: approximated as for the price index",
+               "currency per USD", required=False, default=None, minimum=0),
         Column("ppp", "number", "purchasing power parity for GDP, currency units per international dollar", "currency per int. $", required=False, default=None, minimum=0),
+        Column("ppp_end", "number", "purchasing power parity for the end of the year (converts stocks); absent: approximated as for the price index",
+               "currency per int. $", required=False, default=None, minimum=0),
         Column("population", "number", "population (annual average)", "persons", required=False, default=None, minimum=0),
     ),
     key=("year",),
     complete_years_by=(),
+    year_before_allowed=True,
     example="year,gdp,investment_price_index,usd_exchange_rate,ppp,population\n2020,101356700000000,104.2,6.9,4.19,1411100000",
 )
 
