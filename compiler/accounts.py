@@ -4,14 +4,19 @@
 :mod:`compiler.gdp` and :mod:`compiler.sut` are read and checked here::
 
     [accounts]
-    non_market_cfc_in_output = false   # CFC of non-market producers' data raises their output and P3
     baseline_tolerance = 1e-6          # relative tolerance of the baseline identities (GDP and SUT)
     final_consumption_share = 0.0      # share of the domestic, non-capitalised use of data products
                                        # that is final consumption (P3); a number or a table by asset
     sut_data_hidden_in = []            # products of use_table.csv whose supply held the sold data
                                        # before capitalisation (default: every product)
 
-Unknown keys are left to other stages (they are not errors here).
+    [accounts.overlap]                 # share (0-1) of the satellite's GFCF in each asset that the
+    data = 0.0                         # published accounts already hold (docs/method.md §4.2);
+    databases = 1.0                    # data defaults to 0, databases and data_rd must be declared
+    data_rd = 1.0                      # when the package gives national accounts (no silent default)
+
+Unknown keys are left to other stages (they are not errors here). ``non_market_cfc_in_output``
+was removed: the non-market rule of docs/method.md §4.1 always applies.
 
 Key conventions (sdmx.md §5; ESTAT:NA_MAIN)
 -------------------------------------------
@@ -25,8 +30,9 @@ resident producers, D1, D29X39 and D21X31, are domestic-concept totals and take 
 too; this also keeps the total-economy D1 apart from the cost stage's D1 rows (labour
 cost of data occupations, INSTR_ASSET ``_Z``, ``W0``). Exports and imports take
 COUNTERPART_AREA ``W1`` (rest of the world), everything else ``W0``. P3 takes EXPENDITURE ``_T`` (all
-purposes, as in real NA_MAIN keys), everything else ``_Z``. P12 (output for own final
-use) and P13 (non-market output) are resources like P1.
+purposes, as in real NA_MAIN keys), everything else ``_Z``. A change due to capitalisation,
+STO ``<official STO>_DCAP`` (project codes, codelists/CL_NA_STO_DATA.csv), takes the key of
+its official STO.
 """
 
 from __future__ import annotations
@@ -42,8 +48,6 @@ from .package.manifest import FILE, Manifest
 #: STO -> (ACCOUNTING_ENTRY, COUNTERPART_AREA, EXPENDITURE)
 KEY_OF: Mapping[str, tuple[str, str, str]] = {
     "P1": (codes.RESOURCES, "W0", "_Z"),
-    "P12": (codes.RESOURCES, "W0", "_Z"),
-    "P13": (codes.RESOURCES, "W0", "_Z"),
     "P2": (codes.USES, "W0", "_Z"),
     "B1G": (codes.BALANCE, "W2", "_Z"),
     "D21X31": (codes.RESOURCES, "W2", "_Z"),
@@ -60,21 +64,46 @@ KEY_OF: Mapping[str, tuple[str, str, str]] = {
 }
 
 
+#: Suffix of the project's STO codes for a change due to capitalising data assets (after minus before).
+CHANGE_SUFFIX = "_DCAP"
+
+
 def key_columns(sto: str) -> dict[str, str]:
-    """The dimension values that depend on the STO (see the module docstring)."""
-    entry, counterpart, expenditure = KEY_OF[sto]
+    """The dimension values that depend on the STO (see the module docstring); a change
+    code ``<STO>_DCAP`` takes the entry, counterpart area and expenditure of ``<STO>``."""
+    entry, counterpart, expenditure = KEY_OF[sto.removesuffix(CHANGE_SUFFIX)]
     return {"STO": sto, "ACCOUNTING_ENTRY": entry, "COUNTERPART_AREA": counterpart, "EXPENDITURE": expenditure}
+
+
+#: Why the overlap of databases and data R&D must be declared (docs/method.md §4.2).
+OVERLAP_WHY = {
+    "databases": "databases (N11732) are produced assets under the 2008 SNA (§10.112) and many countries already capitalise "
+    "own-account databases with software: declare the share of their GFCF already in the published accounts (0 to 1)",
+    "data_rd": "R&D (N1171) is capitalised under the 2008 SNA (§10.103), so data R&D may already be inside published R&D: "
+    "declare the share of its GFCF already in the published accounts (0 to 1)",
+}
 
 
 @dataclass(frozen=True)
 class AccountsSettings:
-    non_market_cfc_in_output: bool = False
     baseline_tolerance: float = 1e-6
     final_consumption_share: Mapping[str, float] | None = None  # asset type -> share (None: all 0)
     sut_data_hidden_in: tuple[str, ...] = ()  # empty: every product of the baseline use table
+    overlap: Mapping[str, float] | None = None  # asset type -> share already in the published accounts (declared only)
 
     def final_consumption(self, asset: str) -> float:
         return (self.final_consumption_share or {}).get(asset, 0.0)
+
+    def overlap_share(self, asset: str) -> float:
+        """Share of the asset's satellite GFCF already in the published accounts (data: 0 unless declared)."""
+        return (self.overlap or {}).get(asset, 0.0)
+
+    def undeclared_overlaps(self) -> list[InputError]:
+        """Errors for databases and data R&D without a declared overlap (needed with a baseline)."""
+        return [
+            InputError(FILE, None, f"accounts.overlap.{asset}", None, f"a declared share: {why}")
+            for asset, why in OVERLAP_WHY.items() if asset not in (self.overlap or {})
+        ]
 
 
 def accounts_settings(manifest: Manifest) -> AccountsSettings:
@@ -85,10 +114,9 @@ def accounts_settings(manifest: Manifest) -> AccountsSettings:
     def error(key: str, value: Any, expected: str) -> None:
         errors.append(InputError(FILE, None, f"accounts.{key}", str(value), expected))
 
-    non_market = raw.get("non_market_cfc_in_output", False)
-    if not isinstance(non_market, bool):
-        error("non_market_cfc_in_output", non_market, "true or false")
-        non_market = False
+    if "non_market_cfc_in_output" in raw:
+        error("non_market_cfc_in_output", raw["non_market_cfc_in_output"],
+              "no such key: it was removed, non-market producers' data always add only their CFC to GDP (docs/method.md §4.1)")
     tolerance = raw.get("baseline_tolerance", 1e-6)
     if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or not 0 <= tolerance < 1:
         error("baseline_tolerance", tolerance, "a relative tolerance from 0 to below 1, e.g. 1e-6")
@@ -119,6 +147,23 @@ def accounts_settings(manifest: Manifest) -> AccountsSettings:
                     "purchased_capitalised_share + export_share <= 1 (both are shares of the sold output)",
                 )
             )
+    overlap = _overlap(raw.get("overlap", {}), error)
     if errors:
         raise InputErrors(errors)
-    return AccountsSettings(non_market, float(tolerance), shares, tuple(hidden))
+    return AccountsSettings(float(tolerance), shares, tuple(hidden), overlap)
+
+
+def _overlap(table: Any, error: Any) -> dict[str, float]:
+    """``[accounts.overlap]``: asset type -> share from 0 to 1 (docs/method.md §4.2)."""
+    if not isinstance(table, dict):
+        error("overlap", table, "a table [accounts.overlap] with a share (0 to 1) per asset type: data, databases, data_rd")
+        return {}
+    shares = {}
+    for asset, value in table.items():
+        if asset not in codes.ASSET_TYPES:
+            error(f"overlap.{asset}", asset, f"one of {', '.join(codes.ASSET_TYPES)}")
+        elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            error(f"overlap.{asset}", value, "a share from 0 to 1 of the asset's GFCF already in the published accounts")
+        else:
+            shares[asset] = float(value)
+    return shares

@@ -85,8 +85,10 @@ def no_markup_for_non_market(table: pd.DataFrame, non_market_sectors: frozenset[
 
 
 def output_is_sum_of_costs(table: pd.DataFrame) -> Check:
-    """P1 = P5OA1 + P5OA2 + P5OA3 + P5OAX + B2N for every key."""
+    """P1 = P5OA1 + P5OA2 + P5OA3 + P5OAX + P5OA4 + B2N for every key (P5OA4 where given)."""
     parts = (codes.LABOUR, codes.INTERMEDIATE, codes.CAPITAL, codes.OTHER_COSTS, codes.MARKUP)
+    if (table["STO"] == codes.TAXES).any():
+        parts += (codes.TAXES,)
     flows = tbl.select(table, STO=(*parts, codes.OUTPUT), UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
     index = [d for d in tbl.DIMENSIONS if d not in ("STO", "ACCOUNTING_ENTRY", "COUNTERPART_AREA")] + [tbl.TIME, tbl.BOUND]
     wide = _wide(flows, index, "STO", (*parts, codes.OUTPUT))

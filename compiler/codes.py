@@ -19,6 +19,7 @@ LABOUR: Final = "P5OA1"  # own-account capital formation, compensation of employ
 INTERMEDIATE: Final = "P5OA2"  # ... intermediate consumption
 CAPITAL: Final = "P5OA3"  # ... consumption of fixed capital (capital input)
 OTHER_COSTS: Final = "P5OAX"  # project code: other costs not split (P5OA2 + P5OA3)
+TAXES: Final = "P5OA4"  # ... other taxes less other subsidies on production (2008 SNA §6.125)
 MARKUP: Final = "B2N"  # net operating surplus = net return on fixed capital
 OUTPUT: Final = "P1"
 GFCF: Final = "P51G"

@@ -13,6 +13,7 @@ import pandas as pd
 from . import codes
 from . import table as tbl
 from .classification import AssetClassification, add_totals
+from .costs import TAX_RATIO
 from .package import Inputs
 from .ratios import gdp_of, percent_of_gdp
 
@@ -22,8 +23,9 @@ STO_OF: dict[str, tuple[str, str, str, str]] = {
     "capital": (codes.CAPITAL, codes.USES, "W0", "capital input = labour input x capital_ratio (cost_ratios)"),
     "intermediate": (codes.INTERMEDIATE, codes.USES, "W0", "intermediate consumption = labour input x intermediate_ratio (cost_ratios)"),
     "other": (codes.OTHER_COSTS, codes.USES, "W0", "other costs = labour input x other_ratio (cost_ratios)"),
+    "taxes": (codes.TAXES, codes.USES, "W0", "other taxes less subsidies on production = labour input x tax_ratio, SNA 2008 6.125 (cost_ratios)"),
     "markup": (codes.MARKUP, codes.BALANCE, "W2", "mark-up = markup x {base}, market producers only, SNA 2008 6.125 (cost_ratios, industries)"),
-    "output": (codes.OUTPUT, codes.RESOURCES, "W0", "output = labour + capital + intermediate + other + mark-up (sum of costs, SNA 2008 6.125)"),
+    "output": (codes.OUTPUT, codes.RESOURCES, "W0", "output = labour + capital + intermediate + other + taxes + mark-up (sum of costs, SNA 2008 6.125)"),
     "gfcf": (codes.GFCF, codes.USES, "W0", "GFCF = output x (own-account share + sold share x purchased-capitalised share) (package.toml capitalisation)"),
 }
 
@@ -71,7 +73,10 @@ def component_rows(inputs: Inputs, components: pd.DataFrame, classification: Ass
     frame["INSTR_ASSET"] = frame["asset"].map(lambda a: classification.code(a, "G"))
     common = _common(inputs)
     parts = []
+    taxes_given = tax_ratio_given(inputs)
     for component, (sto, entry, counterpart, note) in STO_OF.items():
+        if component == "taxes" and not taxes_given:
+            continue  # not given: no P5OA4 rows (the sum of costs counts them as 0)
         note = note.format(base="(labour + other costs)" if inputs.manifest.markup_base == "costs" else "labour input")
         parts.append(
             tbl.make_rows(
@@ -84,6 +89,12 @@ def component_rows(inputs: Inputs, components: pd.DataFrame, classification: Ass
             )
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def tax_ratio_given(inputs: Inputs) -> bool:
+    """Whether cost_ratios.csv gives taxes less subsidies on production (a tax_ratio in any row)."""
+    ratios = inputs.cost_ratios
+    return TAX_RATIO in ratios.columns and bool(pd.to_numeric(ratios[TAX_RATIO], errors="coerce").notna().any())
 
 
 def gdp_rows(inputs: Inputs) -> pd.DataFrame:

@@ -5,10 +5,12 @@ For asset *j*, bound *b*, industry *i*, sector *s* and year *t* (methodology.md 
 
     labour    L  = Σ_o E_{o,i,t} · w_{o,i,t} · s_{o,j,b}
     capital   K  = κ_K · L          intermediate  IC = κ_IC · L      other  O = κ_O · L
-    mark-up   M  = μ · (L + K + IC + O)   (method.markup_base = "costs")
+    taxes     T  = κ_T · L          other taxes less subsidies on production (0 when not given)
+    mark-up   M  = μ · (L + K + IC + O)   (method.markup_base = "costs"; taxes are no base
+                                           of the return to capital)
                  = μ · L                  (method.markup_base = "labour")
                  = 0 for non-market producers (2008 SNA §6.125 ff.)
-    output    P1 = L + K + IC + O + M
+    output    P1 = L + K + IC + O + T + M    (2008 SNA §6.125: output for own final use at cost)
     GFCF      P51G = P1 · (a + (1 − a) · c)
 
 with κ the cost ratios of ``cost_ratios.csv`` (an industry's own row, else ``_T``), μ
@@ -27,7 +29,8 @@ from . import codes
 from .package import Inputs
 
 DETAIL = ["year", "industry", "sector", "producer"]
-COMPONENTS = ("labour", "capital", "intermediate", "other", "markup", "output", "gfcf")
+COMPONENTS = ("labour", "capital", "intermediate", "other", "taxes", "markup", "output", "gfcf")
+TAX_RATIO = "tax_ratio"
 
 
 def wage_bill(employment: pd.DataFrame) -> pd.DataFrame:
@@ -54,7 +57,8 @@ def labour_input(employment: pd.DataFrame, occupations: pd.DataFrame) -> pd.Data
 
 def cost_ratios_by_industry(ratios: pd.DataFrame, industries: pd.Series) -> pd.DataFrame:
     """Ratios for every (year, industry): the industry's own row, else the ``_T`` row."""
-    columns = ["capital_ratio", "intermediate_ratio", "other_ratio", "markup"]
+    columns = ["capital_ratio", "intermediate_ratio", "other_ratio", "markup", TAX_RATIO]
+    ratios = ratios if TAX_RATIO in ratios.columns else ratios.assign(**{TAX_RATIO: np.nan})
     own = ratios.loc[ratios["industry"] != codes.TOTAL_ACTIVITY, ["year", "industry", *columns]]
     total = ratios.loc[ratios["industry"] == codes.TOTAL_ACTIVITY, ["year", *columns]]
     grid = pd.MultiIndex.from_product([sorted(ratios["year"].unique()), sorted(industries.unique())], names=["year", "industry"]).to_frame(index=False)
@@ -78,11 +82,12 @@ def sum_of_costs(inputs: Inputs) -> pd.DataFrame:
     frame["capital"] = frame["labour"] * frame["capital_ratio"]
     frame["intermediate"] = frame["labour"] * frame["intermediate_ratio"]
     frame["other"] = frame["labour"] * frame["other_ratio"]
+    frame["taxes"] = frame["labour"] * frame[TAX_RATIO].fillna(0.0)
     costs = frame["labour"] + frame["capital"] + frame["intermediate"] + frame["other"]
     base = costs if inputs.manifest.markup_base == "costs" else frame["labour"]
     market = (frame["producer"] == codes.MARKET).to_numpy()
     frame["markup"] = np.where(market, base * frame["markup_rate"], 0.0)
-    frame["output"] = costs + frame["markup"]
+    frame["output"] = costs + frame["taxes"] + frame["markup"]
     capitalised = frame["asset"].map(
         {a: c.own_account_share + (1 - c.own_account_share) * c.purchased_capitalised_share for a, c in inputs.manifest.capitalisation.items()}
     )

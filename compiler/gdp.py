@@ -1,5 +1,5 @@
-"""The effect of capitalising data on GDP by the three approaches (methodology.md §5;
-seed paper §3.3.3).
+"""The effect of capitalising data on GDP by the three approaches (docs/method.md §4;
+Wang et al. 2024 §3.3.3).
 
 Baseline
 --------
@@ -16,25 +16,15 @@ the package's REF_AREA; ``UNIT_MULT`` applied). They must hold, for every year, 
 
 and B1GQ must equal macro.csv ``gdp`` to 1e-6 (relative). Violations are input errors.
 
-Change due to capitalisation, for each asset type *j* (and summed for the aggregate)
------------------------------------------------------------------------------------
-With *a* the own-account share, *c* the purchased-capitalised share (of the sold
-output), ``P1_j`` and ``P51G_j`` the cost-stage rows (ACTIVITY ``_T``, S1), ``K_j`` the
-CFC of data assets (STO P51C rows of the stocks stage; 0 if absent) and ``N_j`` the CFC
-of non-market producers' data (P51C rows of the non-market sectors, only with
-``[accounts] non_market_cfc_in_output = true``; else 0)::
-
-    ΔP1     = a · P1_j + N_j          own-account output was hidden ancillary activity;
-                                      the sold part was already output
-    ΔP2     = −(1 − a) · c · P1_j     domestic purchases of data now capitalised leave IC
-    ΔB1G    = ΔP1 − ΔP2
-    ΔD1     = ΔD29X39 = ΔD21X31 = 0
-    ΔP51C   = K_j
-    ΔB2A3N  = ΔB1G − ΔP51C
-    ΔP51G   = P51G_j = (a + (1 − a) · c) · P1_j
-    ΔP3     = N_j                     non-market output at cost is consumed by its producer
-    ΔP6     = ΔP7 = ΔP52 = 0
-    ΔB1GQ   = ΔB1G                    (= ΔP51G + ΔP3 by construction)
+Change due to capitalisation
+----------------------------
+The rule, by asset, producing sector and approach, is :mod:`compiler.gdp_effect`
+(docs/method.md §4): market producers' new own-account output adds to output, GFCF
+and GDP; non-market producers' output at cost rises only by the CFC of their new data
+assets (their own-account output moves from final consumption to GFCF); purchases and
+imports of data capitalised move from the buyers' intermediate consumption to GFCF;
+only the part of each asset not already in the published accounts
+(``[accounts.overlap]``, occupations counted in software) changes anything.
 
 Rows emitted (nothing that already exists is repeated)
 ------------------------------------------------------
@@ -43,27 +33,14 @@ Rows emitted (nothing that already exists is repeated)
   :data:`compiler.accounts.KEY_OF`, OBS_STATUS ``A``, the same value in both bounds.
   B1GQ before capitalisation is the existing macro.csv row (same key), checked equal.
   P52 is emitted only when given.
-* Change, INSTR_ASSET = the asset's gross code (and the aggregate), ACTIVITY ``_T``,
-  S1, OBS_STATUS ``G``:
+* Change: STO ``<STO>_DCAP`` (project codes; a change is never coded as a level) for
+  P1, P2, B1G, P51C, B2A3N, P51G, P3, B1GQ, by asset (and the aggregate), producing
+  sector (S1N for the buyers) and S1; ``B1GQ_DCAP`` also in percent of GDP.
 
-  - ``P12`` (output for own final use) = a · P1_j: the new output. It is not a P1 row,
-    because ``P1`` with an asset code is the whole data output (cost stage), of which
-    the sold part was in the baseline already; ΔP1 = P12 (+ P13).
-  - ``P13`` (non-market output) = N_j, only with ``non_market_cfc_in_output``; it is
-    also ΔP3. (A ``P3`` row with an asset code is the final consumption of the data
-    product itself, :mod:`compiler.sut`.)
-  - ``B1G``, ``B2A3N``, ``B1GQ``: the changes of the balancing items, and B1GQ with
-    UNIT_MEASURE ``XDC_R_B1GQ`` = ΔB1GQ / B1GQ(before) × 100.
-  - ΔP51G and ΔP51C are the existing P51G (cost stage) and P51C (stocks stage) rows.
-  - ΔP2 is not stored: ``P2`` with an asset code is the intermediate use of the data
-    product (:mod:`compiler.sut`), a different quantity; ΔP2 = ΔP1 − ΔB1G.
-  - Zero changes (D1, D29X39, D21X31, P52, P6, P7) are not stored.
-
-"After capitalisation" = before + change is never stored (it would need an invented
-key): :func:`after_capitalisation` computes it for the writers, and
-:func:`approach_checks` checks that production, income and expenditure agree after
-capitalisation to 1e-9 (relative), net of the baseline's own discrepancy, which
-capitalisation carries over unchanged.
+"After capitalisation" = before + change is never stored: :func:`after_capitalisation`
+computes it for the writers, and :func:`approach_checks` checks that production,
+income and expenditure agree after capitalisation to 1e-9 (relative), net of the
+baseline's own discrepancy, which capitalisation carries over unchanged.
 """
 
 from __future__ import annotations
@@ -76,12 +53,17 @@ import pandas as pd
 
 from . import codes
 from . import table as tbl
-from .accounts import AccountsSettings, accounts_settings, key_columns
+from .accounts import CHANGE_SUFFIX, AccountsSettings, accounts_settings, key_columns
 from .checks import RELATIVE_TOLERANCE, Check
 from .classification import AssetClassification, load_classification
+from .gdp_effect import (
+    CHANGE_STO, NOT_SECTORISED, buyer_changes, buyer_industry_rows, capitalised_imports, change_code, change_rows, long_changes,
+    producer_changes, sector_frame, with_totals,
+)
 from .package import InputError, InputErrors, Inputs
 from .package import tables as t
 from .package.schema import LINE
+from .sut import baseline_tables
 
 CSV_FILE = t.NATIONAL_ACCOUNTS.name
 XML_FILE = "national_accounts.xml"
@@ -89,9 +71,6 @@ BASELINE_STO = t.NATIONAL_ACCOUNTS_STO
 OPTIONAL_STO = ("P52",)
 REQUIRED_STO = tuple(s for s in BASELINE_STO if s not in OPTIONAL_STO)
 MACRO_TOLERANCE = 1e-6
-CHANGE_STO = ("P12", "P13", "B1G", "B2A3N", "B1GQ")
-OWN_OUTPUT = "P12"
-NON_MARKET_OUTPUT = "P13"
 
 
 # --------------------------------------------------------------------------- baseline
@@ -242,104 +221,16 @@ def baseline_rows(baseline: pd.DataFrame, inputs: Inputs, label: str) -> pd.Data
     )
 
 
-# --------------------------------------------------------------------------- change
+# --------------------------------------------------------------------------- after
 
 
-def _flows(
-    table: pd.DataFrame, sto: str, ref_area: str | tuple[str, ...], assets: tuple[str, ...], sector: str | tuple[str, ...] = codes.TOTAL_ECONOMY, exact: bool = True
-) -> pd.DataFrame:
-    """Rows of one STO at ACTIVITY ``_T``, current prices, XDC; ``exact``: with the
-    entry, counterpart area and expenditure of :data:`compiler.accounts.KEY_OF`."""
-    criteria = key_columns(sto) if exact else {"STO": sto}
+def _flows(table: pd.DataFrame, sto: str, ref_area: str | tuple[str, ...], assets: tuple[str, ...], sector: str = codes.TOTAL_ECONOMY) -> pd.DataFrame:
+    """Rows of one STO at ACTIVITY ``_T``, S1, current prices, XDC, with the entry,
+    counterpart area and expenditure of :data:`compiler.accounts.KEY_OF`."""
     return tbl.select(
-        table, **criteria, REF_AREA=ref_area, FREQ="A", INSTR_ASSET=assets, ACTIVITY=codes.TOTAL_ACTIVITY,
+        table, **key_columns(sto), REF_AREA=ref_area, FREQ="A", INSTR_ASSET=assets, ACTIVITY=codes.TOTAL_ACTIVITY,
         REF_SECTOR=sector, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY,
     )
-
-
-def _by_asset(rows: pd.DataFrame, what: str) -> pd.Series:
-    """Sum over the other dimensions, by (INSTR_ASSET, TIME_PERIOD, BOUND)."""
-    if rows.empty:
-        return pd.Series(dtype=float, name=what)
-    return rows.groupby(["INSTR_ASSET", tbl.TIME, tbl.BOUND])[tbl.VALUE].sum().rename(what)
-
-
-def change_frame(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification, settings: AccountsSettings) -> tuple[pd.DataFrame, list[str]]:
-    """ΔP1, ΔP2, ΔB1G, ΔP51C, ΔB2A3N, ΔP51G, ΔP3, ΔB1GQ by asset code (incl. the aggregate), year and bound.
-
-    Returns the wide frame (index INSTR_ASSET, TIME_PERIOD, BOUND; in canonical units) and notes.
-    """
-    ref_area = inputs.manifest.ref_area
-    components = tuple(classification.code(a) for a in codes.ASSET_TYPES)
-    output = _by_asset(_flows(table, codes.OUTPUT, ref_area, components), "P1")
-    gfcf = _by_asset(_flows(table, codes.GFCF, ref_area, components), "P51G")
-    frame = pd.concat([output, gfcf], axis=1).fillna(0.0)
-    notes = []
-    cfc_rows = _flows(table, codes.CFC, ref_area, components, exact=False)
-    if cfc_rows.empty:
-        notes.append("no P51C rows of data assets in the table (stocks stage absent): CFC of data treated as 0")
-    frame["P51C"] = _by_asset(cfc_rows, "P51C").reindex(frame.index).fillna(0.0) if len(cfc_rows) else 0.0
-    frame["N"] = 0.0
-    if settings.non_market_cfc_in_output:
-        sectors = tuple(sorted(inputs.manifest.non_market_sectors))
-        nm_rows = _flows(table, codes.CFC, ref_area, components, sectors, exact=False)
-        if nm_rows.empty:
-            notes.append("non_market_cfc_in_output: no P51C rows by non-market sector (" + ", ".join(sectors) + "): their CFC treated as 0")
-        if len(nm_rows):
-            frame["N"] = _by_asset(nm_rows, "N").reindex(frame.index).fillna(0.0)
-    by_code = {classification.code(a): inputs.manifest.capitalisation[a] for a in codes.ASSET_TYPES}
-    assets = frame.index.get_level_values("INSTR_ASSET")
-    own = assets.map(lambda c: by_code[c].own_account_share).to_numpy(dtype=float)
-    bought = assets.map(lambda c: by_code[c].purchased_capitalised_share).to_numpy(dtype=float)
-    p1 = frame["P1"].to_numpy()
-    frame["P12"] = own * p1
-    frame["P13"] = frame["N"]
-    frame["dP1"] = frame["P12"] + frame["P13"]
-    frame["dP2"] = -(1.0 - own) * bought * p1
-    frame["B1G"] = frame["dP1"] - frame["dP2"]
-    frame["B2A3N"] = frame["B1G"] - frame["P51C"]
-    frame["dP3"] = frame["P13"]
-    frame["B1GQ"] = frame["B1G"]
-    columns = ["P1", "P51G", "P51C", "P12", "P13", "dP1", "dP2", "B1G", "B2A3N", "dP3", "B1GQ"]
-    frame = frame[columns]
-    aggregate = frame.groupby(level=[tbl.TIME, tbl.BOUND]).sum()
-    aggregate.index = pd.MultiIndex.from_tuples([(classification.code("all_data"), *i) for i in aggregate.index], names=frame.index.names)
-    return pd.concat([frame, aggregate]).sort_index(), notes
-
-
-def change_rows(inputs: Inputs, change: pd.DataFrame, gdp: pd.Series, settings: AccountsSettings) -> pd.DataFrame:
-    """Canonical rows of the change: P12, (P13), B1G, B2A3N, B1GQ and B1GQ as % of GDP."""
-    common = _common(inputs)
-    flat = change.reset_index()
-    notes = {
-        "P12": "output for own final use = own_account_share x output (P1); the new output (dP1) from capitalising data",
-        "P13": "non-market output raised by the CFC of non-market producers' data (accounts.non_market_cfc_in_output); also dP3",
-        "B1G": "change in gross value added = dP1 - dP2 = own-account output + purchases moved from intermediate consumption to GFCF",
-        "B2A3N": "change in net operating surplus = dB1G - CFC of data assets (P51C)",
-        "B1GQ": "change in GDP from capitalising data = dB1G (taxes on products unchanged) = dP51G + dP3",
-    }
-    parts = []
-    for sto in CHANGE_STO:
-        if sto == NON_MARKET_OUTPUT and not settings.non_market_cfc_in_output:
-            continue
-        parts.append(
-            tbl.make_rows(
-                flat.assign(OBS_VALUE=flat[sto]), **common, **key_columns(sto),
-                COMMENT_OBS=f"{notes[sto]}; " + flat["INSTR_ASSET"] + ", " + flat[tbl.BOUND] + " bound (compiler.gdp)",
-            )
-        )
-    denominator = gdp.reindex(list(zip(flat[tbl.TIME], flat[tbl.BOUND]))).to_numpy()
-    share = flat.assign(OBS_VALUE=flat["B1GQ"].to_numpy() / denominator * 100)
-    parts.append(
-        tbl.make_rows(
-            share, **{**common, "UNIT_MULT": 0, "DECIMALS": 2}, **key_columns("B1GQ"), UNIT_MEASURE=codes.RATIO_TO_GDP,
-            COMMENT_OBS="change in GDP from capitalising data, percent of GDP before capitalisation (macro.csv); " + flat["INSTR_ASSET"],
-        )
-    )
-    return pd.concat(parts, ignore_index=True)
-
-
-# --------------------------------------------------------------------------- after
 
 
 def after_capitalisation(table: pd.DataFrame, ref_area: str, asset: str | None = None) -> pd.DataFrame:
@@ -347,10 +238,10 @@ def after_capitalisation(table: pd.DataFrame, ref_area: str, asset: str | None =
 
     ``asset`` is the INSTR_ASSET code whose change is applied: by default the aggregate
     of all data assets (``N117DG`` in the default classification). Before: the baseline
-    rows (INSTR_ASSET ``_Z``) and the macro.csv B1GQ; change: as in the module
-    docstring (ΔP1 = P12 + P13, ΔP2 = ΔP1 − ΔB1G, ΔP51G, ΔP51C from their rows,
-    ΔP3 = P13, the rest 0). Columns: TIME_PERIOD, BOUND, STO, before, change, after, in
-    the table's units. Empty when the table holds no baseline.
+    rows (INSTR_ASSET ``_Z``) and the macro.csv B1GQ; change: the ``<STO>_DCAP`` rows
+    at S1 (:mod:`compiler.gdp_effect`; 0 where none is stored). Columns: TIME_PERIOD,
+    BOUND, STO, before, change, after, in the table's units. Empty when the table holds
+    no baseline.
     """
     asset = asset or load_classification().code("all_data")
     return after_capitalisation_by_area(table, {ref_area: asset}).drop(columns="REF_AREA")
@@ -373,23 +264,10 @@ def after_capitalisation_by_area(table: pd.DataFrame, assets: Mapping[str, str])
         return pd.DataFrame(columns=columns)
     before = base.pivot_table(index=index, columns="STO", values=tbl.VALUE, aggfunc="sum")
     before = before.reindex(columns=list(BASELINE_STO)).fillna({"P52": 0.0})
-    codes_wanted = tuple(dict.fromkeys(assets.values()))
-
-    def rows(sto: str) -> pd.Series:
-        found = _flows(table, sto, areas, codes_wanted, exact=sto != codes.CFC)
-        found = found[found["INSTR_ASSET"].to_numpy() == found["REF_AREA"].map(assets).to_numpy()]
-        return found.groupby(index)[tbl.VALUE].sum().reindex(before.index).fillna(0.0)
-
-    change = pd.DataFrame(0.0, index=before.index, columns=before.columns)
-    own, non_market = rows(OWN_OUTPUT), rows(NON_MARKET_OUTPUT)
-    change["P1"] = own + non_market
-    change["B1G"] = rows("B1G")
-    change["P2"] = change["P1"] - change["B1G"]
-    change["P51C"] = rows(codes.CFC)
-    change["B2A3N"] = rows("B2A3N")
-    change["P51G"] = rows(codes.GFCF)
-    change["P3"] = non_market
-    change["B1GQ"] = rows("B1GQ")
+    changes = tbl.select(table, STO=tuple(change_code(s) for s in CHANGE_STO), INSTR_ASSET=tuple(dict.fromkeys(assets.values())), REF_SECTOR=codes.TOTAL_ECONOMY)
+    changes = changes[changes["INSTR_ASSET"].to_numpy() == changes["REF_AREA"].map(assets).to_numpy()]
+    wide = changes.assign(STO=changes["STO"].str.removesuffix(CHANGE_SUFFIX)).pivot_table(index=index, columns="STO", values=tbl.VALUE, aggfunc="sum")
+    change = wide.reindex(index=before.index, columns=before.columns).fillna(0.0)
     long = pd.concat({"before": before.stack(), "change": change.stack()}, axis=1).reset_index()
     long = long.rename(columns={long.columns[3]: "STO"})
     long["after"] = long["before"] + long["change"]
@@ -434,40 +312,71 @@ def approach_checks(after: pd.DataFrame) -> list[Check]:
 # --------------------------------------------------------------------------- stage
 
 
+def change_long(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification, settings: AccountsSettings) -> tuple[pd.DataFrame, list[str]]:
+    """The changes (:mod:`compiler.gdp_effect`) as long rows with S1 and aggregate totals, and notes."""
+    frame = sector_frame(inputs, table, classification, settings)
+    notes = []
+    missing = frame["CFC"].isna() & (frame["P1"] != 0)
+    if missing.any():
+        sectors = ", ".join(sorted(frame.loc[missing, "REF_SECTOR"].unique()))
+        raise ValueError(f"no P51C rows by producing sector ({sectors}) in the table: the stocks stage must run per sector before the GDP effect")
+    frame["CFC"] = frame["CFC"].fillna(0.0)
+    imports = capitalised_imports(inputs, classification, frame)
+    long = pd.concat([long_changes(producer_changes(frame)), long_changes(buyer_changes(frame, imports))], ignore_index=True)
+    long = with_totals(long, classification.code("all_data")).assign(ACTIVITY=codes.TOTAL_ACTIVITY)
+    weights = {str(y): use[0][[c for c in use[0].columns if c not in t.FINAL_USE_COLUMNS]].sum(axis=0) for y, use in baseline_tables(inputs, settings).items()}
+    weights = {y: w / w.sum() for y, w in weights.items() if w.sum() != 0}
+    buyers = long.loc[long["REF_SECTOR"] == NOT_SECTORISED]
+    by_industry = buyer_industry_rows(buyers, weights)
+    if (imports["M"] != 0).any():
+        notes.append("CFC of capitalised imports is not computed (imports are not in the perpetual inventory): dP51C of the buyers excludes it")
+    years = sorted(frame[tbl.TIME].unique())
+    if (buyers.loc[buyers["STO"] == "P51G", tbl.VALUE] != 0).any():
+        unallocated = [y for y in years if y not in weights]
+        if unallocated:
+            notes.append(f"purchases and imports capitalised are booked to all buying industries together (ACTIVITY _T, REF_SECTOR S1N) in {', '.join(unallocated)}: no baseline use table for those years")
+        notes.append("buyers of purchased and imported data are taken as market producers (their sectors are not given)")
+    return pd.concat([long, by_industry.assign(STO="P2")], ignore_index=True) if len(by_industry) else long, notes
+
+
 def gdp_impact_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> tuple[pd.DataFrame, list[Check]]:
     """Baseline and change rows of the GDP effect, and the checks (module docstring).
 
-    ``table`` is the canonical table so far (cost stage; stocks stage for P51C). Returns
-    only new rows (no key of ``table`` is repeated). Without baseline national accounts
-    it returns no rows and a check saying the stage was skipped. Raises
-    :class:`InputErrors` for an inconsistent baseline.
+    ``table`` is the canonical table so far (cost stage; stocks stage for P51C by
+    sector). Returns only new rows (no key of ``table`` is repeated). Without baseline
+    national accounts it returns no rows and a check saying the stage was skipped.
+    Raises :class:`InputErrors` for an inconsistent baseline or undeclared overlaps.
     """
     settings = accounts_settings(inputs.manifest)
     baseline, label = read_baseline(inputs)
     if baseline is None:
         return tbl.empty(), [Check("GDP effect", True, f"skipped: the package has no {CSV_FILE} or {XML_FILE}")]
-    errors = check_baseline(baseline, inputs, label, settings.baseline_tolerance)
+    errors = settings.undeclared_overlaps() + check_baseline(baseline, inputs, label, settings.baseline_tolerance)
     if errors:
         raise InputErrors(errors)
     ref_area = inputs.manifest.ref_area
-    gdp_rows = _flows(table, "B1GQ", ref_area, ("_Z",))
-    gdp_rows = gdp_rows.loc[gdp_rows["UNIT_MEASURE"] == codes.DOMESTIC_CURRENCY]
-    gdp = gdp_rows.set_index([tbl.TIME, tbl.BOUND])[tbl.VALUE]
+    gdp = _flows(table, "B1GQ", ref_area, ("_Z",)).set_index([tbl.TIME, tbl.BOUND])[tbl.VALUE]
     before = baseline_rows(baseline, inputs, label)
-    change, notes = change_frame(inputs, table, classification, settings)
-    new = tbl.concat([before, change_rows(inputs, change, gdp, settings)])
+    long, notes = change_long(inputs, table, classification, settings)
+    new = tbl.concat([before, change_rows(inputs, long, gdp)])
     tbl.check_new_keys(new, table, "compiler.gdp")
     # only the rows after_capitalisation reads (all at _T, S1, current prices, XDC): the same result, fewer rows to copy
     totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
     combined = tbl.concat([totals, new])
+    overlap = ", ".join(f"{a} {settings.overlap_share(a):g}" for a in codes.ASSET_TYPES)
     checks = [
         Check("GDP baseline consistent", True, f"{label}: the three approaches give B1GQ within {settings.baseline_tolerance:g}; B1GQ = macro.csv gdp"),
-        Check("CFC of data assets in the GDP effect", True, "; ".join(notes) if notes else "P51C rows of the stocks stage used"),
+        Check("GDP effect: basis", True, f"overlap with the published accounts: {overlap}" + "".join(f"; {n}" for n in notes)),
     ]
     checks += approach_checks(after_capitalisation(combined, ref_area, classification.code("all_data")))
-    expenditure = change["P51G"] + change["dP3"]
-    deviation = (change["B1GQ"] - expenditure).abs() / np.maximum(1.0, change["B1GQ"].abs())
-    worst = float(deviation.max()) if len(deviation) else 0.0
-    checks.append(Check("dB1GQ = dP51G + dP3 (cost-stage GFCF agrees with the capitalisation shares)", worst <= RELATIVE_TOLERANCE,
-                        f"largest relative deviation {worst:.3g}", worst, len(deviation)))
+    checks.append(_expenditure_check(long))
     return new, checks
+
+
+def _expenditure_check(long: pd.DataFrame) -> Check:
+    """dB1GQ = dP51G + dP3 for every asset, sector, year and bound (a closure, kept as a guard)."""
+    at = long.loc[long["ACTIVITY"] == codes.TOTAL_ACTIVITY].pivot_table(index=["INSTR_ASSET", "REF_SECTOR", tbl.TIME, tbl.BOUND], columns="STO", values=tbl.VALUE, aggfunc="sum")
+    at = at.reindex(columns=list(CHANGE_STO)).fillna(0.0)
+    deviation = (at["B1GQ"] - at["P51G"] - at["P3"]).abs() / np.maximum(1.0, at["B1GQ"].abs())
+    worst = float(deviation.max()) if len(deviation) else 0.0
+    return Check("dB1GQ = dP51G + dP3 (expenditure side of the change)", worst <= RELATIVE_TOLERANCE, f"largest relative deviation {worst:.3g}", worst, len(deviation))

@@ -8,6 +8,8 @@ import pandas as pd
 
 from . import __version__
 from . import table as tbl
+from .classification import load_classification
+from .gdp_effect import gdp_effect_records, software_labour_share
 from .pipeline import PackageResult
 from .stocks import stock_report
 
@@ -39,6 +41,11 @@ def package_report(result: PackageResult) -> dict[str, Any]:
         },
         "stocks": stock_report(inputs),
         "checks": [c.as_dict() for c in result.checks],
+        # per year and bound: GDP before and after capitalising data, the change, by producer type and by asset,
+        # in national currency units (unit multiplier applied); compiler.gdp_effect, docs/method.md §4
+        "gdp_effect": gdp_effect_records(result.table, inputs, load_classification(m.classification)),
+        # share of labour input from occupations already counted in own-account software (occupations.csv)
+        "software_occupations_labour_share": software_labour_share(inputs),
         "supply_use": result.balancing,
         "warnings": result.warnings,
         "rows": len(result.table),
@@ -58,42 +65,3 @@ def build_report(
         "checks_passed": all(c.passed for r in results for c in r.checks),
         **(extra or {}),
     }
-
-
-#: lists longer than this leave report.json for a CSV file of their own
-LONG_LIST = 50
-
-
-def summary(report: dict[str, Any], written: dict[str, str]) -> dict[str, Any]:
-    """The report's first section: what was compiled and where it went.
-
-    ``written``: output name (``observations``, ``html``, ``sdmx``, ``report``) → path.
-    """
-    packages = report.get("packages", [])
-    return {
-        "packages": [p["ref_area"] for p in packages],
-        "observations": report.get("rows", 0),
-        "warnings": sum(len(p.get("warnings", [])) for p in packages),
-        "checks_passed": report.get("checks_passed"),
-        "written": written,
-    }
-
-
-def detach_long_lists(report: dict[str, Any], prefix: str = "report") -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    """Replace every list of records longer than :data:`LONG_LIST` by ``{"file", "count"}``.
-
-    Returns the new report and the files to write (``report-sdmx-na_main-left_out.csv`` →
-    its records), so that report.json stays short enough to read.
-    """
-    files: dict[str, list[dict[str, Any]]] = {}
-
-    def walk(value: Any, path: tuple[str, ...]) -> Any:
-        if isinstance(value, dict):
-            return {k: walk(v, (*path, str(k))) for k, v in value.items()}
-        if isinstance(value, list) and len(value) > LONG_LIST and all(isinstance(v, dict) for v in value):
-            name = "-".join((prefix, *path)) + ".csv"
-            files[name] = value
-            return {"file": name, "count": len(value)}
-        return value
-
-    return walk(report, ()), files

@@ -1,11 +1,18 @@
-"""The GDP effect of capitalising data (compiler.gdp), against figures computed by hand.
+"""The GDP effect of capitalising data (compiler.gdp, compiler.gdp_effect), against figures
+computed by hand (docs/method.md §4; the conformance package has its own test file).
 
-Synthetic package, 2020, low bound (tests/test_costs.py): output (P1 = GFCF unless noted)
-  data 1677; databases 999.75 with own-account share 0.8, purchased-capitalised 0.5:
-  GFCF 0.9 x 999.75 = 899.775; data R&D 772.5. All data: P1 3449.25, P51G 3349.275.
-Changes: dP1 = own-account output P12 = 1677 + 0.8 x 999.75 + 772.5 = 3249.3;
-  dP2 = -0.2 x 0.5 x 999.75 = -99.975; dB1G = dB1GQ = 3349.275 = data GFCF.
-Baseline (national_accounts.csv) 2020: GDP 100000 by all three approaches.
+Synthetic package, 2020, low bound (tests/test_costs.py): output by producing sector
+  data       J62 (S11, market) 927;    O84 (S13, non-market) 750
+  databases  J62 849.75 (labour 550 x 1.5 x 1.03);  O84 150 (labour 100 x 1.5)
+             own-account share a = 0.8, purchased-capitalised share c = 0.5:
+             GFCF = (a + (1 - a) c) P1 = 0.9 P1; own-account part phi = 0.8 / 0.9 = 8/9
+  data R&D   J62 772.5;  O84 0
+CFC (fabricated here, replacing the stocks stage's rows): S11 30 for every asset; S13 20
+for data and databases, 0 for data R&D. No overlap (package.toml [accounts.overlap]).
+Rules (2008 SNA §6.125, §6.130: non-market output at cost; §10.35: own-account GFCF):
+  market S11:  dP1 = dP51G = dB1GQ = a P1;  dP51C = phi CFC;  dB2A3N = a P1 - phi CFC
+  non-market S13: dP1 = dP51C = dB1GQ = phi CFC;  dP51G = a P1;  dP3 = phi CFC - a P1
+  buyers S1N:  dP51G = dB1GQ = -dP2 = c (1 - a) sum P1;  dP51C = (1 - phi) sum CFC
 """
 
 from __future__ import annotations
@@ -41,10 +48,22 @@ def without_cfc(table):
     return table.loc[table["STO"] != "P51C"].reset_index(drop=True)
 
 
-def cfc_rows(values: dict[tuple[str, str, str], float], sector="S1"):
-    """Canonical P51C rows at current prices: (asset code, year, bound) -> value."""
-    frame = pd.DataFrame([{"INSTR_ASSET": a, tbl.TIME: y, tbl.BOUND: b, tbl.VALUE: v} for (a, y, b), v in values.items()])
-    return tbl.make_rows(frame, REF_AREA="_X", UNIT_MULT=0, DECIMALS=2, STO="P51C", REF_SECTOR=sector, COMMENT_OBS="fabricated CFC")
+def cfc_rows(values: dict[tuple[str, str, str, str], float]):
+    """Canonical P51C rows at current prices: (asset code, sector, year, bound) -> value."""
+    frame = pd.DataFrame([{"INSTR_ASSET": a, "REF_SECTOR": s, tbl.TIME: y, tbl.BOUND: b, tbl.VALUE: v} for (a, s, y, b), v in values.items()])
+    return tbl.make_rows(frame, REF_AREA="_X", UNIT_MULT=0, DECIMALS=2, STO="P51C", COMMENT_OBS="fabricated CFC")
+
+
+YEARS_BOUNDS = [(y, b) for y in ("2020", "2021", "2022") for b in ("low", "high")]
+CFC = {("N11733G", "S11"): 30.0, ("N11732G", "S11"): 30.0, ("N11711G", "S11"): 30.0, ("N11733G", "S13"): 20.0, ("N11732G", "S13"): 20.0, ("N11711G", "S13"): 0.0}
+
+
+def fabricated_cfc():
+    values = {(a, s, y, b): v for (a, s), v in CFC.items() for y, b in YEARS_BOUNDS}
+    totals = {}
+    for (a, s, y, b), v in values.items():
+        totals[(a, "S1", y, b)] = totals.get((a, "S1", y, b), 0.0) + v
+    return cfc_rows({**values, **totals})
 
 
 @pytest.fixture(scope="module")
@@ -54,100 +73,132 @@ def result(synthetic_core):
 
 @pytest.fixture(scope="module")
 def impact(result):
-    table = without_cfc(result.table)
+    table = tbl.concat([without_cfc(result.table), fabricated_cfc()])
     rows, checks = gdp.gdp_impact_rows(result.inputs, table, CLS)
     return table, rows, checks
 
 
-def test_default_changes_by_hand(impact):
+def sector(rows, sto, asset, ref_sector, year="2020", bound="low"):
+    return value(rows, STO=sto, INSTR_ASSET=asset, TIME_PERIOD=year, BOUND=bound, ACTIVITY="_T", REF_SECTOR=ref_sector, UNIT_MEASURE="XDC")
+
+
+def test_market_producer_by_hand(impact):
     _, rows, checks = impact
     assert all(c.passed for c in checks), [c for c in checks if not c.passed]
-    assert change(rows, "B1GQ", "N117DG") == pytest.approx(3349.275, rel=TOL)
-    assert change(rows, "B1G", "N117DG") == pytest.approx(3349.275, rel=TOL)
-    assert change(rows, "P12", "N117DG") == pytest.approx(3249.3, rel=TOL)
-    assert change(rows, "P12", "N11732G") == pytest.approx(0.8 * 999.75, rel=TOL)
-    # databases: dB1G = own-account output + purchases moved from IC to GFCF = GFCF
-    assert change(rows, "B1G", "N11732G") == pytest.approx(0.8 * 999.75 + 0.2 * 0.5 * 999.75, rel=TOL)
-    assert change(rows, "B1GQ", "N11733G", bound="high") == pytest.approx(2592.75, rel=TOL)
-    # no stocks rows: CFC 0, so the net operating surplus rises by the whole dB1G
-    assert change(rows, "B2A3N", "N117DG") == pytest.approx(3349.275, rel=TOL)
-    assert "treated as 0" in next(c for c in checks if c.name.startswith("CFC")).detail
-    assert change(rows, "B1GQ", "N117DG", unit="XDC_R_B1GQ") == pytest.approx(3349.275 / 100000 * 100, rel=TOL)
-    assert tbl.select(rows, STO="P13").empty
+    # data, J62 (S11): the whole own-account output is new output, GFCF and GDP
+    for sto in ("P1_DCAP", "P51G_DCAP", "B1G_DCAP", "B1GQ_DCAP"):
+        assert sector(rows, sto, "N11733G", "S11") == pytest.approx(927.0, rel=TOL)
+    assert sector(rows, "P51C_DCAP", "N11733G", "S11") == pytest.approx(30.0, rel=TOL)
+    assert sector(rows, "B2A3N_DCAP", "N11733G", "S11") == pytest.approx(897.0, rel=TOL)
+    # databases, J62: own-account 0.8 x 849.75 = 679.8; CFC of own assets 8/9 x 30
+    assert sector(rows, "B1GQ_DCAP", "N11732G", "S11") == pytest.approx(679.8, rel=TOL)
+    assert sector(rows, "B2A3N_DCAP", "N11732G", "S11") == pytest.approx(679.8 - 80 / 3, rel=TOL)
+    assert tbl.select(rows, STO=("P2_DCAP", "P3_DCAP"), REF_SECTOR="S11").empty  # 0 by the rule: not stored
+
+
+def test_non_market_producer_adds_only_its_cfc(impact):
+    """O84 (S13): output at cost; capitalising moves P12 from P3 to P51G and adds the CFC
+    of the new assets (2008 SNA §6.130, §9.98): dGDP = CFC, not the output (the issue's
+    double count)."""
+    _, rows, _ = impact
+    assert sector(rows, "P1_DCAP", "N11733G", "S13") == pytest.approx(20.0, rel=TOL)
+    assert sector(rows, "B1GQ_DCAP", "N11733G", "S13") == pytest.approx(20.0, rel=TOL)
+    assert sector(rows, "P51C_DCAP", "N11733G", "S13") == pytest.approx(20.0, rel=TOL)
+    assert sector(rows, "P51G_DCAP", "N11733G", "S13") == pytest.approx(750.0, rel=TOL)
+    assert sector(rows, "P3_DCAP", "N11733G", "S13") == pytest.approx(20.0 - 750.0, rel=TOL)
+    assert tbl.select(rows, STO="B2A3N_DCAP", REF_SECTOR="S13").empty  # 0 by the rule
+    # databases: own-account 0.8 x 150 = 120 to GFCF; CFC of own assets 8/9 x 20
+    assert sector(rows, "B1GQ_DCAP", "N11732G", "S13") == pytest.approx(160 / 9, rel=TOL)
+    assert sector(rows, "P3_DCAP", "N11732G", "S13") == pytest.approx(160 / 9 - 120, rel=TOL)
+
+
+def test_purchases_move_from_buyers_intermediate_consumption(impact):
+    """Databases sold (1 - 0.8) and capitalised by the buyers (0.5): 0.1 x 999.75 = 99.975."""
+    _, rows, _ = impact
+    assert sector(rows, "P51G_DCAP", "N11732G", "S1N") == pytest.approx(99.975, rel=TOL)
+    assert sector(rows, "P2_DCAP", "N11732G", "S1N") == pytest.approx(-99.975, rel=TOL)
+    assert sector(rows, "B1GQ_DCAP", "N11732G", "S1N") == pytest.approx(99.975, rel=TOL)
+    assert sector(rows, "P51C_DCAP", "N11732G", "S1N") == pytest.approx(50 / 9, rel=TOL)  # (1 - 8/9) x (30 + 20)
+    assert sector(rows, "B2A3N_DCAP", "N11732G", "S1N") == pytest.approx(99.975 - 50 / 9, rel=TOL)
+
+
+def test_totals_by_hand(impact):
+    _, rows, _ = impact
+    # data 927 + 20; databases 679.8 + 160/9 + 99.975; data R&D 772.5 + 0
+    total = 947 + 679.8 + 160 / 9 + 99.975 + 772.5
+    assert change(rows, "B1GQ_DCAP", "N117DG") == pytest.approx(total, rel=TOL)
+    assert change(rows, "B1GQ_DCAP", "N117DG", unit="XDC_R_B1GQ") == pytest.approx(total / 100000 * 100, rel=TOL)
+    assert change(rows, "P51G_DCAP", "N117DG") == pytest.approx(3349.275, rel=TOL)  # all of the satellite's GFCF (no overlap)
+    assert change(rows, "P3_DCAP", "N117DG") == pytest.approx(-730 + 160 / 9 - 120, rel=TOL)
 
 
 def test_after_capitalisation_by_hand(impact):
     table, rows, _ = impact
     after = gdp.after_capitalisation(tbl.concat([table, rows]), "_X")
     at = after.loc[(after[tbl.TIME] == "2020") & (after[tbl.BOUND] == "low")].set_index("STO")
-    assert at.loc["P1", "change"] == pytest.approx(3249.3, rel=TOL)
-    assert at.loc["P2", "change"] == pytest.approx(-0.2 * 0.5 * 999.75, rel=TOL)
+    total = 947 + 679.8 + 160 / 9 + 99.975 + 772.5
+    assert at.loc["P1", "change"] == pytest.approx(927 + 20 + 679.8 + 160 / 9 + 772.5, rel=TOL)
     assert at.loc["P2", "after"] == pytest.approx(90000 - 99.975, rel=TOL)
     assert at.loc["P51G", "after"] == pytest.approx(20000 + 3349.275, rel=TOL)
-    assert at.loc["B1GQ", "after"] == pytest.approx(103349.275, rel=TOL)
-    for sto in ("D1", "D29X39", "D21X31", "P3", "P6", "P7", "P52"):
+    assert at.loc["P51C", "change"] == pytest.approx(130.0, rel=TOL)  # 30 + 20 + 80/3 + 160/9 + 50/9 + 30
+    assert at.loc["B1GQ", "after"] == pytest.approx(100000 + total, rel=TOL)
+    for sto in ("D1", "D29X39", "D21X31", "P6", "P7", "P52"):
         assert at.loc[sto, "change"] == 0
     production = at.loc["P1", "after"] - at.loc["P2", "after"] + at.loc["D21X31", "after"]
     income = at.loc[["D1", "D29X39", "P51C", "B2A3N", "D21X31"], "after"].sum()
     expenditure = at.loc[["P3", "P51G", "P52", "P6"], "after"].sum() - at.loc["P7", "after"]
-    assert production == pytest.approx(103349.275, rel=TOL)
+    assert production == pytest.approx(100000 + total, rel=TOL)
     assert income == pytest.approx(production, rel=TOL)
     assert expenditure == pytest.approx(production, rel=TOL)
     assert len(after) == 3 * 2 * 14  # years x bounds x baseline STOs
 
 
-def test_baseline_rows_keys_and_no_duplicates(impact):
-    table, rows, _ = impact
-    combined = tbl.concat([table, rows])  # raises on a duplicated key
-    assert value(rows, STO="P2", INSTR_ASSET="_Z", TIME_PERIOD="2021", BOUND="high") == 91000
-    p6 = tbl.select(rows, STO="P6", INSTR_ASSET="_Z")
-    assert set(p6["COUNTERPART_AREA"]) == {"W1"} and set(p6["ACCOUNTING_ENTRY"]) == {"D"}
-    assert set(tbl.select(rows, STO="P7")["ACCOUNTING_ENTRY"]) == {"C"}
-    assert set(tbl.select(rows, STO="B1G")["COUNTERPART_AREA"]) == {"W2"}
-    assert set(tbl.select(rows, INSTR_ASSET="_Z")["OBS_STATUS"]) == {"A"}
-    assert set(tbl.select(rows, INSTR_ASSET="N117DG")["OBS_STATUS"]) == {"G"}
-    assert tbl.select(rows, STO="B1GQ", INSTR_ASSET="_Z").empty  # macro.csv's row is the baseline B1GQ
-    assert tbl.select(rows, STO=("P1", "P51G"), INSTR_ASSET=("N11733G", "N11732G", "N11711G", "N117DG")).empty
-    # the totals and aggregates the pipeline checks still hold with the new rows
-    from compiler import checks as chk
-
-    assert all(c.passed for c in chk.totals_equal_children(combined, dict(CLS.aggregates)))
+def _with_accounts(result, accounts):
+    manifest = dataclasses.replace(result.inputs.manifest, accounts=accounts)
+    return dataclasses.replace(result.inputs, manifest=manifest)
 
 
-def test_cfc_from_stocks_rows(result):
-    table = without_cfc(result.table)
-    cfc = cfc_rows({(a, y, b): v for a, v in (("N11733G", 100.0), ("N11732G", 40.0), ("N11711G", 10.0), ("N117DG", 150.0))
-                    for y in ("2020", "2021", "2022") for b in ("low", "high")})
-    table = tbl.concat([table, cfc])
-    rows, checks = gdp.gdp_impact_rows(result.inputs, table, CLS)
+def test_overlap_keeps_only_the_new_part(result, impact):
+    """Half of the databases already in the published accounts: every change of databases halves."""
+    table, full, _ = impact
+    inputs = _with_accounts(result, {"overlap": {"databases": 0.5, "data_rd": 1.0}})
+    rows, checks = gdp.gdp_impact_rows(inputs, table, CLS)
     assert all(c.passed for c in checks)
-    assert change(rows, "B2A3N", "N11733G") == pytest.approx(1677 - 100, rel=TOL)
-    assert change(rows, "B2A3N", "N117DG") == pytest.approx(3349.275 - 150, rel=TOL)
-    after = gdp.after_capitalisation(tbl.concat([table, rows]), "_X").set_index([tbl.TIME, tbl.BOUND, "STO"])
-    assert after.loc[("2020", "low", "P51C"), "after"] == pytest.approx(15150, rel=TOL)
+    for sto in ("B1GQ_DCAP", "P51G_DCAP", "P51C_DCAP"):
+        for ref in ("S11", "S13", "S1N"):
+            assert sector(rows, sto, "N11732G", ref) == pytest.approx(0.5 * sector(full, sto, "N11732G", ref), rel=TOL)
+    assert change(rows, "B1GQ_DCAP", "N11711G") == 0  # data R&D fully in: no change
+    assert change(rows, "B1GQ_DCAP", "N117DG") == pytest.approx(947 + 0.5 * (679.8 + 160 / 9 + 99.975), rel=TOL)
+    # the satellite itself stays whole
+    assert value(table, STO="P51G", INSTR_ASSET="N11711G", TIME_PERIOD="2020", BOUND="low", ACTIVITY="_T", REF_SECTOR="S1", PRICES="V", UNIT_MEASURE="XDC") == pytest.approx(772.5, rel=TOL)
+
+
+@pytest.mark.parametrize(("overlap", "key", "expected"), [
+    ({"databases": 1.0}, "accounts.overlap.data_rd", "data R&D may already be inside published R&D"),
+    ({"data_rd": 1.0}, "accounts.overlap.databases", "databases (N11732) are produced assets"),
+    ({"databases": 1.5, "data_rd": 1.0}, "accounts.overlap.databases", "a share from 0 to 1"),
+    ({"databases": -0.1, "data_rd": 1.0}, "accounts.overlap.databases", "a share from 0 to 1"),
+    ({"databases": 1.0, "data_rd": 1.0, "software": 1.0}, "accounts.overlap.software", "one of data, databases, data_rd"),
+])
+def test_bad_or_missing_overlap_is_an_input_error(result, overlap, key, expected):
+    inputs = _with_accounts(result, {"overlap": overlap})
+    with pytest.raises(InputErrors) as info:
+        gdp.gdp_impact_rows(inputs, without_cfc(result.table), CLS)
+    (error,) = info.value.errors
+    assert error.file == "package.toml" and error.column == key and expected in error.expected
+
+
+def test_removed_non_market_switch_is_an_input_error(result):
+    inputs = _with_accounts(result, {"non_market_cfc_in_output": True, "overlap": {"databases": 0.0, "data_rd": 0.0}})
+    with pytest.raises(InputErrors, match="removed"):
+        gdp.gdp_impact_rows(inputs, result.table, CLS)
 
 
 def test_stocks_stage_cfc_is_used(result):
     rows, checks = gdp.gdp_impact_rows(result.inputs, result.table, CLS)
     assert all(c.passed for c in checks)
-    cfc = value(result.table, STO="P51C", INSTR_ASSET="N117DG", TIME_PERIOD="2022", BOUND="low", ACTIVITY="_T", REF_SECTOR="S1", PRICES="V")
-    assert change(rows, "B2A3N", "N117DG", year="2022") == pytest.approx(change(rows, "B1G", "N117DG", year="2022") - cfc, rel=TOL)
-
-
-def test_non_market_cfc_raises_output_and_consumption(result):
-    inputs = dataclasses.replace(result.inputs, manifest=dataclasses.replace(result.inputs.manifest, accounts={"non_market_cfc_in_output": True}))
-    table = without_cfc(result.table)
-    years_bounds = [(y, b) for y in ("2020", "2021", "2022") for b in ("low", "high")]
-    total = cfc_rows({(a, y, b): 30.0 for a in ("N11733G", "N117DG") for y, b in years_bounds})
-    government = cfc_rows({(a, y, b): 20.0 for a in ("N11733G", "N117DG") for y, b in years_bounds}, sector="S13")
-    rows, checks = gdp.gdp_impact_rows(inputs, tbl.concat([table, total, government]), CLS)
-    assert all(c.passed for c in checks), [c for c in checks if not c.passed]
-    assert change(rows, "P13", "N11733G") == pytest.approx(20, rel=TOL)
-    assert change(rows, "B1GQ", "N11733G") == pytest.approx(1677 + 20, rel=TOL)
-    assert change(rows, "B2A3N", "N11733G") == pytest.approx(1677 + 20 - 30, rel=TOL)
-    after = gdp.after_capitalisation(tbl.concat([table, total, government, rows]), "_X").set_index([tbl.TIME, tbl.BOUND, "STO"])
-    assert after.loc[("2020", "low", "P3"), "change"] == pytest.approx(20, rel=TOL)
-    assert after.loc[("2020", "low", "P1"), "change"] == pytest.approx(3249.3 + 20, rel=TOL)
+    cfc = value(result.table, STO="P51C", INSTR_ASSET="N11733G", TIME_PERIOD="2022", BOUND="low", ACTIVITY="_T", REF_SECTOR="S13", PRICES="V")
+    assert sector(rows, "B1GQ_DCAP", "N11733G", "S13", year="2022") == pytest.approx(cfc, rel=TOL)
 
 
 def test_no_baseline_is_skipped(synthetic):
@@ -198,7 +249,7 @@ def test_p52_defaults_to_zero(synthetic):
     text = path.read_text().replace("2021,P52,-500\n", "").replace("2021,P3,76000", "2021,P3,75500")
     path.write_text(text)
     r = compile_package(synthetic)
-    rows, checks = gdp.gdp_impact_rows(r.inputs, without_cfc(r.table), CLS)
+    rows, checks = gdp.gdp_impact_rows(r.inputs, r.table, CLS)
     assert all(c.passed for c in checks)
     assert tbl.select(rows, STO="P52", TIME_PERIOD="2021").empty
 
@@ -241,7 +292,7 @@ def test_sdmx_ml_baseline_gives_the_same_rows(synthetic, impact):
     (synthetic / "national_accounts.csv").unlink()
     (synthetic / "national_accounts.xml").write_text(_generic_message(values, unit_mult=3))
     r = compile_package(synthetic)
-    rows, checks = gdp.gdp_impact_rows(r.inputs, without_cfc(r.table), CLS)
+    rows, checks = gdp.gdp_impact_rows(r.inputs, tbl.concat([without_cfc(r.table), fabricated_cfc()]), CLS)
     assert all(c.passed for c in checks)
     drop = ["COMMENT_OBS"]
     left = tbl.sort(rows).drop(columns=drop)
@@ -267,7 +318,7 @@ def test_unreadable_xml_is_an_input_error(synthetic):
 def test_approach_check_detects_a_broken_change(impact):
     table, rows, _ = impact
     broken = rows.copy()
-    mask = (broken["STO"] == "B2A3N") & (broken["INSTR_ASSET"] == "N117DG")
+    mask = (broken["STO"] == "B2A3N_DCAP") & (broken["INSTR_ASSET"] == "N117DG") & (broken["REF_SECTOR"] == "S1")
     broken.loc[mask, tbl.VALUE] += 1.0
     checks = gdp.approach_checks(gdp.after_capitalisation(tbl.concat([table, broken]), "_X"))
     assert not next(c for c in checks if c.name.endswith("income")).passed

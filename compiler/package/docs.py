@@ -49,6 +49,8 @@ non_market_sectors = ["S13", "S15"]   # no mark-up for these producers (2008 SNA
 own_account_share = 1.0    # output kept for own use = own-account GFCF (default 1)
 purchased_capitalised_share = 0.0  # share of the sold output that buyers capitalise (default 0)
 export_share = 0.0         # share of the sold output exported (supply and use)
+imported_capitalised_share = 0.0  # share of imports.csv bought for use over more than a
+                           # year: GFCF of the buyers, out of their intermediate consumption
 
 [classification]           # provisional codes; replace once the 2025 SNA code is published
 data = "N11733"
@@ -73,12 +75,16 @@ use them and are documented with those stages. `[accounts]` (compiler/accounts.p
 
 ```toml
 [accounts]
-non_market_cfc_in_output = false  # CFC of non-market producers' data raises their output and P3
 baseline_tolerance = 1e-6         # relative tolerance of the baseline national accounts and SUT
 final_consumption_share = 0.0     # share of domestic, non-capitalised use of data that is P3
                                   # (a number, or a table by asset: { databases = 0.2 })
 sut_data_hidden_in = []           # products of use_table.csv whose supply held the sold data
                                   # before capitalisation (default: every product)
+
+[accounts.overlap]                # share (0 to 1) of each asset's GFCF that the published
+data = 0.0                        # accounts already hold; only the rest changes GDP
+databases = 1.0                   # (docs/method.md §4.2). With national accounts, databases
+data_rd = 1.0                     # and data_rd must be declared; data defaults to 0
 ```
 
 Optional tables (below the required ones) are read when the file exists:

@@ -67,6 +67,7 @@ def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
         "CL_ACTIVITY": official_codes("CL_ACTIVITY") - {"_T", "_Z", "_X", "_U"},
         "CL_SECTOR": official_codes("CL_SECTOR") - {"S1"},
         "PRODUCER": {codes.MARKET, codes.NON_MARKET},
+        "YES_NO": {"yes", "no"},
         "ASSET_TYPES": set(codes.ASSET_TYPES),
         "OCV_STO": set(codes.OTHER_VOLUME_CHANGES),
         "CL_NA_STO": official_codes("CL_NA_STO"),

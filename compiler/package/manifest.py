@@ -33,12 +33,15 @@ class Capitalisation:
 
     ``own_account_share``: output kept for own final use = own-account GFCF (P.51g);
     the rest is sold, of which ``purchased_capitalised_share`` is bought outright by
-    domestic producers and capitalised; ``export_share`` of the sold part goes abroad.
+    domestic producers and capitalised; ``export_share`` of the sold part goes abroad;
+    ``imported_capitalised_share`` of the imports of the product (imports.csv) is bought
+    for use over more than a year and capitalised by the buyers (docs/method.md §4.3).
     """
 
     own_account_share: float = 1.0
     purchased_capitalised_share: float = 0.0
     export_share: float = 0.0
+    imported_capitalised_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -290,7 +293,7 @@ class _Checker:
     def _capitalisation(self, asset: str) -> Capitalisation:
         table = self.data.get("capitalisation", {}).get(asset, {})
         if not isinstance(table, dict):
-            self.error(f"capitalisation.{asset}", table, "a table with own_account_share, purchased_capitalised_share, export_share")
+            self.error(f"capitalisation.{asset}", table, "a table with own_account_share, purchased_capitalised_share, export_share, imported_capitalised_share")
             return Capitalisation()
         values = {}
         for key, default in vars(Capitalisation()).items():

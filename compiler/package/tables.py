@@ -24,6 +24,11 @@ OCCUPATIONS = TableSchema(
             for asset, text in (("data", "data"), ("databases", "databases"), ("data_rd", "data R&D (data science)"))
             for bound in ("low", "high")
         ),
+        Column(
+            "counted_in_software", "code", "yes: the occupation's time is already counted in own-account software in the published "
+            "accounts (as BEA does for software occupations), so its data output changes no published aggregate; it stays in the "
+            "satellite (docs/method.md §4.2)", required=False, default="", codes="YES_NO",
+        ),
     ),
     key=("occupation",),
     example="occupation,label,data_low,data_high,databases_low,databases_high,data_rd_low,data_rd_high\n"
@@ -131,6 +136,11 @@ COST_RATIOS = TableSchema(
         Column("intermediate_ratio", "number", "intermediate consumption per unit of labour input", "ratio", required=False, default=0.0, minimum=0),
         Column("other_ratio", "number", "other costs (not split) per unit of labour input", "ratio", required=False, default=0.0, minimum=0),
         Column("markup", "number", "mark-up rate (net return on fixed capital)", "fraction", required=False, default=0.0, minimum=0, maximum=1),
+        Column(
+            "tax_ratio", "number", "other taxes less other subsidies on production per unit of labour input, a component of output "
+            "at cost (2008 SNA §6.125; negative where subsidies exceed taxes); not given when the column is absent (counted as 0, "
+            "no P5OA4 rows)", "ratio", required=False, default=None,
+        ),
     ),
     key=("year", "industry"),
     example="year,industry,capital_ratio,intermediate_ratio,other_ratio,markup\n2020,_T,1.0061,0,0,0.0476",
