@@ -1,13 +1,16 @@
 """The ``datasat`` command: arguments, progress and exit codes; no accounting here.
 
 Exit codes: 0 success; 1 internal error (a failed identity, a bug); 2 bad input or
-bad usage (every problem is listed on standard error, nothing is written).
+bad usage, including an unusable OUT (every problem is listed on standard error, nothing
+is written); 3 the output could not be written (disk full, permissions: OUT keeps its
+previous output); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), OUT unchanged.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -17,7 +20,8 @@ from tqdm import tqdm
 
 from . import __version__
 from .checks import CheckFailed
-from .output import staging, write_json, write_observations
+from .atomic_output import OutputFolder, OutputFolderError, OutputWriteError
+from .output import write_json, write_observations
 from .microdata import ENGINES
 from .package import InputErrors
 from .parallel import compile_many
@@ -28,7 +32,8 @@ from .sdmx.settings import resolve_prepared
 from .sdmx_output import write_sdmx_outputs
 from .resources import bundled_packages
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_WRITE = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
 DESCRIPTION = """\
 datasat compiles a satellite account for data assets (data, databases, data R&D)
@@ -44,8 +49,9 @@ examples:
   datasat compile fixtures/CN -o cn    compile one package into cn/
   datasat validate my-country/         check a package without compiling it
 
-exit status: 0 ok, 1 internal error, 2 bad input (each problem names file, line,
-column, value and what was expected; nothing is written).
+exit status: 0 ok; 1 internal error; 2 bad input or usage (each problem names file,
+line, column, value and what was expected; nothing is written); 3 the output could not
+be written (OUT keeps its previous output); 130/143 interrupted/terminated (OUT unchanged).
 """
 
 
@@ -130,10 +136,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return check_main(argv[1:])
     args = _parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         if args.command == "compile":
             return _compile(args)
         return _validate(args)
+    except _Terminated:
+        print("datasat: terminated; nothing was written (OUT keeps its previous output)", file=sys.stderr)
+        return EXIT_TERMINATED
+    except KeyboardInterrupt:
+        print("datasat: interrupted; nothing was written (OUT keeps its previous output)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OutputFolderError as exc:
+        print(f"datasat: cannot write the output: {exc}; nothing was computed", file=sys.stderr)
+        return EXIT_INPUT
+    except OutputWriteError as exc:
+        print(f"datasat: writing the output failed: {exc}; OUT keeps its previous output", file=sys.stderr)
+        return EXIT_WRITE
     except InputErrors as exc:
         print(f"datasat: {len(exc.errors)} input error(s); nothing was written:", file=sys.stderr)
         for error in exc.errors:
@@ -146,30 +165,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("datasat: internal error; nothing was written. Please report this with the trace below.", file=sys.stderr)
         traceback.print_exc()
         return EXIT_INTERNAL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is so that clean-up runs as for Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated()
 
 
 def _compile(args: argparse.Namespace) -> int:
     folders = args.packages or bundled_packages()
-    progress = tqdm(total=len(folders) + 1, desc="datasat", unit="step", disable=True if args.quiet else None, file=sys.stderr)
-    results = compile_many(folders, args.jobs, lambda done, total, folder: progress.update(1), engine=args.engine)
-    inputs = [r.inputs for r in results]
-    table = combine(results)
-    package_reports = [package_report(r) for r in results]
-    for result in results:  # the combined table holds every row: release the per-package copies
-        result.table = result.table.iloc[:0]
-    extra = {}
-    with staging(args.out) as stage:
-        write_observations(table, stage / "observations.csv")
-        if not args.no_sdmx:
-            progress.set_postfix_str("SDMX")
-            extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, args.bound, args.na_main_version, jobs=args.jobs)
-        if not args.no_html:
-            progress.set_postfix_str("HTML")
-            generated = resolve_prepared(args.prepared, os.environ).date().isoformat()
-            extra["html"] = write_html(table, inputs, stage / "html", generated=generated)
-        write_json(build_report(results, table, extra, package_reports), stage / "report.json")
-    progress.update(1)
-    progress.close()
+    with OutputFolder(args.out, on_wait=lambda message: print(f"datasat: {message}", file=sys.stderr)) as out:
+        progress = tqdm(total=len(folders) + 1, desc="datasat", unit="step", disable=True if args.quiet else None, file=sys.stderr)
+        results = compile_many(folders, args.jobs, lambda done, total, folder: progress.update(1), engine=args.engine)
+        inputs = [r.inputs for r in results]
+        table = combine(results)
+        package_reports = [package_report(r) for r in results]
+        for result in results:  # the combined table holds every row: release the per-package copies
+            result.table = result.table.iloc[:0]
+        extra = {}
+        with out.staging() as stage:
+            write_observations(table, stage / "observations.csv")
+            if not args.no_sdmx:
+                progress.set_postfix_str("SDMX")
+                extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, args.bound, args.na_main_version, jobs=args.jobs)
+            if not args.no_html:
+                progress.set_postfix_str("HTML")
+                generated = resolve_prepared(args.prepared, os.environ).date().isoformat()
+                extra["html"] = write_html(table, inputs, stage / "html", generated=generated)
+            write_json(build_report(results, table, extra, package_reports), stage / "report.json")
+        progress.update(1)
+        progress.close()
     if args.verbose:
         print(f"datasat: {len(table)} observations from {len(results)} package(s) written to {args.out}/")
     return EXIT_OK

@@ -1,9 +1,7 @@
-"""Atomic output: a folder of results appears complete or not at all.
+"""Writers of the output files: the canonical table as CSV, JSON.
 
-Writers put their files into a staging folder beside ``OUT``; :func:`publish` then
-moves each file into place with ``os.replace`` (atomic on one file system). A failure
-before publishing leaves ``OUT`` as it was: never a half-written file, never an old
-output replaced by a broken one.
+They write into the staging folder of :class:`compiler.atomic_output.OutputFolder`, which
+replaces ``OUT`` as a whole once every file is written.
 """
 
 from __future__ import annotations
@@ -11,11 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,27 +20,6 @@ from pandas.arrays import ArrowStringArray
 
 from . import table as tbl
 from .sdmx.prepare import format_values_arrow
-
-
-@contextmanager
-def staging(out: Path) -> Iterator[Path]:
-    """A temporary folder beside ``out``; its contents replace ``out``'s on success."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-    try:
-        yield stage
-        publish(stage, out)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-
-
-def publish(stage: Path, out: Path) -> None:
-    """Move every file of ``stage`` to the same place under ``out``."""
-    for source in sorted(p for p in stage.rglob("*") if p.is_file()):
-        target = out / source.relative_to(stage)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
 
 
 def write_observations(table: pd.DataFrame, path: Path) -> None:

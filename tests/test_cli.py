@@ -60,7 +60,7 @@ def test_bad_input_exits_2_and_keeps_old_output(tmp_path, synthetic, capsys):
     assert "column 'compensation', value 'x': expected a number" in err
     assert "nothing was written" in err
     assert (out / "observations.csv").read_bytes() == before
-    assert not list(tmp_path.glob(".out.*"))  # no staging folder left behind
+    assert not list(tmp_path.glob(".out.datasat/*.partial"))  # no staging folder left behind
 
 
 def test_bad_input_writes_nothing_to_a_new_folder(tmp_path, synthetic):
