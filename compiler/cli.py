@@ -16,8 +16,6 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from tqdm import tqdm
-
 from . import __version__
 from .checks import CheckFailed
 from .atomic_output import OutputFolder, OutputFolderError, OutputWriteError
@@ -27,7 +25,9 @@ from .package import InputErrors
 from .parallel import compile_many
 from .pipeline import combine
 from .html import write_html
-from .report import build_report, package_report
+from .package_names import did_you_mean, resolve_packages
+from .progress import Progress
+from .report import build_report, detach_long_lists, package_report, summary
 from .sdmx.settings import resolve_prepared
 from .sdmx_output import write_sdmx_outputs
 from .resources import bundled_packages
@@ -46,7 +46,8 @@ Results go to one canonical observation table keyed by the ESTAT:NA_MAIN dimensi
 EPILOG = """\
 examples:
   datasat compile                      compile every bundled fixture into out/
-  datasat compile fixtures/CN -o cn    compile one package into cn/
+  datasat compile CN -o cn             compile one bundled fixture (by name) into cn/
+  datasat compile my-country/ -o out   compile a package folder
   datasat validate my-country/         check a package without compiling it
 
 exit status: 0 ok; 1 internal error; 2 bad input or usage (each problem names file,
@@ -71,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="examples:\n  datasat compile                               every bundled fixture into out/\n  datasat compile fixtures/CN fixtures/CA -o out  two packages\n  datasat compile countries/* -j 0 --no-html    a world panel, one worker per core\n  datasat compile my-register/ --engine dask    job records aggregated on a Dask cluster",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    compile_.add_argument("packages", nargs="*", type=Path, metavar="PACKAGE", help="package folders (default: every bundled fixture)")
+    compile_.add_argument("packages", nargs="*", type=Path, metavar="PACKAGE", help="package folders or names of bundled fixtures such as CN (default: every bundled fixture)")
     compile_.add_argument("-o", "--out", type=Path, default=Path("out"), metavar="OUT", help="output folder (default: out/)")
     compile_.add_argument("--prepared", metavar="DATETIME", help="SDMX header Prepared time, e.g. 2026-01-01T00:00:00Z (default: SOURCE_DATE_EPOCH, else now): same inputs and time give byte-identical files")
     compile_.add_argument("--bound", choices=("low", "high"), default="low", help="bound written to OUT/sdmx/na_main.xml (default: low, the conservative estimate)")
@@ -79,8 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     compile_.add_argument("--no-sdmx", action="store_true", help="do not write OUT/sdmx/")
     compile_.add_argument("--no-html", action="store_true", help="do not write OUT/html/ (the satellite tables and the cross-country index)")
     _add_run_options(compile_)
-    compile_.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    compile_.add_argument("-v", "--verbose", action="store_true", help="print a summary of what was written")
+    compile_.add_argument("-q", "--quiet", action="store_true", help="print nothing on success (no progress, no summary)")
+    compile_.add_argument("-v", "--verbose", action="store_true", help="also list every file written")
 
     validate = commands.add_parser(
         "validate",
@@ -89,7 +90,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example:\n  datasat validate fixtures/CN",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    validate.add_argument("packages", nargs="+", type=Path, metavar="PACKAGE")
+    validate.add_argument("packages", nargs="+", type=Path, metavar="PACKAGE", help="package folders or names of bundled fixtures")
+    validate.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     _add_run_options(validate)
 
     check = commands.add_parser(
@@ -129,12 +131,18 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+COMMANDS = ("compile", "validate", "check-sdmx")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["check-sdmx"]:
         from .sdmx.check import main as check_main
 
         return check_main(argv[1:])
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        print(f"datasat: unknown command {argv[0]!r}{did_you_mean(argv[0], COMMANDS)}; commands: {', '.join(COMMANDS)} (datasat --help)", file=sys.stderr)
+        return EXIT_INPUT
     args = _parser().parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
@@ -177,36 +185,115 @@ def _terminate(signum: int, frame: object) -> None:
     raise _Terminated()
 
 
+def _usage_errors(args: argparse.Namespace) -> list[str]:
+    """Problems with the arguments themselves, found before anything is compiled."""
+    problems = []
+    try:
+        resolve_prepared(args.prepared, os.environ)
+    except ValueError as exc:
+        problems.append(str(exc))
+    if not args.no_sdmx:
+        from .sdmx.official import load_na_main
+
+        try:
+            load_na_main(args.na_main_version)
+        except Exception as exc:  # noqa: BLE001 - UnknownVersionError or a malformed version
+            problems.append(f"--na-main-version {args.na_main_version!r}: {exc}")
+    if args.out.exists() and not args.out.is_dir():
+        problems.append(f"-o {args.out}: expected an output folder, found a file")
+    return problems
+
+
 def _compile(args: argparse.Namespace) -> int:
-    folders = args.packages or bundled_packages()
+    problems = _usage_errors(args)
+    if problems:
+        for problem in problems:
+            print(f"datasat compile: {problem}; nothing was compiled", file=sys.stderr)
+        return EXIT_INPUT
+    folders = resolve_packages(args.packages) if args.packages else bundled_packages()
     with OutputFolder(args.out, on_wait=lambda message: print(f"datasat: {message}", file=sys.stderr)) as out:
-        progress = tqdm(total=len(folders) + 1, desc="datasat", unit="step", disable=True if args.quiet else None, file=sys.stderr)
-        results = compile_many(folders, args.jobs, lambda done, total, folder: progress.update(1), engine=args.engine)
-        inputs = [r.inputs for r in results]
-        table = combine(results)
-        package_reports = [package_report(r) for r in results]
-        for result in results:  # the combined table holds every row: release the per-package copies
-            result.table = result.table.iloc[:0]
-        extra = {}
-        with out.staging() as stage:
-            write_observations(table, stage / "observations.csv")
-            if not args.no_sdmx:
-                progress.set_postfix_str("SDMX")
-                extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, args.bound, args.na_main_version, jobs=args.jobs)
-            if not args.no_html:
-                progress.set_postfix_str("HTML")
-                generated = resolve_prepared(args.prepared, os.environ).date().isoformat()
-                extra["html"] = write_html(table, inputs, stage / "html", generated=generated)
-            write_json(build_report(results, table, extra, package_reports), stage / "report.json")
-        progress.update(1)
-        progress.close()
-    if args.verbose:
-        print(f"datasat: {len(table)} observations from {len(results)} package(s) written to {args.out}/")
+        progress = Progress(len(folders), sys.stderr, quiet=args.quiet, sdmx=not args.no_sdmx, html=not args.no_html)
+        try:
+            progress.compiling([f.name for f in folders])
+            results = compile_many(folders, args.jobs, lambda done, total, folder: progress.package_done(folder.name), engine=args.engine)
+            report = _write_outputs(args, results, progress, out)
+        finally:
+            progress.close()
+    if not args.quiet:
+        _print_summary(report["summary"], args.out, args.verbose)
     return EXIT_OK
 
 
+def _write_outputs(args: argparse.Namespace, results: list, progress: Progress, out: OutputFolder) -> dict:
+    """Combine the results and write OUT atomically; return the report written."""
+    inputs = [r.inputs for r in results]
+    table = combine(results)
+    progress.compiled(len(table))
+    package_reports = [package_report(r) for r in results]
+    for result in results:  # the combined table holds every row: release the per-package copies
+        result.table = result.table.iloc[:0]
+    extra, written = {}, {"observations": "observations.csv"}
+    with out.staging() as stage:
+        progress.stage("observations", f"writing observations.csv ({len(table):,} observations)")
+        write_observations(table, stage / "observations.csv")
+        if not args.no_sdmx:
+            progress.stage("sdmx", "writing and validating the SDMX files")
+            extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, args.bound, args.na_main_version, jobs=args.jobs)
+            written["sdmx"] = "sdmx/"
+        if not args.no_html:
+            progress.stage("html", f"writing the HTML pages of {', '.join(i.manifest.ref_area for i in inputs)}")
+            generated = resolve_prepared(args.prepared, os.environ).date().isoformat()
+            extra["html"] = write_html(table, inputs, stage / "html", generated=generated)
+            written["html"] = "html/index.html"
+        report = build_report(results, table, extra, package_reports)
+        report, lists = detach_long_lists(report)
+        for name, records in lists.items():
+            write_records(records, stage / name)
+            written[name.removesuffix(".csv")] = name
+        written["report"] = "report.json"
+        report = {"summary": summary(report, written), **report}
+        write_json(report, stage / "report.json")
+    return report
+
+
+def write_records(records: list[dict], path: Path) -> None:
+    """A list of records as CSV, UTF-8, one column per key of the first record."""
+    import csv
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(records[0]), lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(records)
+
+
+def _print_summary(facts: dict, out: Path, verbose: bool) -> None:
+    """What was compiled and where to look, on standard output."""
+    written = facts["written"]
+    warnings = facts["warnings"]
+    print(f"datasat: compiled {len(facts['packages'])} package(s) ({', '.join(facts['packages'])}): {facts['observations']:,} observations, "
+          f"{warnings} warning(s){' (see report.json)' if warnings else ''}")
+    if "html" in written:
+        print(f"  open      {out / written['html']}")
+    print(f"  table     {out / written['observations']}")
+    if "sdmx" in written:
+        print(f"  SDMX      {out / 'sdmx' / 'data.xml'}, {out / 'sdmx' / 'structure.xml'}, {out / 'sdmx' / 'na_main.xml'} (more in {out / 'sdmx'})")
+    print(f"  report    {out / written['report']}")
+    if verbose:
+        for path in sorted(p for p in out.rglob("*") if p.is_file()):
+            print(f"  {path}")
+
+
 def _validate(args: argparse.Namespace) -> int:
-    compile_many(args.packages, args.jobs, engine=args.engine)  # the stage checks too, nothing written
+    folders = resolve_packages(args.packages)
+    results = compile_many(folders, args.jobs, engine=args.engine)  # the stage checks too, nothing written
+    if not args.quiet:
+        for argument, result in zip(args.packages, results):
+            m = result.inputs.manifest
+            warnings = len(result.warnings)
+            print(f"{argument}: ok: {m.name} ({m.ref_area}), {m.first_year}–{m.last_year}, {len(result.table):,} observations, "
+                  f"{len(result.checks)} checks passed, {warnings} warning(s)")
+            for warning in result.warnings:
+                print(f"  warning: {warning}")
     return EXIT_OK
 
 

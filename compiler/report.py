@@ -65,3 +65,42 @@ def build_report(
         "checks_passed": all(c.passed for r in results for c in r.checks),
         **(extra or {}),
     }
+
+
+#: lists longer than this leave report.json for a CSV file of their own
+LONG_LIST = 50
+
+
+def summary(report: dict[str, Any], written: dict[str, str]) -> dict[str, Any]:
+    """The report's first section: what was compiled and where it went.
+
+    ``written``: output name (``observations``, ``html``, ``sdmx``, ``report``) → path.
+    """
+    packages = report.get("packages", [])
+    return {
+        "packages": [p["ref_area"] for p in packages],
+        "observations": report.get("rows", 0),
+        "warnings": sum(len(p.get("warnings", [])) for p in packages),
+        "checks_passed": report.get("checks_passed"),
+        "written": written,
+    }
+
+
+def detach_long_lists(report: dict[str, Any], prefix: str = "report") -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """Replace every list of records longer than :data:`LONG_LIST` by ``{"file", "count"}``.
+
+    Returns the new report and the files to write (``report-sdmx-na_main-left_out.csv`` →
+    its records), so that report.json stays short enough to read.
+    """
+    files: dict[str, list[dict[str, Any]]] = {}
+
+    def walk(value: Any, path: tuple[str, ...]) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, (*path, str(k))) for k, v in value.items()}
+        if isinstance(value, list) and len(value) > LONG_LIST and all(isinstance(v, dict) for v in value):
+            name = "-".join((prefix, *path)) + ".csv"
+            files[name] = value
+            return {"file": name, "count": len(value)}
+        return value
+
+    return walk(report, ()), files

@@ -129,3 +129,89 @@ def test_bad_jobs_is_a_usage_error(capsys):
         main(["compile", "-j", "-3"])
     assert exit_.value.code == 2
     assert "not a number of jobs" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- what the command says (issue 14)
+
+
+def test_compile_prints_where_the_results_are(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["compile", str(SYNTHETIC), "-o", str(out), "--no-sdmx"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0].startswith("datasat: compiled 1 package(s) (_X): ") and "0 warning(s)" in lines[0]
+    observations = len(read_observations(out / "observations.csv"))
+    assert f"{observations:,} observations" in lines[0]
+    assert f"  open      {out / 'html' / 'index.html'}" in lines
+    assert (out / "html" / "index.html").is_file()
+    # without a terminal, progress is one line per stage, naming the package
+    assert "datasat: compiling synthetic" in captured.err and "datasat: compiled synthetic (1/1)" in captured.err
+    assert "datasat: writing the HTML pages of _X" in captured.err
+
+
+def test_quiet_prints_nothing(tmp_path, capsys):
+    assert main(["compile", str(SYNTHETIC), "-o", str(tmp_path / "o"), "-q", "--no-sdmx", "--no-html"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_validate_one_line_per_package(synthetic, capsys):
+    assert main(["validate", str(synthetic), str(SYNTHETIC)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{synthetic}: ok: Synthetica (_X), 2020–2022, ") and lines[0].endswith("0 warning(s)")
+
+
+def test_bundled_fixtures_by_name_from_any_directory(tmp_path, monkeypatch):
+    """``datasat compile CN`` and the README's ``fixtures/CN`` work outside the checkout."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["compile", "cn", "-o", "a", "-q", "--no-sdmx", "--no-html"]) == 0
+    assert main(["compile", "fixtures/CN", "-o", "b", "-q", "--no-sdmx", "--no-html"]) == 0
+    assert set(read_observations(tmp_path / "a" / "observations.csv")["REF_AREA"]) == {"CN"}
+    assert (tmp_path / "a" / "observations.csv").read_bytes() == (tmp_path / "b" / "observations.csv").read_bytes()
+
+
+def test_unknown_package_did_you_mean(tmp_path, capsys):
+    assert main(["compile", "CNN", "nowhere/XY", "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "CNN: expected a package folder holding package.toml, or the name of a bundled fixture (CA, CN, NL) (did you mean 'CN'?)" in err
+    assert "nowhere/XY: expected a package folder" in err  # every problem at once
+    assert not (tmp_path / "o").exists()
+
+
+def test_arguments_are_checked_before_any_compile(tmp_path, monkeypatch, capsys):
+    from compiler import cli
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("compiled before the arguments were checked")
+
+    monkeypatch.setattr(cli, "compile_many", never)
+    assert main(["compile", str(SYNTHETIC), "-o", str(tmp_path / "o"), "--prepared", "yesterday"]) == 2
+    assert "--prepared 'yesterday' is neither an ISO 8601 date-time nor epoch seconds; nothing was compiled" in capsys.readouterr().err
+    assert main(["compile", str(SYNTHETIC), "-o", str(tmp_path / "o"), "--na-main-version", "7.7"]) == 2
+    assert "--na-main-version '7.7'" in capsys.readouterr().err
+
+
+def test_unknown_command_did_you_mean(capsys):
+    assert main(["compil"]) == 2
+    assert "unknown command 'compil' (did you mean 'compile'?)" in capsys.readouterr().err
+    assert main(["valdate", "x"]) == 2
+    assert "did you mean 'validate'?" in capsys.readouterr().err
+
+
+def test_report_starts_with_a_summary(tmp_path):
+    out = tmp_path / "out"
+    assert main(["compile", str(SYNTHETIC), "-o", str(out), "-q", "--no-sdmx"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert list(report)[0] == "summary"
+    observations = len(read_observations(out / "observations.csv"))
+    assert report["summary"] == {"packages": ["_X"], "observations": observations, "warnings": 0, "checks_passed": True,
+                                 "written": {"observations": "observations.csv", "html": "html/index.html", "report": "report.json"}}
+
+
+def test_long_lists_leave_the_report():
+    from compiler.report import LONG_LIST, detach_long_lists
+
+    records = [{"series_key": f"K{i}", "reason": "r"} for i in range(LONG_LIST + 1)]
+    report, files = detach_long_lists({"a": {"b": records, "short": records[:2]}, "n": 1})
+    assert report == {"a": {"b": {"file": "report-a-b.csv", "count": LONG_LIST + 1}, "short": records[:2]}, "n": 1}
+    assert files == {"report-a-b.csv": records}

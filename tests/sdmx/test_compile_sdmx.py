@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -56,9 +57,14 @@ def test_report_lists_what_na_main_leaves_out(out):
     report = json.loads((out / "report.json").read_text())
     na_main = report["sdmx"]["na_main"]
     assert na_main["bound"] == "low" and na_main["version"] == "1.9"
-    reasons = " ".join(item["reason"] for item in na_main["left_out"])
+    # the long list has a CSV file of its own beside report.json (compiler.report.detach_long_lists)
+    assert na_main["left_out"]["file"] == "report-sdmx-na_main-left_out.csv"
+    with open(out / na_main["left_out"]["file"], encoding="utf-8", newline="") as handle:
+        left_out = list(csv.DictReader(handle))
+    assert len(left_out) == na_main["left_out"]["count"] == na_main["left_out_series"]
+    reasons = " ".join(item["reason"] for item in left_out)
     assert "N11733G" in reasons and "P5OAX" in reasons
-    assert all("N11732G" not in item["series_key"].split(".")[8] or "not in" in item["reason"] for item in na_main["left_out"])
+    assert all("N11732G" not in item["series_key"].split(".")[8] or "not in" in item["reason"] for item in left_out)
 
 
 def test_same_inputs_give_byte_identical_files(out, tmp_path):
