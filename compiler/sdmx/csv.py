@@ -8,8 +8,8 @@
   attributes; series attributes repeated on every row.
 
 Both bounds share one file: the dataflow column tells them apart. Comma separator,
-UTF-8 without BOM, ``\\n`` line ends, RFC 4180 quoting; values as in the XML
-(``repr``, ``NaN``). TIME_FORMAT is derived from FREQ; TITLE is declared but empty.
+UTF-8 without BOM, CRLF record ends and quoting as RFC 4180; values as in the XML
+(at DECIMALS digits, ``NaN``). TIME_FORMAT is derived from FREQ; TITLE is declared but empty.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from compiler.sdmx.settings import SdmxSettings
 from compiler.sdmx.structure import ATTRIBUTES, TIME_FORMATS
 
 ATTRIBUTE_COLUMNS: tuple[str, ...] = tuple(a.id for a in ATTRIBUTES)
+#: Record separator: CRLF (RFC 4180 §2.1). A line break inside a quoted field
+#: (COMMENT_OBS) stays as written, ``\n``, which §2.6 allows.
+EOL = "\r\n"
 
 
 def columns(version: str = "2.0") -> list[str]:
@@ -49,7 +52,7 @@ def _attribute_text(data: BoundData, attr: str, r0: int, r1: int, end: str = "")
 
 def write_rows(data: list[BoundData], out: BinaryIO, settings: SdmxSettings, version: str = "2.0") -> int:
     """Stream the header line and one line per observation; the row count."""
-    out.write((",".join(columns(version)) + "\n").encode())
+    out.write((",".join(columns(version)) + EOL).encode())
     count = 0
     for d in data:
         lead = (f"dataflow,{settings.dataflow_ref(d.bound)},I" if version == "2.0"
@@ -61,9 +64,9 @@ def write_rows(data: list[BoundData], out: BinaryIO, settings: SdmxSettings, ver
             local = d.starts[s0:s1 + 1] - r0
             series = pa.array(np.repeat(np.arange(s1 - s0, dtype=np.int32), np.diff(local)))
             fields: list[pa.Array | str] = [keys.take(series), d.text(canon.TIME, "csv", csv_field, r0, r1),
-                                            prepare.format_values_arrow(d.values(r0, r1))]
+                                            d.value_text(r0, r1)]
             fields += [_attribute_text(d, a, r0, r1) for a in ATTRIBUTE_COLUMNS[:-1]]
-            fields.append(_attribute_text(d, ATTRIBUTE_COLUMNS[-1], r0, r1, end="\n"))
+            fields.append(_attribute_text(d, ATTRIBUTE_COLUMNS[-1], r0, r1, end=EOL))
             prepare.write_joined(out, pc.binary_join_element_wise(lead, *fields, ","))
             count += r1 - r0
     return count

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from compiler import table as canon
 from compiler.sdmx import prepare
 from compiler.sdmx.ml21 import header_xml
-from compiler.sdmx.prepare import BoundData, format_values_arrow, xml_attr
+from compiler.sdmx.prepare import BoundData, xml_attr
 from compiler.sdmx.settings import SdmxSettings
 from compiler.sdmx.structure import TIME_FORMATS
 
@@ -55,7 +55,7 @@ def _body(data: BoundData, out: BinaryIO) -> None:
             heads,
             data.text(canon.TIME, "gen.obs", lambda v: f'<gen:Obs><gen:ObsDimension value="{xml_attr(v)}"/><gen:ObsValue value="',
                       r0, r1, null='<gen:Obs><gen:ObsDimension value=""/><gen:ObsValue value="'),
-            format_values_arrow(data.values(r0, r1)),
+            data.value_text(r0, r1),
             data.text("OBS_STATUS", "gen.OBS_STATUS", lambda v: f'"/><gen:Attributes>{_value("OBS_STATUS", v)}', r0, r1,
                       null='"/><gen:Attributes>'),
             data.text("CONF_STATUS", "gen.CONF_STATUS", lambda v: _value("CONF_STATUS", v), r0, r1),

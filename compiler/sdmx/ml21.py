@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from compiler import table as canon
 from compiler.sdmx import prepare
 from compiler.sdmx.dsd_schema import namespace
-from compiler.sdmx.prepare import BoundData, format_values_arrow, xml_attr
+from compiler.sdmx.prepare import BoundData, xml_attr
 from compiler.sdmx.settings import SdmxSettings
 
 NS = {
@@ -90,7 +90,7 @@ def structure_specific_body(data: BoundData, out: BinaryIO) -> int:
             heads,
             data.text(canon.TIME, "ss.obs", lambda v: f'<Obs TIME_PERIOD="{xml_attr(v)}" OBS_VALUE="', r0, r1,
                       null='<Obs TIME_PERIOD="" OBS_VALUE="'),
-            format_values_arrow(data.values(r0, r1)),
+            data.value_text(r0, r1),
             data.text("OBS_STATUS", "ss.OBS_STATUS", lambda v: f'" OBS_STATUS="{xml_attr(v)}" CONF_STATUS="', r0, r1,
                       null='" OBS_STATUS="" CONF_STATUS="'),
             data.text("CONF_STATUS", "ss.CONF_STATUS", xml_attr, r0, r1),

@@ -101,9 +101,14 @@ def rescale_unit_mult(rows: pd.DataFrame, allowed: frozenset[str]) -> pd.DataFra
     """Express values whose UNIT_MULT the pinned codelist lacks in the next allowed lower one.
 
     E.g. NA_MAIN 1.9 pins SDMX:CL_UNIT_MULT(1.0), which has no 8 (hundred millions):
-    such values are multiplied by 100 and sent with UNIT_MULT 6 (millions), DECIMALS
-    lowered by the same number of places (not below 0). The figure is unchanged.
+    such values are sent with UNIT_MULT 6 (millions). The figure is first rounded to its
+    own DECIMALS, then its decimal point moves by the difference, exactly
+    (:func:`compiler.sdmx.decimals.decimal_text`); DECIMALS drops by the same number of
+    places, not below 0. The text is kept in :data:`compiler.sdmx.prepare.VALUE_TEXT`.
     """
+    from compiler.sdmx.decimals import decimal_text  # noqa: PLC0415
+    from compiler.sdmx.prepare import VALUE_TEXT  # noqa: PLC0415
+
     allowed_ints = sorted(int(a) for a in allowed if a.lstrip("-").isdigit())
     if not allowed_ints:
         return rows
@@ -118,9 +123,11 @@ def rescale_unit_mult(rows: pd.DataFrame, allowed: frozenset[str]) -> pd.DataFra
     if not shift.any():
         return rows
     out = rows.copy()
-    out[canon.VALUE] = out[canon.VALUE].to_numpy() * 10.0 ** shift
+    decimals = out["DECIMALS"].to_numpy()
+    out[VALUE_TEXT] = decimal_text(out[canon.VALUE].to_numpy(), decimals, shift).to_numpy(zero_copy_only=False)
+    out[canon.VALUE] = out[canon.VALUE].to_numpy() * 10.0 ** shift  # for readers of the frame; the text is exact
     out["UNIT_MULT"] = target
-    out["DECIMALS"] = np.maximum(out["DECIMALS"].to_numpy() - shift, 0)
+    out["DECIMALS"] = np.maximum(decimals - shift, 0)
     return out
 
 

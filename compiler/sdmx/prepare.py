@@ -36,8 +36,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from compiler import table as canon
+from compiler.sdmx.decimals import decimal_text
 from compiler.sdmx.structure import TIME_FORMATS
 
+#: Optional column of pre-formatted OBS_VALUE text (e.g. values rescaled to another
+#: UNIT_MULT by exact decimal arithmetic); without it values are formatted at DECIMALS.
+VALUE_TEXT = "_OBS_VALUE_TEXT"
 #: Observations per written chunk (rounded to whole series).
 CHUNK = 65_536
 _XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
@@ -164,6 +168,18 @@ class Encoded:
     def values(self) -> np.ndarray:
         return self.table[canon.VALUE].to_numpy(dtype=np.float64)
 
+    @cached_property
+    def decimals(self) -> np.ndarray:
+        return self.table["DECIMALS"].to_numpy(dtype=np.int64)
+
+    def value_text(self, rows: np.ndarray) -> pa.Array:
+        """OBS_VALUE text of ``rows``: the ``VALUE_TEXT`` column when the table has one
+        (a writer that rescaled the figures exactly), else each value at its DECIMALS
+        (:func:`compiler.sdmx.decimals.decimal_text`)."""
+        if VALUE_TEXT in self.table.columns:
+            return pa.array(self.table[VALUE_TEXT].to_numpy(dtype=object)[rows], type=pa.string())
+        return decimal_text(self.values[rows], self.decimals[rows])
+
 
 def _encode(column: pd.Series) -> tuple[np.ndarray, list]:
     try:
@@ -228,6 +244,10 @@ class BoundData:
 
     def values(self, r0: int, r1: int) -> np.ndarray:
         return self.encoded.values[self.rows[r0:r1]]
+
+    def value_text(self, r0: int, r1: int) -> pa.Array:
+        """OBS_VALUE text of rows ``r0:r1`` at their DECIMALS (:meth:`Encoded.value_text`)."""
+        return self.encoded.value_text(self.rows[r0:r1])
 
     def around(self, r0: int, r1: int, s0: int, s1: int, opens: pa.Array, close: str) -> tuple[pa.Array, pa.Array]:
         """Per row of ``r0:r1``: the series' open tag on its first row (else ``""``) and

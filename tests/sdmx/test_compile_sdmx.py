@@ -81,3 +81,47 @@ def test_check_sdmx_reports_a_bad_code(out, tmp_path, capsys):
     bad.write_text(text.replace(",N11732G,", ",N99999G,", 1), encoding="utf-8")
     assert main(["check-sdmx", str(bad), "--structure", str(out / "sdmx" / "structure.xml")]) == 2
     assert "CODE_NOT_IN_CODELIST" in capsys.readouterr().out
+
+
+def _values_and_decimals(path: Path) -> list[tuple[str, int]]:
+    """(OBS_VALUE text, the DECIMALS of its series) of every observation of a message."""
+    import csv
+
+    from lxml import etree
+
+    if path.suffix == ".csv":
+        with open(path, newline="", encoding="utf-8") as f:
+            return [(row["OBS_VALUE"], int(row["DECIMALS"])) for row in csv.DictReader(f)]
+    out, decimals = [], None
+    for _, el in etree.iterparse(str(path), events=("start",)):
+        name = etree.QName(el).localname
+        if name == "Series":
+            decimals = int(el.get("DECIMALS")) if el.get("DECIMALS") is not None else None
+        elif name == "Value" and el.get("id") == "DECIMALS":
+            decimals = int(el.get("value"))
+        elif name == "Obs" and el.get("OBS_VALUE") is not None:
+            out.append((el.get("OBS_VALUE"), decimals))
+        elif name == "ObsValue":
+            out.append((el.get("value"), decimals))
+    return out
+
+
+@pytest.mark.parametrize("name", ["data.xml", "data-generic.xml", "data-3.0.xml", "data.csv", "data-csv1.csv", "na_main.xml"])
+def test_values_have_at_most_decimals_digits(out, name):
+    """Issue 12, problem 1: every OBS_VALUE at the precision its DECIMALS states; na_main.xml
+    within ESTAT:NA_MAIN's OBS_VALUE facet (maxLength 15)."""
+    pairs = _values_and_decimals(out / "sdmx" / name)
+    assert pairs
+    for text, decimals in pairs:
+        digits = len(text.partition(".")[2]) if text not in ("NaN", "INF", "-INF") else 0
+        assert digits <= decimals, (name, text, decimals)
+        if name == "na_main.xml":
+            assert len(text) <= 15, text
+
+
+def test_sdmx_csv_records_end_in_crlf(out):
+    """RFC 4180 §2.1: records end in CRLF."""
+    for name in ("data.csv", "data-csv1.csv"):
+        raw = (out / "sdmx" / name).read_bytes()
+        rows = len(_values_and_decimals(out / "sdmx" / name))
+        assert raw.endswith(b"\r\n") and raw.count(b"\r\n") == rows + 1  # header + one per record

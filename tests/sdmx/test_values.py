@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from compiler import table as canon
+from compiler.sdmx import decimals as decimals_mod
 from compiler.sdmx import prepare
 
 XS_DOUBLE = re.compile(r"(\+|-)?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee](\+|-)?[0-9]+)?|(\+|-)?INF|NaN\Z")
@@ -48,3 +49,46 @@ def test_sort_matches_canonical_sort(table):
         expected = expected[expected[canon.BOUND] == data.bound].reset_index(drop=True)
         pd.testing.assert_frame_equal(data.frame, expected)
         assert list(data.starts) == list(prepare.series_starts(expected))
+
+
+def _python_format(values: np.ndarray, decimals: np.ndarray) -> list[str]:
+    out = []
+    for x, d in zip(values.tolist(), decimals.tolist(), strict=True):
+        if x != x:
+            out.append("NaN")
+        elif x in (np.inf, -np.inf):
+            out.append("INF" if x > 0 else "-INF")
+        else:
+            text = format(x, f".{d}f")
+            out.append(text[1:] if text.startswith("-") and float(text) == 0 else text)  # no "-0.0"
+    return out
+
+
+def test_values_at_decimals_match_pythons_correct_rounding():
+    """decimal_text == format(x, ".{d}f") (correctly rounded, half to even on the exact
+    binary value), on random values, exact binary ties and values just off them."""
+    rng = np.random.default_rng(12)
+    ties = np.arange(-4000, 4000) / 8.0  # x.125, x.375 …: exact ties at 2 decimals, half-even decides
+    near = np.array([2.675, 1.005, 0.045, 1.0000000000000002, 0.9999999999999999, 290.24952986892464, 4.35, 0.5, 1.5, 2.5])
+    values = np.concatenate([rng.lognormal(8, 4, 200_000) * rng.choice([-1, 1], 200_000), ties, near, -near,
+                             [0.0, -0.0, -0.001, np.nan, np.inf, -np.inf, 1e300, 2.5e16, 5e-324]])
+    for d in (0, 1, 2, 3, 5):
+        decimals = np.full(len(values), d)
+        assert decimals_mod.decimal_text(values, decimals).to_pylist() == _python_format(values, decimals), d
+    mixed = rng.integers(0, 4, len(values))
+    assert decimals_mod.decimal_text(values, mixed).to_pylist() == _python_format(values, mixed)
+
+
+def test_hand_computed_rounding_and_exact_rescaling():
+    """By hand: 2.675 is 2.67499999999999982236431605997495353221893310546875 in binary,
+    so 2 decimals give 2.67; 0.125 is an exact tie and half-to-even gives 0.12; 290.2495…
+    at 1 decimal is 290.2 (the 19-character repr of issue 12 becomes 5 characters).
+    Rescaling UNIT_MULT 8 -> 6 (shift 2): 17.35 hundred millions at DECIMALS 1 is first
+    rounded to 17.4 (binary 17.35 is just above), then 17.4 x 100 = 1740 millions with
+    DECIMALS 0, no float multiplication; 12.3456 at DECIMALS 3 is 12.346 -> 1234.6."""
+    text = decimals_mod.decimal_text(np.array([2.675, 0.125, 290.24952986892464]), np.array([2, 2, 1])).to_pylist()
+    assert text == ["2.67", "0.12", "290.2"]
+    rescaled = decimals_mod.decimal_text(np.array([17.35, 12.3456]), np.array([1, 3]), np.array([2, 2])).to_pylist()
+    assert rescaled == ["1740", "1234.6"]
+    r, digits = decimals_mod.rescale(np.array([174, 12346]), np.array([1, 3]), np.array([2, 2]))
+    assert r.tolist() == [1740, 12346] and digits.tolist() == [0, 1]
