@@ -199,8 +199,6 @@ def _usage_errors(args: argparse.Namespace) -> list[str]:
             load_na_main(args.na_main_version)
         except Exception as exc:  # noqa: BLE001 - UnknownVersionError or a malformed version
             problems.append(f"--na-main-version {args.na_main_version!r}: {exc}")
-    if args.out.exists() and not args.out.is_dir():
-        problems.append(f"-o {args.out}: expected an output folder, found a file")
     return problems
 
 
