@@ -87,18 +87,24 @@ __all__ = [
     "value_profile",
     "efficiency_profile",
     "harberger_rate",
+    "mean_service_life",
     "run_pim",
     "end_year_prices",
     "accumulation_residual",
 ]
 
-RETIREMENTS = ("normal", "gamma", "lognormal", "weibull", "simultaneous", "none")
+RETIREMENTS = ("normal", "gamma", "lognormal", "weibull", "linear", "simultaneous", "table", "none")
 VALUE_PROFILES = ("geometric", "linear", "hyperbolic")
 EFFICIENCY_PROFILES = ("geometric", "linear", "hyperbolic", "one_hoss_shay")
-COMBINATIONS = ("product", "weighted_average", "fixed")
+COMBINATIONS = ("product", "weighted_average", "weighted_average_at_exit", "fixed")
 TRUNCATIONS = ("left", "both")
-INITIAL_STOCKS = ("none", "opening", "closing", "backcast")
-_DISTRIBUTIONS = ("normal", "gamma", "lognormal", "weibull")
+INITIAL_STOCKS = ("none", "opening", "closing", "backcast", "given")
+_DISTRIBUTIONS = ("normal", "gamma", "lognormal", "weibull", "linear")
+#: Retirements whose mean life follows from other keys (linear: (min + max)/2; table: Σ_a S(a)).
+_DERIVED_LIFE = ("linear", "table")
+#: Smallest share of a vintage still in use at the end of its year of acquisition
+#: (a fixed asset is used in production for more than one year: 2008 SNA §10.33).
+MIN_FIRST_YEAR_SURVIVAL = 0.99
 _WITH_COV = ("normal", "gamma", "lognormal")
 #: Upper tail left out by the default ``max_life`` of gamma, lognormal and Weibull.
 DEFAULT_TAIL = 1e-4
@@ -153,11 +159,25 @@ class PimParameters:
     initial_stock: str = "none"
     growth_years: int = DEFAULT_GROWTH_YEARS
     growth_rate: float | None = None
+    survival: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.survival, list):
+            object.__setattr__(self, "survival", tuple(self.survival))
         problems = _check_values(_explicit(self), "PimParameters")
         if problems:
             raise PimParameterError(problems)
+        if self.retirement in _DERIVED_LIFE and self.mean_life is None:
+            object.__setattr__(self, "mean_life", self.derived_mean_life())
+        problems = _plausibility(self, "PimParameters")
+        if problems:
+            raise PimParameterError(problems)
+
+    def derived_mean_life(self) -> float:
+        """Mean service life implied by a linear retirement ((min + max)/2) or a table (Σ_a S(a))."""
+        if self.retirement == "linear":
+            return (float(self.min_life) + float(self.max_life)) / 2  # type: ignore[arg-type]
+        return float(sum(self.survival or ()))
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any], where: str) -> PimParameters:
@@ -206,7 +226,10 @@ class PimParameters:
         problems.extend(_check_values(values, where, alias))
         if problems:
             raise PimParameterError(problems)
-        return cls(**values)
+        try:
+            return cls(**values)
+        except PimParameterError as exc:  # plausibility: name the package's section
+            raise PimParameterError([p.replace("PimParameters", where, 1) for p in exc.problems]) from None
 
     def life_bounds(self) -> tuple[float, float]:
         """(T_min, T_max) of the retirement distribution, defaults applied.
@@ -218,6 +241,9 @@ class PimParameters:
             return float(self.mean_life), float(self.mean_life)  # type: ignore[arg-type]
         if self.retirement == "none":
             return math.inf, math.inf
+        if self.retirement == "table":
+            table = np.asarray(self.survival, dtype=float)
+            return float(np.argmax(table < 1)) if (table < 1).any() else float(table.size), float(table.size)
         if self.retirement == "normal":
             lo = max(0.0, self.mean_life * (1 - 2 * self.cov))  # type: ignore[operator]
             hi = self.mean_life * (1 + 2 * self.cov)  # type: ignore[operator]
@@ -295,6 +321,13 @@ def _check_values(v: Mapping[str, Any], where: str, alias: Mapping[str, tuple[st
             if value not in _CHOICE_RULES[key]:
                 problems.append(_msg(where, key, value, f"one of {list(_CHOICE_RULES[key])}"))
                 continue
+        elif key == "survival":
+            if value is None:
+                continue
+            problem = _survival_problem(value)
+            if problem:
+                problems.append(_msg(where, key, value if not isinstance(value, (list, tuple)) or len(value) <= 12 else f"{list(value)[:12]}…", problem))
+                continue
         elif key == "growth_years":
             if not (isinstance(value, int) and not isinstance(value, bool) and value >= 2):
                 problems.append(_msg(where, key, value, "an integer >= 2 (years)"))
@@ -308,6 +341,34 @@ def _check_values(v: Mapping[str, Any], where: str, alias: Mapping[str, tuple[st
         return problems  # the remaining checks depend on these names
     problems.extend(_check_consistency(v, ok, where, alias or {}))
     return problems
+
+
+def _survival_problem(value: Any) -> str | None:
+    """Why ``value`` is not a survival table S(0), S(1), … (None if it is one)."""
+    expected = "a list S(0), S(1), … of shares in [0, 1], non-increasing, ending with 0"
+    if not isinstance(value, (list, tuple)) or not value or not all(_is_number(x) for x in value):
+        return expected
+    table = np.asarray(value, dtype=float)
+    if (table < 0).any() or (table > 1).any():
+        return expected + f"; a share outside [0, 1] at age {int(np.flatnonzero((table < 0) | (table > 1))[0])}"
+    if (np.diff(table) > 0).any():
+        return expected + f"; it rises at age {int(np.flatnonzero(np.diff(table) > 0)[0]) + 1}"
+    if table[-1] != 0:
+        return expected + f"; the last share is {table[-1]:g}, not 0 (state when the last assets retire)"
+    return None
+
+
+def _plausibility(params: PimParameters, where: str) -> list[str]:
+    """S(0) >= MIN_FIRST_YEAR_SURVIVAL: a fixed asset is used for more than one year."""
+    s0 = float(survival(params, 1)[0])
+    if s0 >= MIN_FIRST_YEAR_SURVIVAL:
+        return []
+    keys = {"table": "survival", "linear": "min_life", "simultaneous": "mean_life"}.get(params.retirement, "mean_life, cov, min_life")
+    return [
+        f"{where}: keys {keys}: the retirement profile retires {1 - s0:.1%} of each year's assets in their year of acquisition "
+        f"(S(0) = {s0:.4f}): expected S(0) >= {MIN_FIRST_YEAR_SURVIVAL} because a fixed asset is used in production for more "
+        "than one year (2008 SNA §10.33); raise min_life (e.g. min_life = 1) or the mean life"
+    ]
 
 
 def _check_consistency(
@@ -329,10 +390,19 @@ def _check_consistency(
             name, value = alias.get(key, (key, v[key]))
             problems.append(_msg(where, name, value, f"no {name!r} {why}"))
 
-    if ret != "none":
+    if ret in _DERIVED_LIFE:
+        problems.extend(_derived_life_problems(v, ok, where))
+    elif ret != "none":
         require("mean_life", f"for retirement {ret!r}")
     elif vp != "geometric" or eff in ("linear", "hyperbolic"):
         require("mean_life", "for a linear or hyperbolic profile (asset life T)")
+    if ret == "table":
+        require("survival", "for retirement 'table' (S(0), S(1), … by age)")
+    else:
+        forbid("survival", f"for retirement {ret!r} (only for 'table')")
+    if ret == "linear":
+        require("min_life", "for retirement 'linear' (retirements spread evenly from min_life to max_life)")
+        require("max_life", "for retirement 'linear' (retirements spread evenly from min_life to max_life)")
     if ret in _WITH_COV:
         require("cov", f"for retirement {ret!r}")
     else:
@@ -361,6 +431,21 @@ def _check_consistency(
     if ret in _DISTRIBUTIONS and one_bound_given and ok.get("mean_life") is not None:
         problems.extend(_check_bounds(ok, where))
     return problems
+
+
+def _derived_life_problems(v: Mapping[str, Any], ok: Mapping[str, Any], where: str) -> list[str]:
+    """A mean_life given with retirement 'linear' or 'table' must equal the one they imply."""
+    if ok.get("mean_life") is None:
+        return []
+    if ok["retirement"] == "linear" and ok.get("min_life") is not None and ok.get("max_life") is not None:
+        implied = (ok["min_life"] + ok["max_life"]) / 2
+    elif ok["retirement"] == "table" and ok.get("survival") is not None:
+        implied = float(sum(ok["survival"]))
+    else:
+        return []
+    if abs(ok["mean_life"] - implied) <= 1e-9 * max(1.0, implied):
+        return []
+    return [_msg(where, "mean_life", v["mean_life"], f"no 'mean_life' for retirement {ok['retirement']!r}: it is implied ({implied:g})")]
 
 
 def _default(key: str) -> Any:
@@ -401,6 +486,9 @@ def _distribution(params: PimParameters) -> Any:
     if params.retirement == "weibull":
         k = params.weibull_shape
         return stats.weibull_min(c=k, scale=mean / special.gamma(1 + 1 / k))
+    if params.retirement == "linear":  # retirements spread evenly over [min_life, max_life]
+        lo, hi = float(params.min_life), float(params.max_life)  # type: ignore[arg-type]
+        return stats.uniform(loc=lo, scale=hi - lo) if hi > lo else stats.randint(int(lo), int(lo) + 1)
     raise ValueError(f"no distribution for retirement {params.retirement!r}")
 
 
@@ -423,6 +511,9 @@ def survival(params: PimParameters, n_ages: int) -> np.ndarray:
         return np.ones(n_ages)
     if params.retirement == "simultaneous":
         return (ages < params.mean_life).astype(float)
+    if params.retirement == "table":
+        table = np.asarray(params.survival, dtype=float)[:n_ages]
+        return np.concatenate([table, np.zeros(n_ages - table.size)])
     lo, hi = params.life_bounds()
     dist = _distribution(params)
     f_lo, f_hi = dist.cdf(lo), dist.cdf(hi)
@@ -458,19 +549,38 @@ def _single_asset(kind: str, params: PimParameters, ages: np.ndarray, life: np.n
 
 def _combine(kind: str, params: PimParameters, s: np.ndarray, shift: float) -> np.ndarray:
     """Cohort profile of a single-asset profile ``kind`` combined with survival
-    ``s`` (§7.6), evaluated at ages a + shift."""
+    ``s`` (§7.6), the single-asset profile evaluated at ages a + shift.
+
+    In pimir's 1-based periods n = a + 1 and s_k = S(k − 1) (so ``shift`` = 1 is
+    pimir's timing):
+
+    * "weighted_average" (ONS combination method 1, as pimir): p_n = Σ_{T > n} m_T
+      d(n; T) with m_T = s_{T−1} − s_T, i.e. in ages m_T = S(T−2) − S(T−1)
+      (S(−1) = 1) and an asset of life T counted while a + 1 < T;
+    * "weighted_average_at_exit" (datasat's earlier convention): m_T = S(T−1) − S(T),
+      counted while a + shift < T, so each asset's value reaches 0 when it leaves the
+      stock (pimir's assets leave with 1/T of their value, under linear d);
+    * "fixed" (ONS method 2, as pimir): p_n = d(n; T_max) s_n, T_max = first k with
+      s_k = 0, i.e. (first age with S = 0) + 1.
+    """
     n = s.size
     ages = np.arange(n) + shift
     if kind == "geometric" or params.combination == "product":
         life = params.mean_life if params.mean_life is not None else math.inf
         return s * _single_asset(kind, params, ages, life)
-    if params.combination == "fixed":  # ONS method 2: life = first age with S = 0
-        t_max = int(np.argmax(s == 0)) if (s == 0).any() else n
+    if params.combination == "fixed":
+        t_max = (int(np.argmax(s == 0)) if (s == 0).any() else n) + 1
         return s * _single_asset(kind, params, ages, t_max)
-    # ONS method 1: Σ_T m_T d(a; T), m_T = S(T−1) − S(T) = share with life T
-    lives = np.arange(1, n + 1)
-    m = s - np.append(s[1:], 0.0)
-    table = _single_asset(kind, params, ages[:, None], lives[None, :])  # (age, life)
+    if params.combination == "weighted_average":
+        extended = np.concatenate([[1.0], s, [0.0]])  # S(−1) = 1, S(0..n−1), S(n) = 0
+        m = extended[:-1] - extended[1:]  # m_T, T = 1..n+1
+        lives = np.arange(1, n + 2)
+        alive = np.arange(n)[:, None] + 1 < lives[None, :]
+    else:  # weighted_average_at_exit
+        m = s - np.append(s[1:], 0.0)  # m_T = S(T−1) − S(T), T = 1..n
+        lives = np.arange(1, n + 1)
+        alive = np.ones((n, n), dtype=bool)
+    table = np.where(alive, _single_asset(kind, params, ages[:, None], lives[None, :]), 0.0)  # (age, life)
     return table @ m
 
 
@@ -526,6 +636,13 @@ def harberger_rate(params: PimParameters) -> float:
         return (1 - rho) / c
     total = float(value_profile(params, _horizon(params) + 1).sum())
     return 1 / total if total > 0 else math.inf
+
+
+def mean_service_life(params: PimParameters) -> float:
+    """Σ_a S(a): the mean service life under mid-year retirements (∞ for "none")."""
+    if params.retirement == "none":
+        return math.inf
+    return float(survival(params, _horizon(params) + 1).sum())
 
 
 # --------------------------------------------------------------------------- #
@@ -699,10 +816,12 @@ def _in_sample(flows: np.ndarray, s: np.ndarray, p: np.ndarray, e: np.ndarray) -
 
 
 def _initial_stock(
-    params: PimParameters, real_gfcf: np.ndarray, index: np.ndarray, s: np.ndarray, p: np.ndarray, e: np.ndarray
+    params: PimParameters, real_gfcf: np.ndarray, index: np.ndarray, s: np.ndarray, p: np.ndarray, e: np.ndarray,
+    given: np.ndarray | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     """Contribution of the initial stock: stocks at years 0..n−1 and the opening
-    net stock W_{−1}; also g and δ̄ per series (§7.9, module docstring)."""
+    net stock W_{−1}; also g and δ̄ per series (§7.9, module docstring). "given":
+    the backcast vintage composition scaled so that W_{−1} = ``given``."""
     n_s, n = real_gfcf.shape
     g = _growth(params, real_gfcf, index)
     rate = harberger_rate(params)
@@ -716,7 +835,7 @@ def _initial_stock(
         w_gross = _legacy_weights(s, None, g, n, horizon)
     # an unbounded geometric profile needs (1 − δ)/(1 + g) < 1, i.e. g + δ > 0
     valid = np.all(np.isfinite(w_net) & (w_net >= 0) & np.isfinite(w_prod) & (w_prod >= 0), axis=1)
-    if params.initial_stock != "backcast":
+    if params.initial_stock not in ("backcast", "given"):
         valid &= g + rate > 0
     if not valid.all():
         raise PimInputError(
@@ -732,6 +851,11 @@ def _initial_stock(
         elif params.initial_stock == "closing":  # W_0 = legacy_0 + I_0 p(0) = I_0/(g + δ), legacy >= 0
             scale = np.where(w_net[:, 1] > 0, np.maximum(target - p[0], 0) / w_net[:, 1], 0.0)
     factor = (i0 * scale)[:, None]
+    if params.initial_stock == "given":  # weights are per unit of I_0: scale them to W_{−1} = given
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(w_net[:, 0] > 0, given / w_net[:, 0], 0.0)[:, None]
+        if ((given != 0) & ~(w_net[:, 0] > 0)).any():
+            raise PimInputError(f"initial stock 'given': no vintage profile for series {index[(given != 0) & ~(w_net[:, 0] > 0)][:10].tolist()}")
     net, gross = factor * w_net, factor * w_gross
     legacy = {
         "gross_stock": gross[:, 1:],
@@ -743,8 +867,17 @@ def _initial_stock(
     return legacy, net[:, 0], g, np.full(n_s, rate)
 
 
+def _given_stock(opening_stock: np.ndarray | None, n_series: int) -> np.ndarray | None:
+    if opening_stock is None:
+        return None
+    given = np.asarray(opening_stock, dtype=float).reshape(-1)
+    if given.size not in (1, n_series):
+        raise PimInputError(f"opening_stock: {given.size} values: expected 1 or one per series ({n_series})")
+    return np.broadcast_to(given, (n_series,))
+
+
 def _constant_prices(
-    params: PimParameters, real_gfcf: np.ndarray, real_ocv: np.ndarray, index: np.ndarray
+    params: PimParameters, real_gfcf: np.ndarray, real_ocv: np.ndarray, index: np.ndarray, given: np.ndarray | None = None
 ) -> dict[str, np.ndarray]:
     """Constant-price results for the series ``index`` sharing ``params``."""
     n_s, n = real_gfcf.shape
@@ -757,7 +890,7 @@ def _constant_prices(
     g = np.full(n_s, np.nan)
     rate = np.full(n_s, np.nan)
     if params.initial_stock != "none":
-        legacy, opening, g, rate = _initial_stock(params, real_gfcf, index, s, p, e)
+        legacy, opening, g, rate = _initial_stock(params, real_gfcf, index, s, p, e, given)
         out = {key: out[key] + legacy[key] for key in out}
     out["opening_net_stock"] = np.concatenate([opening[:, None], out["net_stock"][:, :-1]], axis=1)
     out["growth_rate"], out["harberger_rate"] = g, rate
@@ -772,6 +905,7 @@ def run_pim(
     base_position: int | None = None,
     other_volume_changes: np.ndarray | None = None,
     end_price_index: np.ndarray | None = None,
+    opening_stock: np.ndarray | None = None,
 ) -> PimResult:
     """Run the PIM on ``n_series`` GFCF series at current prices.
 
@@ -783,6 +917,9 @@ def run_pim(
             reference as ``price_index``, (n_series or 1, n_years + 1) with the
             end of the year before the first in column 0, or (…, n_years); ``None``:
             approximated from the averages (:func:`end_year_prices`).
+        opening_stock: (n_series,) net stock at the end of the year before the
+            first, at constant prices (base year), for the series whose parameters
+            say ``initial_stock = "given"`` (other entries are ignored).
         params: one parameter set for all series, or one per series. Series with
             equal sets are computed together (one matrix product per set).
         base_position: year position (0-based, of the GFCF years) where the index
@@ -810,8 +947,11 @@ def run_pim(
     out = {key: np.empty_like(gfcf) for key in keys}
     out["growth_rate"] = np.empty(gfcf.shape[0])
     out["harberger_rate"] = np.empty(gfcf.shape[0])
+    given = _given_stock(opening_stock, gfcf.shape[0])
     for pset, index in _group(params, gfcf.shape[0]).items():
-        part = _constant_prices(pset, real_gfcf[index], real_ocv[index], index)
+        if pset.initial_stock == "given" and (given is None or not np.isfinite(given[index]).all()):
+            raise PimInputError(f"opening_stock: missing for series {index.tolist()[:10]} with initial_stock 'given': expected a finite number per series")
+        part = _constant_prices(pset, real_gfcf[index], real_ocv[index], index, None if given is None else given[index])
         for key, value in part.items():
             out[key][index] = value
     return _with_current_prices(out, real_gfcf, real_ocv, price, end)

@@ -38,7 +38,8 @@ from . import table as tbl
 from .checks import RELATIVE_TOLERANCE, Check
 from .classification import AssetClassification, sum_aggregates
 from .package import InputError, InputErrors, Inputs
-from .pim import PimInputError, PimParameterError, PimParameters, PimResult, run_pim
+from .pim import PimInputError, PimResult, harberger_rate, mean_service_life, run_pim, survival
+from .pim_settings import opening_stock_series, pim_settings
 from .ratios import gdp_of, percent_of_gdp
 from .stock_prices import investment_prices
 
@@ -66,27 +67,6 @@ class StockSeries:
     def by_sector(self, values: np.ndarray) -> np.ndarray:
         """``values`` (n_series, k) as (n_assets × n_bounds, n_sectors, k)."""
         return np.asarray(values, dtype=float).reshape(-1, len(self.sector_list), np.shape(values)[-1])
-
-
-def pim_parameters(inputs: Inputs) -> dict[str, PimParameters]:
-    """``[pim.<asset>]`` merged over ``[pim.default]``; every problem raised at once."""
-    sections = inputs.manifest.pim
-    default = sections.get("default", {})
-    problems: list[str] = []
-    params = {}
-    for asset in codes.ASSET_TYPES:
-        mapping = {**default, **sections.get(asset, {})}
-        where = f"{inputs.folder.name}/package.toml [pim.{asset}]"
-        if not mapping:
-            problems.append(f"{where}: expected a [pim.{asset}] or [pim.default] section with at least 'retirement'")
-            continue
-        try:
-            params[asset] = PimParameters.from_mapping(mapping, where)
-        except PimParameterError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputErrors([InputError(f"{inputs.folder.name}/package.toml", None, "pim", None, p) for p in problems])
-    return params
 
 
 def producing_sectors(inputs: Inputs) -> list[str]:
@@ -251,13 +231,16 @@ def _name_series(message: str, series: StockSeries) -> str:
 
 def stock_observations(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> tuple[pd.DataFrame, list[Check], PimResult]:
     """Run the PIM for every asset and bound; return rows, checks and the raw result."""
-    params = pim_parameters(inputs)
+    settings = pim_settings(inputs)
     prices = investment_prices(inputs)
     series = stock_series(inputs, table, classification)
     end = None if prices.end is None else prices.end[None, :]
+    average = prices.average[-len(series.years):]
+    first_real = series.gfcf[:, 0] / average[0] * average[prices.base_position]
+    opening = opening_stock_series(settings, series.assets, series.bounds, series.sectors, first_real, f"{inputs.folder.name}/package.toml")
     try:
-        result = run_pim(series.gfcf, prices.average[None, :], [params[a] for a in series.assets], base_position=prices.base_position,
-                         other_volume_changes=series.ocv, end_price_index=end)
+        result = run_pim(series.gfcf, prices.average[None, :], [settings.params[a] for a in series.assets], base_position=prices.base_position,
+                         other_volume_changes=series.ocv, end_price_index=end, opening_stock=opening)
     except PimInputError as exc:
         raise InputErrors([InputError(f"{inputs.folder.name}/package.toml", None, "pim", None, _name_series(str(exc), series))]) from exc
     rows = stock_rows(inputs, series, result, classification, gdp_of(table), prices.end_source)
@@ -267,6 +250,21 @@ def stock_observations(inputs: Inputs, table: pd.DataFrame, classification: Asse
 
 
 def stock_report(inputs: Inputs) -> dict[str, object]:
-    """report.json ``stocks``: how stocks were valued (docs/method.md §3)."""
+    """report.json ``stocks``: how stocks were valued and, per asset, the PIM's
+    effective depreciation rate 1/Σ_a p(a) and mean service life Σ_a S(a)
+    (docs/method.md §3; ``None`` where no asset retires)."""
+    settings = pim_settings(inputs)
+    assets = {}
+    for asset, params in settings.params.items():
+        life = mean_service_life(params)
+        assets[asset] = {
+            "retirement": params.retirement,
+            "value_profile": params.value_profile,
+            "combination": params.combination,
+            "first_year_survival": round(float(survival(params, 1)[0]), 6),
+            "effective_depreciation_rate": round(harberger_rate(params), 6),
+            "mean_service_life": None if not np.isfinite(life) else round(life, 6),
+            "initial_stock": params.initial_stock,
+        }
     return {"valuation": "stocks (LE) at end-of-year prices, flows (P51G, P51C, K1-K6) at annual-average prices, K7 the closure",
-            "end_year_prices": investment_prices(inputs).end_source}
+            "end_year_prices": investment_prices(inputs).end_source, "assets": assets}

@@ -104,24 +104,120 @@ def test_geometric_combinations_coincide() -> None:
 
 
 def test_linear_profiles_simultaneous_exit() -> None:
-    # One asset life T = 4: straight line 1, 3/4, 1/2, 1/4, then 0 (age 0 = investment year).
-    for combination in ("product", "weighted_average", "fixed"):
+    """One asset life: S = 1, 1, 1, 1, 0 (simultaneous exit at T̄ = 4; age 0 = investment year).
+
+    product (T = mean_life 4) and weighted_average_at_exit (life T = 4 has weight
+    S(3) − S(4) = 1): the straight line (4 − a)/4 = 1, 3/4, 1/2, 1/4, 0.
+    pimir's method 1 (methodology §7.6): s_k = S(k − 1), so s_5 = S(4) = 0 and
+    m_5 = s_4 − s_5 = 1: life T = 5, counted while a + 1 < 5: (5 − a)/5 = 1, .8, .6,
+    .4, then 0. pimir's method 2: T_max = first k with s_k = 0 = 5, the same here.
+    """
+    expected = {"product": [1, 0.75, 0.5, 0.25, 0, 0, 0], "weighted_average_at_exit": [1, 0.75, 0.5, 0.25, 0, 0, 0],
+                "weighted_average": [1, 0.8, 0.6, 0.4, 0, 0, 0], "fixed": [1, 0.8, 0.6, 0.4, 0, 0, 0]}
+    for combination, values in expected.items():
         params = PimParameters(retirement="simultaneous", mean_life=4, value_profile="linear", combination=combination)
-        np.testing.assert_allclose(value_profile(params, 7), [1, 0.75, 0.5, 0.25, 0, 0, 0], atol=1e-15)
+        np.testing.assert_allclose(value_profile(params, 7), values, atol=1e-15, err_msg=combination)
     # value_offset 1 (pimir: one period of decline in the first period)
     params = PimParameters(retirement="simultaneous", mean_life=4, value_profile="linear", value_offset=1.0)
     np.testing.assert_allclose(value_profile(params, 5), [0.75, 0.5, 0.25, 0, 0], atol=1e-15)
+    # pimir p_n = (5 − n)/5, n = 1..4
+    params = PimParameters(retirement="simultaneous", mean_life=4, value_profile="linear", value_offset=1.0, combination="weighted_average")
+    np.testing.assert_allclose(value_profile(params, 5), [0.8, 0.6, 0.4, 0.2, 0], atol=1e-15)
 
 
 def test_linear_weighted_average_two_lives() -> None:
-    # S = 1, 1, 0.5, 0 → half the assets live 2 years, half 3 years:
-    # p(a) = 0.5(2 − a)/2 + 0.5(3 − a)/3 on a < T.
-    params = PimParameters(retirement="normal", mean_life=2.5, cov=0.1, min_life=2, max_life=3,
-                           value_profile="linear", combination="weighted_average")
+    # S = 1, 1, 0.5, 0: half the assets are in use for 2 years, half for 3.
+    common = dict(retirement="normal", mean_life=2.5, cov=0.1, min_life=2, max_life=3, value_profile="linear")
+    params = PimParameters(**common, combination="weighted_average_at_exit")
     s = survival(params, 6)
     np.testing.assert_allclose(s, [1, 1, 0.5, 0, 0, 0], atol=1e-12)
+    # at exit: lives 2 and 3 with weights S(1) − S(2) = 0.5 and S(2) − S(3) = 0.5, p(a) = Σ m_T (T − a)/T on a < T
     expected = [1.0, 0.5 * 0.5 + 0.5 * 2 / 3, 0.5 * 1 / 3, 0, 0, 0]
     np.testing.assert_allclose(value_profile(params, 6), expected, atol=1e-12)
+    # pimir method 1: m_T = S(T − 2) − S(T − 1): m_3 = 0.5, m_4 = 0.5, counted while a + 1 < T:
+    # p(0) = 0.5 + 0.5 = 1; p(1) = 0.5 x 2/3 + 0.5 x 3/4 = 0.708333; p(2) = 0.5 x 2/4 = 0.25
+    params = PimParameters(**common, combination="weighted_average")
+    np.testing.assert_allclose(value_profile(params, 6), [1.0, 0.5 * 2 / 3 + 0.5 * 0.75, 0.25, 0, 0, 0], atol=1e-12)
+
+
+def test_pimir_method_1_survival_table_net_stock_by_hand() -> None:
+    """Issue 11's case: survival table S = (1, 0.75, 0.5, 0.25, 0), linear d, pimir timing.
+
+    pimir (methodology §7.6): s_1..s_5 = 1, .75, .5, .25, 0; T_min = 2, T_max = 5;
+    m_T = s_{T−1} − s_T = 0.25 for T = 2..5; p_n = Σ_{T > n} m_T (T − n)/T:
+    p_1 = .25 (1/2 + 2/3 + 3/4 + 4/5) = 163/240 = 0.679167
+    p_2 = .25 (1/3 + 2/4 + 3/5) = 43/120 = 0.358333
+    p_3 = .25 (1/4 + 2/5) = 13/80 = 0.1625
+    p_4 = .25 (1/5) = 0.05,  p_5 = 0.
+    Real GFCF 100 a year (P = 1): W_0 = 67.9167, W_1 = 100 (p_1 + p_2) = 103.75,
+    W_2 = 100 (p_1 + p_2 + p_3) = 120; CFC = I + W_{t−1} − W_t = 32.0833, 64.1667,
+    83.75; gross stock Σ S(a) I = 100, 175, 225.
+    The earlier convention (weighted_average_at_exit, weights S(T−1) − S(T) on lives
+    1..4) gives p_1 = .25 (0 + 1/2 + 2/3 + 3/4) = 0.479167: 0.2 lower.
+    """
+    params = PimParameters(retirement="table", survival=(1, 0.75, 0.5, 0.25, 0), value_profile="linear",
+                           combination="weighted_average", value_offset=1)
+    np.testing.assert_allclose(value_profile(params, 6), [163 / 240, 43 / 120, 13 / 80, 0.05, 0, 0], rtol=1e-12, atol=1e-15)
+    r = run_pim(np.full((1, 3), 100.0), ones(3), params)
+    np.testing.assert_allclose(r.net_stock[0], [67.916666666666667, 103.75, 120.0], rtol=1e-12)
+    np.testing.assert_allclose(r.cfc[0], [32.083333333333333, 64.166666666666667, 83.75], rtol=1e-12)
+    np.testing.assert_allclose(r.gross_stock[0], [100.0, 175.0, 225.0], rtol=1e-12)
+    assert params.mean_life == pytest.approx(2.5)  # Σ S(a), derived
+    old = PimParameters(retirement="table", survival=(1, 0.75, 0.5, 0.25, 0), value_profile="linear",
+                        combination="weighted_average_at_exit", value_offset=1)
+    assert value_profile(old, 1)[0] == pytest.approx(0.25 * (0.5 + 2 / 3 + 0.75), rel=1e-12)
+
+
+def test_linear_retirement_by_hand() -> None:
+    """Delayed linear retirement from min_life 2 to max_life 4 (methodology §7.2), offset 0.5:
+    F uniform on [2, 4]; S(a) = 1 − F(a + 0.5): 1, 1, 0.75, 0.25, 0 (Σ S = 3 = (2 + 4)/2).
+    Geometric δ = 0.1 (product): p = S(a) 0.9^a. Real GFCF 100 a year for 3 years:
+    W_2 = 100 (1 + 0.9 + 0.75 x 0.81) = 250.75; G_2 = 100 (1 + 1 + 0.75) = 275;
+    retirements in year 2 = 100 (S(1) − S(2)) = 25."""
+    params = PimParameters(retirement="linear", min_life=2, max_life=4, depreciation_rate=0.1)
+    np.testing.assert_allclose(survival(params, 6), [1, 1, 0.75, 0.25, 0, 0], atol=1e-12)
+    assert params.mean_life == 3.0
+    r = run_pim(np.full((1, 3), 100.0), ones(3), params)
+    assert r.net_stock[0, 2] == pytest.approx(250.75, rel=1e-12)
+    assert r.gross_stock[0, 2] == pytest.approx(275.0, rel=1e-12)
+    assert r.retirements[0, 2] == pytest.approx(25.0, rel=1e-12)
+
+
+def test_given_opening_stock_geometric_recursion_by_hand() -> None:
+    """initial_stock "given": K_t = (1 − δ) K_{t−1} + I_t / P_t from the given K_{−1}.
+    δ = 0.2, K_{−1} = 400 (constant prices), GFCF 100, 121, 150 at P = 1, 1.1, 1.2:
+    real 100, 110, 125. K = 420, 446, 481.8; CFC = δ K_{t−1} = 80, 84, 89.2."""
+    params = PimParameters(retirement="none", depreciation_rate=0.2, initial_stock="given")
+    r = run_pim(np.array([[100.0, 121.0, 150.0]]), np.array([1.0, 1.1, 1.2]), params, opening_stock=np.array([400.0]))
+    assert r.opening_net_stock[0, 0] == pytest.approx(400.0, rel=1e-12)
+    np.testing.assert_allclose(r.net_stock[0], [420.0, 446.0, 481.8], rtol=1e-12)
+    np.testing.assert_allclose(r.cfc[0], [80.0, 84.0, 89.2], rtol=1e-12)
+    with pytest.raises(PimInputError, match="opening_stock"):
+        run_pim(np.array([[100.0, 121.0, 150.0]]), np.array([1.0, 1.1, 1.2]), params)
+
+
+def test_retiring_in_the_year_of_acquisition_is_implausible() -> None:
+    """A fixed asset is used for more than one year (2008 SNA §10.33): S(0) >= 0.99.
+    The CN fixture's former parameters, normal life 2.5, CoV 0.5, truncated at T̄ ± 2σ = [0, 5],
+    offset 0.5: S(0) = (Φ(2) − Φ(−1.6)) / (Φ(2) − Φ(−2)) = (0.97725 − 0.05480)/0.95450 = 0.96643."""
+    with pytest.raises(PimParameterError, match=r"package.toml \[pim.data\].*S\(0\) = 0\.9664.*more than one year"):
+        PimParameters.from_mapping({"retirement": "normal", "mean_life": 2.5, "cov": 0.5, "depreciation_rate": 0.15}, WHERE)
+    with pytest.raises(PimParameterError, match="survival"):
+        PimParameters(retirement="table", survival=(0.9, 0.5, 0), depreciation_rate=0.2)
+    with pytest.raises(PimParameterError, match="min_life"):
+        PimParameters(retirement="linear", min_life=0, max_life=5, depreciation_rate=0.2)  # S(0) = 0.9
+    # min_life 1 keeps every asset through its first year
+    assert survival(PimParameters(retirement="normal", mean_life=2.5, cov=0.5, min_life=1, depreciation_rate=0.15), 1)[0] == 1.0
+
+
+@pytest.mark.parametrize(("survival_table", "fragment"), [
+    ((1, 0.5, 0.7, 0), "rises at age 2"), ((1, 0.5), "not 0"), ((1, 1.5, 0), "outside"), ("x", "a list"), ((), "a list")])
+def test_bad_survival_tables(survival_table, fragment: str) -> None:
+    with pytest.raises(PimParameterError, match=fragment):
+        PimParameters.from_mapping({"retirement": "table", "survival": survival_table, "depreciation_rate": 0.1}, WHERE)
+    with pytest.raises(PimParameterError, match="survival"):
+        PimParameters.from_mapping({"retirement": "normal", "mean_life": 5, "cov": 0.2, "survival": [1, 0],
+                                    "depreciation_rate": 0.1}, WHERE)
 
 
 def test_hyperbolic_efficiency_and_value() -> None:
@@ -442,7 +538,10 @@ GRID = [
     dict(retirement="gamma", mean_life=7, cov=0.4, value_profile="hyperbolic", combination="weighted_average"),
     dict(retirement="lognormal", mean_life=9, cov=0.35, value_profile="linear", combination="fixed",
          efficiency_profile="one_hoss_shay"),
-    dict(retirement="weibull", mean_life=5, weibull_shape=1.5, depreciation_rate=0.3, combination="weighted_average"),
+    dict(retirement="weibull", mean_life=5, weibull_shape=1.5, min_life=1, depreciation_rate=0.3, combination="weighted_average"),
+    dict(retirement="linear", min_life=2, max_life=9, value_profile="linear", combination="weighted_average", value_offset=1.0),
+    dict(retirement="table", survival=(1, 0.9, 0.6, 0.3, 0.1, 0), value_profile="linear", combination="weighted_average_at_exit"),
+    dict(retirement="table", survival=(1, 1, 0.5, 0), depreciation_rate=0.25),
 ]
 
 

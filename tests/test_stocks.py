@@ -190,3 +190,71 @@ def test_stocks_convert_at_end_of_year_rates_flows_at_averages(synthetic):
         assert usd("LE", "N117DN", year) == pytest.approx(stock(t, "LE", "N117DN", year) / end / 1e6, rel=TOL)
         assert usd("P51G", "N117DG", year) == pytest.approx(stock(t, "P51G", "N117DG", year) / average / 1e6, rel=TOL)
     assert usd("LE", "N117DN", 2019) == pytest.approx(stock(t, "LE", "N117DN", 2019) / (2 / 1.1) / 1e6, abs=1e-12)
+
+
+def test_package_options_survival_file_linear_and_given_stock(synthetic):
+    """package.toml: data has a survival table from a CSV file of the package, databases
+    delayed-linear retirement, data R&D a given opening stock.
+    Data R&D, geometric δ = 0.2, no retirement, opening_stock {low = 600, high = 900}
+    (2021 prices) allocated to S11 and S13 by first-year real GFCF; data R&D GFCF of
+    S13 is 0 (T04 has no data R&D time), so S11 takes it all:
+    K(2020) = 0.8 x 600 + I(2020), I(2020) = GFCF(2020) x 1.02 (P2020 = 100/102)."""
+    (synthetic / "survival_data.csv").write_text("age,survival\n0,1\n1,0.75\n2,0.5\n3,0.25\n4,0\n")
+    path = synthetic / "package.toml"
+    path.write_text(path.read_text().replace("depreciation_rate = 0.2\n", "") + """
+[pim.data]
+retirement = "table"
+survival = "survival_data.csv"
+value_profile = "linear"
+combination = "weighted_average"
+value_offset = 1.0
+
+[pim.databases]
+retirement = "linear"
+min_life = 2
+max_life = 4
+depreciation_rate = 0.1
+
+[pim.data_rd]
+depreciation_rate = 0.2
+initial_stock = "given"
+opening_stock = {low = 600, high = 900}
+""")
+    result = compile_package(synthetic)
+    t = result.table
+    gfcf = stock(t, "P51G", "N11711G", 2020, sector="S11")
+    assert stock(t, "P51G", "N11711G", 2020, sector="S13") == 0.0
+    assert stock(t, "LE", "N11711N", 2019, "Q", sector="S11") == pytest.approx(600.0, rel=TOL)
+    assert stock(t, "LE", "N11711N", 2020, "Q", sector="S11") == pytest.approx(480.0 + gfcf * 1.02, rel=TOL)
+    # data: pimir method 1 profile p(0) = 163/240 (tests/test_pim.py); W(2020) = I(2020) p(0)
+    assert stock(t, "LE", "N11733N", 2020, "Q") == pytest.approx(I2020 * 163 / 240, rel=TOL)
+    # databases: S = 1, 1, 0.75, 0.25, 0; W(2020) = I(2020) (no retirement in year 0)
+    assert stock(t, "LE", "N11732N", 2020, "Q") == pytest.approx(stock(t, "P51G", "N11732G", 2020, "Q"), rel=TOL)
+    from compiler.report import package_report
+    assets = package_report(result)["stocks"]["assets"]
+    assert assets["data"]["mean_service_life"] == pytest.approx(2.5) and assets["databases"]["mean_service_life"] == pytest.approx(3.0)
+    # data: 1/Σp = 1/(288/240 + 0.05) = 1/1.25 = 0.8; data R&D geometric: δ = 0.2
+    assert assets["data"]["effective_depreciation_rate"] == pytest.approx(0.8, rel=1e-6)
+    assert assets["data_rd"]["effective_depreciation_rate"] == pytest.approx(0.2, rel=1e-6)
+
+
+def test_given_stock_and_survival_errors_name_the_key(synthetic):
+    path = synthetic / "package.toml"
+    path.write_text(path.read_text() + """
+[pim.data]
+retirement = "table"
+survival = "missing.csv"
+
+[pim.data_rd]
+initial_stock = "given"
+opening_stock = {low = -1, high = 2}
+
+[pim.databases]
+opening_stock = {low = 1, high = 2}
+""")
+    with pytest.raises(InputErrors) as info:
+        compile_package(synthetic)
+    text = str(info.value)
+    assert "[pim.data]: key 'survival', value 'missing.csv'" in text
+    assert "[pim.data_rd]: key 'opening_stock', value {'low': -1, 'high': 2}" in text
+    assert "[pim.databases]: key 'opening_stock'" in text and "only with initial_stock 'given'" in text
