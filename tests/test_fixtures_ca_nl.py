@@ -144,3 +144,15 @@ def test_build_script_regenerates_the_fixture(tmp_path, code, script):
     assert written == sorted(p.name for p in (fixtures_dir() / code).glob("*.csv"))
     for name in written:
         assert (tmp_path / name).read_bytes() == (fixtures_dir() / code / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("fixture", ["CA", "CN", "NL"])
+def test_no_fixture_retires_assets_in_their_year_of_acquisition(fixture):
+    """Issue 11: a fixed asset is used for more than one year (2008 SNA §10.33): S(0) >= 0.99 for every asset."""
+    from pathlib import Path
+
+    from compiler.package import load_package
+    from compiler.stocks import stock_report
+
+    assets = stock_report(load_package(Path(__file__).resolve().parents[1] / "fixtures" / fixture))["assets"]
+    assert {a: v["first_year_survival"] >= 0.99 for a, v in assets.items()} == {a: True for a in assets}
