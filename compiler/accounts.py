@@ -15,7 +15,7 @@
     databases = 1.0                    # data defaults to 0, databases and data_rd must be declared
     data_rd = 1.0                      # when the package gives national accounts (no silent default)
 
-Unknown keys are left to other stages (they are not errors here). ``non_market_cfc_in_output``
+Other keys are input errors: the allowed ones are ``ACCOUNTS_KEYS`` (add a new key there). ``non_market_cfc_in_output``
 was removed: the non-market rule of docs/method.md §4.1 always applies.
 
 Key conventions (sdmx.md §5; ESTAT:NA_MAIN)
@@ -104,6 +104,14 @@ class AccountsSettings:
             InputError(FILE, None, f"accounts.overlap.{asset}", None, f"a declared share: {why}")
             for asset, why in OVERLAP_WHY.items() if asset not in (self.overlap or {})
         ]
+
+
+#: The keys of package.toml [accounts], read by accounts_settings below; any other key is an
+#: input error (compiler.package.manifest.section_keys). Add a new key here.
+ACCOUNTS_KEYS = (
+    "baseline_tolerance", "final_consumption_share", "sut_data_hidden_in", "overlap",
+    "non_market_cfc_in_output",  # removed: accounts_settings says why
+)
 
 
 def accounts_settings(manifest: Manifest) -> AccountsSettings:

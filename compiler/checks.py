@@ -36,6 +36,23 @@ class CheckFailed(RuntimeError):
         super().__init__("; ".join(f"{c.name}: {c.detail}" for c in checks))
 
 
+def values_finite(table: pd.DataFrame) -> Check:
+    """No OBS_VALUE is NaN or infinite: every published figure is a number (issue 13).
+
+    Inputs are finite and bounded (docs/inputs.md), so a non-finite value is a bug or a
+    division by a zero the input checks missed; the first few keys are named.
+    """
+    values = table[tbl.VALUE].to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(values)
+    count = int(bad.sum())
+    shown = "; ".join(
+        f"{row.REF_AREA} {row.STO} {row.INSTR_ASSET} {row.TIME_PERIOD} {row.BOUND} = {row.OBS_VALUE}"
+        for row in table.loc[bad].head(5).itertuples()
+    )
+    detail = f"{count} of {len(values)} observations are not finite" + (f": {shown}" if count else "")
+    return Check("values finite", count == 0, detail, float(count), len(values))
+
+
 def _relative(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs(a - b) / np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
 

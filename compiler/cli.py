@@ -22,6 +22,7 @@ from .atomic_output import OutputFolder, OutputFolderError, OutputWriteError
 from .output import write_json, write_observations
 from .microdata import ENGINES
 from .package import InputErrors
+from .packages_together import check_packages_together
 from .parallel import compile_many
 from .pipeline import combine
 from .html import write_html
@@ -225,6 +226,7 @@ def _compile(args: argparse.Namespace) -> int:
 def _write_outputs(args: argparse.Namespace, results: list, progress: Progress, out: OutputFolder) -> dict:
     """Combine the results and write OUT atomically; return the report written."""
     inputs = [r.inputs for r in results]
+    check_packages_together(inputs, args.prepared)
     table = combine(results)
     progress.compiled(len(table))
     package_reports = [package_report(r) for r in results]
@@ -282,8 +284,10 @@ def _print_summary(facts: dict, out: Path, verbose: bool) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    """Every check compile runs on the inputs (all stages, and across packages); nothing written."""
     folders = resolve_packages(args.packages)
     results = compile_many(folders, args.jobs, engine=args.engine)  # the stage checks too, nothing written
+    check_packages_together([r.inputs for r in results])
     if not args.quiet:
         for argument, result in zip(args.packages, results):
             m = result.inputs.manifest

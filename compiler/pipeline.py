@@ -53,6 +53,7 @@ def compile_inputs(inputs: Inputs) -> PackageResult:
     table = tbl.concat([table, sut_rows])
     table = tbl.concat([table, comparison_rows(inputs, table, classification)])
     checks = [
+        chk.values_finite(table),
         chk.output_is_sum_of_costs(table),
         chk.high_not_below_low(table, ("P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G", "P51C", "LE")),
         chk.no_markup_for_non_market(table, inputs.manifest.non_market_sectors),

@@ -6,6 +6,7 @@ the committed file is current.
 
 from __future__ import annotations
 
+from .schema import MAX_MAGNITUDE, YEARS
 from .tables import ALL_TABLES, JOB_RECORDS, OPTIONAL_TABLES
 
 HEADER = """\
@@ -149,8 +150,24 @@ needs them in every year, and every industry of industries.csv needs records.
 """
 
 
+NUMBERS = f"""\
+## Numbers and their ranges
+
+Every number cell must be a finite number (`nan`, `inf` and values beyond the range of a
+double such as `1e999` are errors) inside the range that the column's *allowed* entry
+below gives. A bound a column does not state is ±{MAX_MAGNITUDE:g}: money values beyond it
+are unit mistakes (the largest GDP in any currency is about 1e17), and products of such
+inputs stay far below the largest double, so no computation can overflow. GDP and
+population are at least 1, price indices, exchange rates and PPPs from 1e-6 to 1e9: they
+divide, so they are bounded away from 0; employment and population are at most 1e10
+persons; cost ratios at most 10 (ten times the labour input). Years are whole numbers from first_year to last_year (package.toml, both within
+{YEARS[0]}..{YEARS[1]}). Each cell outside its range is an error naming the file, line,
+column, value and the range.
+"""
+
+
 def render() -> str:
-    parts = [HEADER]
+    parts = [HEADER, NUMBERS]
     for schema in (*ALL_TABLES, *OPTIONAL_TABLES):
         parts.append(f"## {schema.name}\n\n{schema.description}\n")
         if schema is JOB_RECORDS:
@@ -160,10 +177,11 @@ def render() -> str:
             allowed = []
             if c.codes:
                 allowed.append(f"codes of {c.codes}")
-            if c.minimum is not None:
-                allowed.append(f">= {c.minimum:g}")
-            if c.maximum is not None:
-                allowed.append(f"<= {c.maximum:g}")
+            if c.kind == "number":
+                low, high = c.bounds()
+                allowed.append(f"{low:g} to {high:g}")
+            elif c.kind == "year":
+                allowed.append("whole number, first_year..last_year")
             required = "yes" if c.required else f"no (default {c.default!r})" if c.default not in (None, "") else "no"
             parts.append(f"| `{c.name}` | {c.kind} | {c.unit} | {required} | {', '.join(allowed)} | {c.description} |")
         key = ", ".join(schema.key)

@@ -23,7 +23,7 @@ class InputError:
         where = self.file + (f":{self.row}" if self.row is not None else "")
         parts = [where]
         if self.column is not None:
-            parts.append(f"column {self.column!r}")
+            parts.append(f"{'key' if self.file.endswith('.toml') else 'column'} {self.column!r}")
         if self.value is not None:
             parts.append(f"value {self.value!r}")
         return ": ".join([", ".join(parts), f"expected {self.expected}"])

@@ -9,6 +9,8 @@ costs is formed), ``[capitalisation.<asset>]`` (how much output becomes GFCF),
 
 from __future__ import annotations
 
+import difflib
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -98,17 +100,40 @@ class Manifest:
 
 
 DEFAULT_CLASSIFICATION = DEFAULT_STEMS
-_KNOWN = {
-    "package": {"ref_area", "name", "currency", "unit_mult", "decimals", "first_year", "last_year", "base_year", "agency", "labour_input"},
-    "method": {"markup_base", "non_market_sectors"},
-    "capitalisation": set(codes.ASSET_TYPES),
-    "classification": set(DEFAULT_CLASSIFICATION),
-    "pim": set(codes.ASSET_TYPES) | {"default"},
-    "sdmx": None,  # checked by compiler.sdmx
-    "accounts": None,  # checked by compiler.accounts
-    "provenance": None,  # checked by compiler.package.provenance
-    "microdata": {"files", "columns", "employment", "full_time_hours", "max_rejected_share", "other_occupations"},
-}
+#: Keys of the sections parsed in this module (the parsers below).
+PACKAGE_KEYS = ("ref_area", "name", "currency", "unit_mult", "decimals", "first_year", "last_year", "base_year", "agency", "labour_input")
+METHOD_KEYS = ("markup_base", "non_market_sectors")
+MICRODATA_KEYS = ("files", "columns", "employment", "full_time_hours", "max_rejected_share", "other_occupations")
+
+
+def section_keys() -> dict[str, tuple[str, ...] | None]:
+    """The keys allowed in each package.toml section; any other key or section is an input error.
+
+    One declaration per section, beside the code that parses the section; this function
+    only collects them. To add a key, add it to that declaration (e.g. ``ACCOUNTS_KEYS``
+    in compiler/accounts.py for ``[accounts]``); to add a section, add one line here naming
+    its declaration. ``None``: the section's parser checks every key itself. For sections
+    of sub-tables (``[capitalisation.<asset>]``, ``[pim.<asset>]``) the declaration lists the
+    sub-tables; their keys are checked by their parsers (``Capitalisation`` fields here,
+    ``compiler.pim.PimParameters.from_mapping``). Imported here, not at module level, to
+    keep the package reader free of the stages' imports.
+    """
+    from ..accounts import ACCOUNTS_KEYS
+    from ..sdmx.settings import SDMX_KEYS
+
+    return {
+        "package": PACKAGE_KEYS,
+        "method": METHOD_KEYS,
+        "capitalisation": tuple(codes.ASSET_TYPES),  # keys: Capitalisation fields (_capitalisation)
+        "classification": tuple(DEFAULT_CLASSIFICATION),
+        "pim": (*codes.ASSET_TYPES, "default"),  # keys: compiler.pim.PimParameters.from_mapping
+        "sdmx": SDMX_KEYS,  # compiler/sdmx/settings.py
+        "accounts": ACCOUNTS_KEYS,  # compiler/accounts.py
+        "provenance": None,  # compiler/package/provenance.py: table stems and columns
+        "microdata": MICRODATA_KEYS,  # [microdata.columns]: checked by _microdata
+    }
+
+
 LABOUR_INPUTS = ("occupations", "industry_shares", "microdata")
 _OTHER_OCCUPATIONS = (
     "one of " + ", ".join(f'"{v}"' for v in OTHER_OCCUPATIONS) + ": a job record in an occupation not in occupations.csv "
@@ -307,11 +332,12 @@ class _Checker:
         return Capitalisation(**values)
 
     def _unknown_keys(self) -> None:
+        known_sections = section_keys()
         for section, value in self.data.items():
-            if section not in _KNOWN:
-                self.error(section, section, f"sections {', '.join(_KNOWN)} only")
+            if section not in known_sections:
+                self.error(section, section, f"sections {', '.join(known_sections)} only")
                 continue
-            known = _KNOWN[section]
+            known = known_sections[section]
             if known is None:
                 continue
             if not isinstance(value, dict):
@@ -319,4 +345,24 @@ class _Checker:
                 continue
             for key in value:
                 if key not in known:
-                    self.error(f"{section}.{key}", key, f"keys {', '.join(sorted(known))} only")
+                    self.error(f"{section}.{key}", key, f"keys {', '.join(sorted(known))} only{_did_you_mean(key, known)}")
+        for key, value in _non_finite(self.data):
+            self.error(key, value, "a finite number")
+
+
+def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _non_finite(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, float]]:
+    """Every float of the TOML that is nan or ±inf (TOML allows them), with its dotted key."""
+    found = []
+    for key, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, dict):
+                found += _non_finite(item, f"{prefix}{key}.")
+            elif isinstance(item, float) and not math.isfinite(item):
+                found.append((f"{prefix}{key}", item))
+    return found

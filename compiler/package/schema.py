@@ -25,6 +25,11 @@ LINE = "_line"  # column added to every table read: the line in the source file
 
 _BOMS = {b"\xef\xbb\xbf": "UTF-8", b"\xff\xfe": "UTF-16 (LE)", b"\xfe\xff": "UTF-16 (BE)"}
 _NOT_NUMBERS = {"nan", "inf", "+inf", "-inf", "infinity", "-infinity"}
+#: Default bound of every number's magnitude: products of a few inputs stay far below the
+#: largest double (1.8e308); larger money values are a unit mistake (world GDP is ~1e14 USD,
+#: the largest GDP in any currency ~1e17).
+MAX_MAGNITUDE = 1e20
+YEARS = (1900, 2100)  # the years a package may cover (package.toml first_year..last_year)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,16 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     codes: str | None = None  # name of the code set the values must belong to
+
+    def bounds(self) -> tuple[float, float]:
+        """(lowest, highest) value of a number column; unset bounds are ∓MAX_MAGNITUDE."""
+        low = -MAX_MAGNITUDE if self.minimum is None else self.minimum
+        return low, MAX_MAGNITUDE if self.maximum is None else self.maximum
+
+    def range_text(self) -> str:
+        """The allowed values in words, as the error messages give them."""
+        low, high = self.bounds()
+        return f"a number from {low:g} to {high:g}{' ' + self.unit if self.unit else ''}"
 
 
 @dataclass(frozen=True)
@@ -179,21 +194,20 @@ def _check_cells(
         blank = (values == "").to_numpy()
         report(blank, column.name, f"a value ({column.description})")
         if column.kind in ("number", "year"):
-            lowered = values.str.lower()
-            numbers = pd.to_numeric(values.where(~lowered.isin(_NOT_NUMBERS)), errors="coerce").to_numpy(dtype=float)
-            bad = ~blank & np.isnan(numbers)
-            kind = "a whole-number year" if column.kind == "year" else f"a number{' in ' + column.unit if column.unit else ''}"
+            numbers = _numbers(values)
+            bad = ~blank & ~np.isfinite(numbers)
+            kind = "a whole-number year" if column.kind == "year" else f"a finite number{' in ' + column.unit if column.unit else ''}"
             report(bad, column.name, kind)
             ok = ~blank & ~bad
             if column.kind == "year":
                 report(ok & (numbers != np.round(numbers)), column.name, "a whole-number year")
-                if years is not None:
-                    out = ok & ((numbers < years.start) | (numbers >= years.stop))
-                    report(out, column.name, f"a year from {years.start} to {years.stop - 1} (package.toml first_year..last_year)")
-            if column.minimum is not None:
-                report(ok & (numbers < column.minimum), column.name, _range_text(column))
-            if column.maximum is not None:
-                report(ok & (numbers > column.maximum), column.name, _range_text(column))
+                first, last = (years.start, years.stop - 1) if years is not None else YEARS
+                out = ok & ((numbers < first) | (numbers > last))
+                report(out, column.name, f"a year from {first} to {last}" + (" (package.toml first_year..last_year)" if years is not None else ""))
+            else:
+                low, high = column.bounds()
+                outside = (numbers < low) | (numbers > high)
+                report(ok & outside, column.name, column.range_text())
         elif column.kind == "code" and column.codes is not None:
             allowed = codes[column.codes]
             unknown = ~blank & ~values.isin(list(allowed)).to_numpy()
@@ -201,13 +215,10 @@ def _check_cells(
     return errors
 
 
-def _range_text(column: Column) -> str:
-    unit = f" {column.unit}" if column.unit else ""
-    if column.minimum is not None and column.maximum is not None:
-        return f"a number from {column.minimum:g} to {column.maximum:g}{unit}"
-    if column.minimum is not None:
-        return f"a number >= {column.minimum:g}{unit}" if column.minimum else f"a non-negative number{unit}"
-    return f"a number <= {column.maximum:g}{unit}"
+def _numbers(values: pd.Series) -> np.ndarray:
+    """The cells as doubles: NaN where not a number (also "nan"/"inf" spelled out); "1e999" is inf."""
+    lowered = values.str.lower()
+    return pd.to_numeric(values.where(~lowered.isin(_NOT_NUMBERS)), errors="coerce").to_numpy(dtype=float)
 
 
 def _sample(allowed: Collection[str]) -> str:
@@ -220,10 +231,13 @@ def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     out = frame.copy()
     for column in schema.columns:
         if column.kind in ("number", "year"):
-            numbers = pd.to_numeric(out[column.name], errors="coerce")
+            numbers = pd.Series(_numbers(out[column.name]), index=out.index)
+            numbers = numbers.where(np.isfinite(numbers))  # reported by _check_cells; typed as missing
             if column.default is not None:
                 numbers = numbers.fillna(float(column.default))
-            out[column.name] = numbers if column.kind == "number" else numbers.astype("Int64")
+            if column.kind == "year":
+                numbers = numbers.where(numbers == np.round(numbers)).astype("Int64")
+            out[column.name] = numbers
     return out
 
 

@@ -9,6 +9,13 @@ from __future__ import annotations
 from ..microdata.spec import MAX_COMPENSATION, MAX_HOURS, MAX_WEIGHT, MIN_FTE_HOURS, MIN_WEIGHT
 from .schema import Column, TableSchema
 
+#: Plausibility bounds (docs/inputs.md): beyond them an input is a unit or typing mistake.
+MAX_PERSONS = 1e10  # more than the world's population
+MAX_RATIO = 10.0  # a cost ten times the labour input (published ratios are 0.5 to 1.3)
+#: Price indices, exchange rates and PPPs divide: bounded away from 0 (a Kuwaiti dinar is
+#: 0.3 per USD, a dong 25 000) so that no quotient overflows.
+MIN_PRICE, MAX_PRICE = 1e-6, 1e9
+
 _YEAR = Column("year", "year", "reference year (calendar year)")
 
 OCCUPATIONS = TableSchema(
@@ -58,8 +65,8 @@ EMPLOYMENT = TableSchema(
         _YEAR,
         Column("occupation", "code", "occupation code from occupations.csv", codes="occupations"),
         Column("industry", "code", "industry code from industries.csv", codes="industries"),
-        Column("employment", "number", "persons employed (annual average)", "persons", minimum=0),
-        Column("compensation", "number", "compensation of employees per person employed, per year", "currency units", minimum=0),
+        Column("employment", "number", "persons employed (annual average)", "persons", minimum=0, maximum=MAX_PERSONS),
+        Column("compensation", "number", "compensation of employees per person employed, per year", "currency units", minimum=0, maximum=MAX_COMPENSATION),
     ),
     key=("year", "occupation", "industry"),
     complete_years_by=("occupation", "industry"),
@@ -73,8 +80,8 @@ INDUSTRY_EMPLOYMENT = TableSchema(
     columns=(
         _YEAR,
         Column("industry", "code", "industry code from industries.csv", codes="industries"),
-        Column("employment", "number", "persons employed in the industry", "persons", minimum=0),
-        Column("compensation", "number", "average compensation per person employed, per year", "currency units", minimum=0),
+        Column("employment", "number", "persons employed in the industry", "persons", minimum=0, maximum=MAX_PERSONS),
+        Column("compensation", "number", "average compensation per person employed, per year", "currency units", minimum=0, maximum=MAX_COMPENSATION),
     ),
     key=("year", "industry"),
     complete_years_by=("industry",),
@@ -132,14 +139,14 @@ COST_RATIOS = TableSchema(
     columns=(
         _YEAR,
         Column("industry", "code", "_T for all industries, or an industry code from industries.csv", codes="industries_or_total"),
-        Column("capital_ratio", "number", "capital input per unit of labour input", "ratio", required=False, default=0.0, minimum=0),
-        Column("intermediate_ratio", "number", "intermediate consumption per unit of labour input", "ratio", required=False, default=0.0, minimum=0),
-        Column("other_ratio", "number", "other costs (not split) per unit of labour input", "ratio", required=False, default=0.0, minimum=0),
+        Column("capital_ratio", "number", "capital input per unit of labour input", "ratio", required=False, default=0.0, minimum=0, maximum=MAX_RATIO),
+        Column("intermediate_ratio", "number", "intermediate consumption per unit of labour input", "ratio", required=False, default=0.0, minimum=0, maximum=MAX_RATIO),
+        Column("other_ratio", "number", "other costs (not split) per unit of labour input", "ratio", required=False, default=0.0, minimum=0, maximum=MAX_RATIO),
         Column("markup", "number", "mark-up rate (net return on fixed capital)", "fraction", required=False, default=0.0, minimum=0, maximum=1),
         Column(
             "tax_ratio", "number", "other taxes less other subsidies on production per unit of labour input, a component of output "
             "at cost (2008 SNA §6.125; negative where subsidies exceed taxes); not given when the column is absent (counted as 0, "
-            "no P5OA4 rows)", "ratio", required=False, default=None,
+            "no P5OA4 rows)", "ratio", required=False, default=None, minimum=-MAX_RATIO, maximum=MAX_RATIO,
         ),
     ),
     key=("year", "industry"),
@@ -154,17 +161,17 @@ MACRO = TableSchema(
     "first_year - 1 may give the prices and rates of the year before the first (they value the opening stock).",
     columns=(
         _YEAR,
-        Column("gdp", "number", "gross domestic product at current market prices", "currency units", minimum=0),
-        Column("investment_price_index", "number", "price index of GFCF in data assets (or its stated substitute), annual average: deflates the flows", "index", required=False, default=None, minimum=0),
+        Column("gdp", "number", "gross domestic product at current market prices", "currency units", minimum=1),
+        Column("investment_price_index", "number", "price index of GFCF in data assets (or its stated substitute), annual average: deflates the flows", "index", required=False, default=None, minimum=MIN_PRICE, maximum=MAX_PRICE),
         Column("investment_price_index_end", "number", "the same index at the end of the year (same reference as investment_price_index): values the stocks; "
-               "absent: approximated as the geometric mean of this and next year's averages (docs/method.md §3)", "index", required=False, default=None, minimum=0),
-        Column("usd_exchange_rate", "number", "market exchange rate, currency units per US dollar (annual average: converts flows)", "currency per USD", required=False, default=None, minimum=0),
+               "absent: approximated as the geometric mean of this and next year's averages (docs/method.md §3)", "index", required=False, default=None, minimum=MIN_PRICE, maximum=MAX_PRICE),
+        Column("usd_exchange_rate", "number", "market exchange rate, currency units per US dollar (annual average: converts flows)", "currency per USD", required=False, default=None, minimum=MIN_PRICE, maximum=MAX_PRICE),
         Column("usd_exchange_rate_end", "number", "market exchange rate at the end of the year (converts stocks); absent: approximated as for the price index",
-               "currency per USD", required=False, default=None, minimum=0),
-        Column("ppp", "number", "purchasing power parity for GDP, currency units per international dollar", "currency per int. $", required=False, default=None, minimum=0),
+               "currency per USD", required=False, default=None, minimum=MIN_PRICE, maximum=MAX_PRICE),
+        Column("ppp", "number", "purchasing power parity for GDP, currency units per international dollar", "currency per int. $", required=False, default=None, minimum=MIN_PRICE, maximum=MAX_PRICE),
         Column("ppp_end", "number", "purchasing power parity for the end of the year (converts stocks); absent: approximated as for the price index",
-               "currency per int. $", required=False, default=None, minimum=0),
-        Column("population", "number", "population (annual average)", "persons", required=False, default=None, minimum=0),
+               "currency per int. $", required=False, default=None, minimum=MIN_PRICE, maximum=MAX_PRICE),
+        Column("population", "number", "population (annual average)", "persons", required=False, default=None, minimum=1, maximum=MAX_PERSONS),
     ),
     key=("year",),
     complete_years_by=(),

@@ -23,6 +23,7 @@ _ID = re.compile(r"[A-Za-z0-9_@$\-]+\Z")
 _AGENCY = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*\Z")
 _VERSION = re.compile(r"[0-9]+\.[0-9]+(\.[0-9]+)?\Z")
 _KEYS = ("agency", "dsd_id", "dataflow_id", "version", "sender")
+SDMX_KEYS = _KEYS  #: the keys of package.toml [sdmx] (compiler.package.manifest.section_keys)
 
 
 def _now() -> datetime:
