@@ -57,7 +57,7 @@ def test_bad_input_exits_2_and_keeps_old_output(tmp_path, synthetic, capsys):
     assert main(["compile", str(synthetic), "-o", str(out), "-q"]) == 2
     err = capsys.readouterr().err
     assert "synthetic/employment.csv:2, column 'employment', value '-10'" in err
-    assert "column 'compensation', value 'x': expected a number" in err
+    assert "column 'compensation', value 'x': expected a finite number" in err
     assert "nothing was written" in err
     assert (out / "observations.csv").read_bytes() == before
     assert not list(tmp_path.glob(".out.datasat/*.partial"))  # no staging folder left behind
@@ -155,10 +155,12 @@ def test_quiet_prints_nothing(tmp_path, capsys):
 
 
 def test_validate_one_line_per_package(synthetic, capsys):
+    toml = synthetic / "package.toml"  # another REF_AREA: two packages for one area fail validate (issue 13)
+    toml.write_text(toml.read_text().replace('ref_area = "_X"', 'ref_area = "DE"'))
     assert main(["validate", str(synthetic), str(SYNTHETIC)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"{synthetic}: ok: Synthetica (_X), 2020–2022, ") and lines[0].endswith("0 warning(s)")
+    assert lines[0].startswith(f"{synthetic}: ok: Synthetica (DE), 2020–2022, ") and lines[0].endswith("0 warning(s)")
 
 
 def test_bundled_fixtures_by_name_from_any_directory(tmp_path, monkeypatch):
