@@ -224,7 +224,7 @@ def buyer_industry_rows(buyers: pd.DataFrame, weights: dict[str, pd.Series]) -> 
     if p2.empty:
         return p2.assign(ACTIVITY=codes.TOTAL_ACTIVITY)
     share = pd.concat([w.rename("w").rename_axis("ACTIVITY").reset_index().assign(**{tbl.TIME: y}) for y, w in weights.items()], ignore_index=True)
-    split = p2.merge(share, on=tbl.TIME)
+    split = p2.drop(columns="ACTIVITY", errors="ignore").merge(share, on=tbl.TIME)
     split[tbl.VALUE] = split[tbl.VALUE] * split["w"]
     split = split.drop(columns="w")
     return pd.concat([split, split.assign(REF_SECTOR=codes.TOTAL_ECONOMY)], ignore_index=True)

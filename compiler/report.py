@@ -69,6 +69,8 @@ def build_report(
 
 #: lists longer than this leave report.json for a CSV file of their own
 LONG_LIST = 50
+#: Lists kept in report.json whatever their length: the GDP effect is a stable record (issue 10).
+INLINE = {("gdp_effect",), ("software_occupations_labour_share",)}
 
 
 def summary(report: dict[str, Any], written: dict[str, str]) -> dict[str, Any]:
@@ -97,7 +99,7 @@ def detach_long_lists(report: dict[str, Any], prefix: str = "report") -> tuple[d
     def walk(value: Any, path: tuple[str, ...]) -> Any:
         if isinstance(value, dict):
             return {k: walk(v, (*path, str(k))) for k, v in value.items()}
-        if isinstance(value, list) and len(value) > LONG_LIST and all(isinstance(v, dict) for v in value):
+        if isinstance(value, list) and len(value) > LONG_LIST and all(isinstance(v, dict) for v in value) and path[-1:] not in INLINE:
             name = "-".join((prefix, *path)) + ".csv"
             files[name] = value
             return {"file": name, "count": len(value)}

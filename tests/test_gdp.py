@@ -323,3 +323,37 @@ def test_approach_check_detects_a_broken_change(impact):
     checks = gdp.approach_checks(gdp.after_capitalisation(tbl.concat([table, broken]), "_X"))
     assert not next(c for c in checks if c.name.endswith("income")).passed
     assert next(c for c in checks if c.name.endswith("expenditure")).passed
+
+
+def test_software_occupations_change_no_published_aggregate(synthetic):
+    """T02 (database administrator) declared counted in own-account software (as BEA,
+    Calderón and Rassier 2025, sets the data time of software occupations to 0): its share
+    of each industry's labour input leaves the change, the satellite stays whole.
+    2020 low, J62: data labour 600 of which T02 50 -> new own-account output 927 x 11/12 =
+    849.75; databases 550 of which T02 500 -> 0.8 x 849.75 x 1/11 = 61.8. O84 has no T02.
+    Labour share (report.json): T02 550 (data 50 + databases 500) of 2250 (data 1100,
+    databases 650, data R&D 500)."""
+    from compiler.gdp_effect import software_labour_share
+
+    path = synthetic / "occupations.csv"
+    lines = path.read_text().splitlines()
+    lines = [lines[0] + ",counted_in_software"] + [line + (",yes" if line.startswith("T02") else ",no") for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n")
+    r = compile_package(synthetic)
+    table = tbl.concat([without_cfc(r.table), fabricated_cfc()])
+    rows, checks = gdp.gdp_impact_rows(r.inputs, table, CLS)
+    assert all(c.passed for c in checks)
+    assert sector(rows, "B1GQ_DCAP", "N11733G", "S11") == pytest.approx(849.75, rel=TOL)
+    assert sector(rows, "P51C_DCAP", "N11733G", "S11") == pytest.approx(30 * 11 / 12, rel=TOL)  # the year's share (docs/method.md §4.2)
+    assert sector(rows, "B1GQ_DCAP", "N11732G", "S11") == pytest.approx(61.8, rel=TOL)
+    assert sector(rows, "B1GQ_DCAP", "N11733G", "S13") == pytest.approx(20, rel=TOL)
+    assert value(table, STO="P51G", INSTR_ASSET="N11733G", TIME_PERIOD="2020", BOUND="low", ACTIVITY="J62", REF_SECTOR="S11", PRICES="V", UNIT_MEASURE="XDC") == pytest.approx(927, rel=TOL)
+    share = next(s for s in software_labour_share(r.inputs) if s["year"] == 2020 and s["bound"] == "low")
+    assert share["share"] == pytest.approx(550 / 2250, rel=TOL)
+    assert share["by_asset"] == pytest.approx({"data": 50 / 1100, "databases": 500 / 650, "data_rd": 0.0}, rel=TOL)
+
+
+def test_software_share_not_given_without_the_column(result):
+    from compiler.gdp_effect import software_labour_share
+
+    assert software_labour_share(result.inputs) is None
