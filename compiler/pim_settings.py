@@ -7,6 +7,10 @@ here). Two keys are read here because they need the package's files or its secto
 
 * ``survival``: a list S(0), S(1), … or the name of a CSV file in the package with
   columns ``age,survival`` (ages 0, 1, … in order);
+* ``price_index``: ``"investment_price_index"`` (default: macro.csv) or ``"input_cost"``
+  (:func:`compiler.stock_prices.input_cost_index`), with ``other_costs_index`` naming
+  the macro.csv column that prices the non-labour costs (``gdp_deflator`` or
+  ``investment_price_index``);
 * ``opening_stock`` (with ``initial_stock = "given"``): the net stock at the end of
   the year before the first, at constant prices of the base year, in the package's
   currency units (``unit_mult`` applied as for every money input), either
@@ -18,7 +22,7 @@ here). Two keys are read here because they need the package's files or its secto
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,6 +32,7 @@ from . import codes
 from . import table as tbl
 from .package import InputError, InputErrors, Inputs
 from .pim import PimParameterError, PimParameters
+from .stock_prices import AVERAGE, OTHER_COSTS_INDICES
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class PimSettings:
 
     params: dict[str, PimParameters]
     opening: dict[str, dict[str, dict[str, float]]]
+    #: asset -> macro.csv column pricing other costs, for assets with price_index "input_cost"
+    input_cost: dict[str, str] = field(default_factory=dict)
 
 
 def pim_settings(inputs: Inputs) -> PimSettings:
@@ -43,7 +50,7 @@ def pim_settings(inputs: Inputs) -> PimSettings:
     sections = inputs.manifest.pim
     default = sections.get("default", {})
     problems: list[str] = []
-    params, opening = {}, {}
+    params, opening, input_cost = {}, {}, {}
     for asset in codes.ASSET_TYPES:
         mapping = {**default, **sections.get(asset, {})}
         where = f"{inputs.folder.name}/package.toml [pim.{asset}]"
@@ -51,6 +58,9 @@ def pim_settings(inputs: Inputs) -> PimSettings:
             problems.append(f"{where}: expected a [pim.{asset}] or [pim.default] section with at least 'retirement'")
             continue
         stock = mapping.pop("opening_stock", None)
+        other = _price_index(mapping.pop("price_index", AVERAGE), mapping.pop("other_costs_index", None), where, problems)
+        if other:
+            input_cost[asset] = other
         if isinstance(mapping.get("survival"), str):
             mapping["survival"] = _survival_file(inputs, mapping["survival"], where, problems)
         if (stock is None) == (mapping.get("initial_stock") == "given"):
@@ -64,7 +74,23 @@ def pim_settings(inputs: Inputs) -> PimSettings:
             problems.extend(exc.problems)
     if problems:
         raise InputErrors([InputError(f"{inputs.folder.name}/package.toml", None, "pim", None, p) for p in problems])
-    return PimSettings(params, opening)
+    return PimSettings(params, opening, input_cost)
+
+
+def _price_index(choice: Any, other: Any, where: str, problems: list[str]) -> str | None:
+    """The macro.csv column pricing other costs if ``choice`` is "input_cost", else None."""
+    if choice not in (AVERAGE, "input_cost"):
+        problems.append(f"{where}: key 'price_index', value {choice!r}: expected {AVERAGE!r} (macro.csv) or 'input_cost'")
+        return None
+    if choice == AVERAGE:
+        if other is not None:
+            problems.append(f"{where}: key 'other_costs_index', value {other!r}: expected it only with price_index 'input_cost'")
+        return None
+    if other not in OTHER_COSTS_INDICES:
+        problems.append(f"{where}: key 'other_costs_index', value {other!r}: expected one of {list(OTHER_COSTS_INDICES)} "
+                        "(the macro.csv column pricing the non-labour costs of the input-cost index)")
+        return None
+    return str(other)
 
 
 def _survival_file(inputs: Inputs, name: str, where: str, problems: list[str]) -> Any:

@@ -41,7 +41,7 @@ from .package import InputError, InputErrors, Inputs
 from .pim import PimInputError, PimResult, harberger_rate, mean_service_life, run_pim, survival
 from .pim_settings import opening_stock_series, pim_settings
 from .ratios import gdp_of, percent_of_gdp
-from .stock_prices import investment_prices
+from .stock_prices import investment_prices, series_prices
 
 ASSETS_ENTRY = "A"
 
@@ -171,7 +171,7 @@ def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classific
     add(result.real_gfcf, codes.GFCF, "G", codes.CONSTANT_PRICES, f"GFCF at {m.base_year} prices = GFCF / investment price index (macro.csv)", codes.USES)
     add(result.revaluation_cp, codes.REVALUATION, "N", codes.CURRENT_PRICES, "revaluation (nominal holding gain) = LE(t) - LE(t-1) - P51G + P51C - K1..K6: stocks at end-of-year prices, flows at annual-average prices", ASSETS_ENTRY)
     index_rows = dict(total_only=True, UNIT_MEASURE="IX", UNIT_MULT=0, DECIMALS=6)
-    add(result.price_index, codes.GFCF, "G", "DR", f"annual-average investment price index used to deflate GFCF, rebased {m.base_year} = 1 (macro.csv)", codes.USES, **index_rows)
+    add(result.price_index, codes.GFCF, "G", "DR", f"annual-average price index used to deflate GFCF, rebased {m.base_year} = 1 (macro.csv investment_price_index, or the input-cost index where [pim] price_index says so: report.json stocks.assets)", codes.USES, **index_rows)
     add(result.end_price_index, codes.CLOSING_STOCK, "N", "DR", f"{end} valuing the stocks, rebased by the {m.base_year} average = 1", ASSETS_ENTRY, **index_rows)
     add(result.opening_price_index[:, :1], codes.CLOSING_STOCK, "N", "DR", f"{end} valuing the initial stock, rebased by the {m.base_year} average = 1", ASSETS_ENTRY, year_list=[first - 1], **index_rows)
     for sto, values in series.ocv_by_sto.items():
@@ -234,16 +234,16 @@ def stock_observations(inputs: Inputs, table: pd.DataFrame, classification: Asse
     settings = pim_settings(inputs)
     prices = investment_prices(inputs)
     series = stock_series(inputs, table, classification)
-    end = None if prices.end is None else prices.end[None, :]
-    average = prices.average[-len(series.years):]
-    first_real = series.gfcf[:, 0] / average[0] * average[prices.base_position]
+    average, end, used = series_prices(inputs, prices, settings.input_cost, series.assets)
+    n = len(series.years)
+    first_real = series.gfcf[:, 0] / average[:, -n] * average[:, -n + prices.base_position]
     opening = opening_stock_series(settings, series.assets, series.bounds, series.sectors, first_real, f"{inputs.folder.name}/package.toml")
     try:
-        result = run_pim(series.gfcf, prices.average[None, :], [settings.params[a] for a in series.assets], base_position=prices.base_position,
+        result = run_pim(series.gfcf, average, [settings.params[a] for a in series.assets], base_position=prices.base_position,
                          other_volume_changes=series.ocv, end_price_index=end, opening_stock=opening)
     except PimInputError as exc:
         raise InputErrors([InputError(f"{inputs.folder.name}/package.toml", None, "pim", None, _name_series(str(exc), series))]) from exc
-    rows = stock_rows(inputs, series, result, classification, gdp_of(table), prices.end_source)
+    rows = stock_rows(inputs, series, result, classification, gdp_of(table), prices.end_source if not settings.input_cost else "see report.json stocks.assets")
     # accumulation_check reads rows at _T, current prices, XDC only (the same result on fewer rows)
     totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
     return rows, [accumulation_check(tbl.concat([totals, rows]))], result
@@ -254,6 +254,8 @@ def stock_report(inputs: Inputs) -> dict[str, object]:
     effective depreciation rate 1/Σ_a p(a) and mean service life Σ_a S(a)
     (docs/method.md §3; ``None`` where no asset retires)."""
     settings = pim_settings(inputs)
+    prices = investment_prices(inputs)
+    _, _, used = series_prices(inputs, prices, settings.input_cost, list(settings.params))
     assets = {}
     for asset, params in settings.params.items():
         life = mean_service_life(params)
@@ -265,6 +267,7 @@ def stock_report(inputs: Inputs) -> dict[str, object]:
             "effective_depreciation_rate": round(harberger_rate(params), 6),
             "mean_service_life": None if not np.isfinite(life) else round(life, 6),
             "initial_stock": params.initial_stock,
+            "price_index": used[asset],
         }
     return {"valuation": "stocks (LE) at end-of-year prices, flows (P51G, P51C, K1-K6) at annual-average prices, K7 the closure",
             "end_year_prices": investment_prices(inputs).end_source, "assets": assets}

@@ -258,3 +258,40 @@ opening_stock = {low = 1, high = 2}
     assert "[pim.data]: key 'survival', value 'missing.csv'" in text
     assert "[pim.data_rd]: key 'opening_stock', value {'low': -1, 'high': 2}" in text
     assert "[pim.databases]: key 'opening_stock'" in text and "only with initial_stock 'given'" in text
+
+
+def test_input_cost_price_index_by_hand(synthetic):
+    """[pim.data] price_index = "input_cost" (docs/method.md §3). Data, mean time shares
+    (low + high)/2: T01 0.625, T02 0.075, T03 0.075, T04 0.625 (occupations.csv).
+    Labour price = Σ E w s / Σ E s: 2020 (10x100x.625 + 5x200x.075 + 2x500x.075 + 4x250x.625)
+    / (6.25 + .375 + .15 + 2.5) = 1400 / 9.275; 2021 and 2022 (T01 20 persons) 2025 / 15.525.
+    Cost shares: other costs = 0.5 x labour in every industry and year, so σ = 2/3.
+    Other costs priced by investment_price_index 100, 102, 105.
+    Links: 2021 2/3 x (2025/15.525)/(1400/9.275) + 1/3 x 1.02 = 0.916087;
+    2022 2/3 + 1/3 x 105/102 = 1.009804. Rebased 2021 = 1: 1/0.916087, 1, 1.009804."""
+    path = synthetic / "package.toml"
+    path.write_text(path.read_text() + '\n[pim.data]\nprice_index = "input_cost"\nother_costs_index = "investment_price_index"\n')
+    result = compile_package(synthetic)
+    t = result.table
+    link_2021 = 2 / 3 * (2025 / 15.525) / (1400 / 9.275) + 1 / 3 * 1.02
+    assert link_2021 == pytest.approx(0.916087, abs=1e-6)
+    expected = {2020: 1 / link_2021, 2021: 1.0, 2022: 2 / 3 + 1 / 3 * 105 / 102}
+
+    def deflator(code, year):
+        rows = tbl.select(t, STO="P51G", INSTR_ASSET=code, TIME_PERIOD=str(year), PRICES="DR", BOUND="low", UNIT_MEASURE="IX")
+        return float(rows[tbl.VALUE].iloc[0])
+
+    for year, value in expected.items():
+        assert deflator("N11733G", year) == pytest.approx(value, rel=TOL)
+    assert deflator("N11732G", 2020) == pytest.approx(P2020, rel=TOL)  # databases keep macro.csv's index
+    assert stock(t, "LE", "N11733N", 2020, "Q") == pytest.approx(1677 * link_2021, rel=TOL)
+    from compiler.report import package_report
+    used = package_report(result)["stocks"]["assets"]
+    assert used["data"]["price_index"].startswith("input-cost index") and used["databases"]["price_index"].startswith("investment_price_index")
+
+
+def test_input_cost_needs_a_known_other_costs_index(synthetic):
+    path = synthetic / "package.toml"
+    path.write_text(path.read_text() + '\n[pim.data]\nprice_index = "input_cost"\nother_costs_index = "cpi"\n')
+    with pytest.raises(InputErrors, match=r"\[pim.data\]: key 'other_costs_index', value 'cpi'"):
+        compile_package(synthetic)

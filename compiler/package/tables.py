@@ -165,6 +165,8 @@ MACRO = TableSchema(
         Column("investment_price_index", "number", "price index of GFCF in data assets (or its stated substitute), annual average: deflates the flows", "index", required=False, default=None, minimum=MIN_PRICE, maximum=MAX_PRICE),
         Column("investment_price_index_end", "number", "the same index at the end of the year (same reference as investment_price_index): values the stocks; "
                "absent: approximated as the geometric mean of this and next year's averages (docs/method.md §3)", "index", required=False, default=None, minimum=MIN_PRICE, maximum=MAX_PRICE),
+        Column("gdp_deflator", "number", "GDP deflator (any reference year): may price the non-labour costs of an input-cost price index ([pim] other_costs_index)",
+               "index", required=False, default=None, minimum=MIN_PRICE, maximum=MAX_PRICE),
         Column("usd_exchange_rate", "number", "market exchange rate, currency units per US dollar (annual average: converts flows)", "currency per USD", required=False, default=None, minimum=MIN_PRICE, maximum=MAX_PRICE),
         Column("usd_exchange_rate_end", "number", "market exchange rate at the end of the year (converts stocks); absent: approximated as for the price index",
                "currency per USD", required=False, default=None, minimum=MIN_PRICE, maximum=MAX_PRICE),
