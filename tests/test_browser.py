@@ -37,7 +37,7 @@ if not (CHROMIUM and CHROMEDRIVER):
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars")
-AFTER_TABLES = ("gdp-approaches", "gdp-change")
+AFTER_TABLES = ("gdp-approaches", "gdp-change", "occupations")  # not canonical rows: after = before + change; the time shares of the package
 
 CELLS_JS = """
 const out = [];
@@ -215,3 +215,98 @@ def test_labels_are_text_not_markup(tmp_path, driver):
     assert driver.title != "pwned"
     assert evil in driver.find_element("css selector", "h1").text
     assert not driver.find_elements("css selector", "main img")
+
+
+# --------------------------------------------------------------------------- layouts at 390 and 1280 px (issue 14)
+
+REACH_JS = """
+const bad = []; let n = 0;
+for (const box of document.querySelectorAll('.scroll')) {
+  for (const td of box.querySelectorAll('tbody td.num')) {
+    td.scrollIntoView({block: 'center', inline: 'nearest'});
+    const label = td.parentElement.querySelector('th');
+    const sticky = label ? label.getBoundingClientRect().right : box.getBoundingClientRect().left;
+    let r = td.getBoundingClientRect();
+    if (r.left < sticky) { box.scrollLeft -= (sticky - r.left) + 2; r = td.getBoundingClientRect(); }
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    n++;
+    if (!(hit === td || td.contains(hit))) bad.push(box.parentElement.id + ': ' + td.textContent);
+  }
+  box.scrollLeft = 0;
+}
+return [n, bad.length, bad.slice(0, 5)];
+"""
+LABEL_JS = """
+return Array.from(document.querySelectorAll('.scroll')).map(box => {
+  const th = box.querySelector('tbody tr:not(.group) th');
+  return [box.parentElement.id, th ? th.getBoundingClientRect().width : 0, box.clientWidth, box.scrollWidth > box.clientWidth + 1];
+});
+"""
+DESK_JS = """
+const out = [];
+for (const box of document.querySelectorAll('.scroll')) {
+  box.scrollLeft = 0;
+  const b = box.getBoundingClientRect();
+  const years = Array.from(box.querySelectorAll('thead th, tbody th')).filter(th => /^\\d{4}$/.test(th.textContent.trim()));
+  let latest = null;
+  for (const th of years) if (!latest || +th.textContent > +latest.textContent) latest = th;
+  let target = latest;
+  if (latest && latest.closest('tbody')) target = latest.parentElement.querySelector('td') || latest;
+  const r = target ? target.getBoundingClientRect() : null;
+  const fits = box.scrollWidth <= box.clientWidth + 1;
+  const clipped = fits ? Array.from(box.querySelectorAll('td.num')).filter(td => td.getBoundingClientRect().right > b.right + 0.5).length : 0;
+  out.push({id: box.parentElement.id, year: latest ? latest.textContent : null, visible: r ? (r.left >= b.left - 0.5 && r.right <= b.right + 0.5) : true, clipped: clipped});
+}
+return out;
+"""
+FONT_JS = """
+const out = [];
+for (const svg of document.querySelectorAll('svg')) {
+  const box = svg.getBoundingClientRect();
+  if (!box.width) continue;
+  const scale = box.width / svg.viewBox.baseVal.width;
+  for (const t of svg.querySelectorAll('text')) out.push([svg.closest('figure').id, parseFloat(getComputedStyle(t).fontSize) * scale, t.textContent]);
+}
+return out;
+"""
+
+
+def test_phone_every_number_can_be_brought_into_view(site, driver):
+    driver.set_window_size(390, 844)
+    try:
+        for page in all_pages(site):
+            load(driver, page)
+            checked, bad, sample = driver.execute_script(REACH_JS)
+            assert checked > 20 and bad == 0, (page, bad, sample)
+            for table, label, box, scrolls in driver.execute_script(LABEL_JS):
+                if scrolls:  # a table that fits may stretch its label column; one that scrolls keeps room for the numbers
+                    assert label <= 0.42 * box, (page, table, label, box)
+    finally:
+        driver.set_window_size(1280, 900)
+
+
+def test_desk_latest_year_visible_and_nothing_clipped(site, driver):
+    driver.set_window_size(1280, 900)
+    for page in all_pages(site):
+        load(driver, page)
+        for table in driver.execute_script(DESK_JS):
+            assert table["visible"], (page, table)
+            assert table["clipped"] == 0, (page, table)
+        # the result of the sum of costs stays in view
+        if page.parent.name != site[0].name:
+            box = driver.execute_script("const b = document.querySelector('#inputs .scroll').getBoundingClientRect(); "
+                                        "const h = Array.from(document.querySelectorAll('#inputs thead th')).find(th => th.textContent.startsWith('Output')); "
+                                        "const r = h.getBoundingClientRect(); return [r.left >= b.left, r.right <= b.right];")
+            assert box == [True, True], page
+
+
+def test_chart_text_at_least_12_px(site, driver):
+    for width in (390, 1280):
+        driver.set_window_size(width, 900)
+        for page in all_pages(site):
+            load(driver, page)
+            sizes = driver.execute_script(FONT_JS)
+            assert sizes, page
+            small = [s for s in sizes if s[1] < 11.95]
+            assert not small, (width, page, small[:5])
+    driver.set_window_size(1280, 900)

@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 
 from .model import format_number
 
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 14, 50
-LABEL_CHARS = 24
+#: A chart is drawn in a 480-unit box, shown at most 480 CSS px wide and shrunk to the
+#: column on a phone (about 367 px at 390 px): text of FONT units stays >= 12 CSS px.
+WIDTH, HEIGHT = 480, 300
+FONT = 17
+LEFT, RIGHT, TOP, BOTTOM = 66, 18, 34, 66
+LABEL_CHARS = 18
+LEGEND_ROW = 24
 
 
 @dataclass(frozen=True)
@@ -119,30 +123,37 @@ def band_chart(chart_id: str, title: str, table_id: str, unit: str, years: Seque
     def y(value: float) -> float:
         return y1 - (value - lo_v) / (hi_v - lo_v) * (y1 - y0) if math.isfinite(value) else math.nan
 
-    every = max(1, math.ceil(n / 10))
-    x_ticks = [Tick(xs[i], years[i]) for i in range(0, n, every)]
+    every = max(1, math.ceil(n / 7))
+    shown = list(range(n - 1, -1, -every))[::-1]  # counted back from the last year, which is always labelled
+    x_ticks = [Tick(xs[i], years[i]) for i in shown]
     bands = []
     for k, (label, lows, highs) in enumerate(series):
         ly = [y(v) for v in lows]
         hy = [y(v) for v in highs]
         bands.append({"label": label, "band": _band(xs, ly, hy), "low": _path(xs, ly), "high": _path(xs, hy), "cls": f"s{k % 4}"})
     description = f"{title}, {years[0]}–{years[-1]}, low and high bound; the figures are in the table below the chart."
-    return BandChart(chart_id, title, description, table_id, unit, WIDTH, HEIGHT, (x0, y0, x1, y1), x_ticks,
+    height = HEIGHT + (LEGEND_ROW * math.ceil(len(series) / 2) if len(series) > 1 else 0)
+    return BandChart(chart_id, title, description, table_id, unit, WIDTH, height, (x0, y0, x1, y1), x_ticks,
                      y_ticks=[Tick(y(t), format_number(t, decimals)) for t in ticks], bands=bands)
 
 
 def bar_chart(chart_id: str, title: str, table_id: str, unit: str, rows: Sequence[tuple[str, float, float, int]]) -> BarChart | None:
-    """``rows``: (label, low, high, decimals). Bars from 0 to low, lighter from low to high."""
+    """``rows``: (label, low, high, decimals). Bars from 0 to low, lighter from low to high.
+
+    Each label stands on its own line above its bar, in full, so that long industry names
+    need no truncation and the bars keep the width of the chart on a phone.
+    """
     rows = [r for r in rows if math.isfinite(r[1]) or math.isfinite(r[2])]
     if not rows:
         return None
     values = [v for _, lo, hi, _ in rows for v in (lo, hi) if math.isfinite(v)]
-    ticks, decimals = nice_ticks(min(0.0, min(values)), max(values), 4)
-    label_width = 150.0
-    bar_h, gap = 16, 8
-    y0 = TOP
-    height = int(TOP + len(rows) * (bar_h + gap) + BOTTOM)
-    x0, x1 = label_width, WIDTH - 90
+    texts = [f"{format_number(lo, dec)}–{format_number(hi, dec)}" for _, lo, hi, dec in rows]
+    text_room = max(len(t) for t in texts) * FONT * 0.56 + 10
+    ticks, decimals = nice_ticks(min(0.0, min(values)), max(values), 3)
+    label_h, bar_h, gap = 22, 18, 12
+    y0 = TOP - 20
+    height = int(y0 + len(rows) * (label_h + bar_h + gap) + 60)
+    x0, x1 = 12.0, WIDTH - text_room
     lo_v, hi_v = ticks[0], ticks[-1]
 
     def x(value: float) -> float:
@@ -150,14 +161,14 @@ def bar_chart(chart_id: str, title: str, table_id: str, unit: str, rows: Sequenc
 
     bars = []
     zero = x(0.0)
-    for i, (label, low, high, dec) in enumerate(rows):
-        top = y0 + i * (bar_h + gap) + gap / 2
+    for i, ((label, low, high, dec), text) in enumerate(zip(rows, texts)):
+        top = y0 + i * (label_h + bar_h + gap) + label_h
         low_x = x(low) if math.isfinite(low) else zero
         high_x = x(high) if math.isfinite(high) else low_x
-        text = f"{format_number(low, dec)}–{format_number(high, dec)}"
-        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
-        bars.append({"label": label, "short": short, "y": top, "h": bar_h, "x0": min(zero, low_x), "low_w": abs(low_x - zero), "x_low": min(low_x, high_x),
-                     "high_w": abs(high_x - low_x), "text": text, "text_x": max(low_x, high_x) + 4})
-    description = f"{title}: one bar per country, low bound solid, high bound lighter; the figures are in the table beside the chart."
-    return BarChart(chart_id, title, description, table_id, unit, WIDTH, height, (x0, y0, x1, height - BOTTOM),
-                    [Tick(x(t), format_number(t, decimals)) for t in ticks], label_width=label_width, bars=bars)
+        short = label if len(label) <= 2 * LABEL_CHARS + 8 else label[: 2 * LABEL_CHARS + 7] + "…"
+        bars.append({"label": label, "short": short, "y": top, "h": bar_h, "label_y": top - 6, "x0": min(zero, low_x), "low_w": abs(low_x - zero),
+                     "x_low": min(low_x, high_x), "high_w": abs(high_x - low_x), "text": text, "text_x": max(low_x, high_x) + 5})
+    plot_bottom = y0 + len(rows) * (label_h + bar_h + gap)
+    description = f"{title}: one bar per item, low bound solid, high bound lighter; the figures are in the table beside the chart."
+    return BarChart(chart_id, title, description, table_id, unit, WIDTH, height, (x0, y0, x1, plot_bottom),
+                    [Tick(x(t), format_number(t, decimals)) for t in ticks], label_width=x0, bars=bars)

@@ -21,7 +21,8 @@ from .. import table as tbl
 from ..comparison import PPP_USD, PPP_USD_PER_CAPITA, USD, USD_PER_CAPITA
 from . import charts
 from .meta import PackageMeta
-from .model import MISSING_NOTE, Group, Row, TableView
+from .model import MISSING_NOTE, Group, Row, TableView, format_number
+from .provenance_notes import status_note
 
 GDP = codes.RATIO_TO_GDP
 #: id, title, STO, valuation (G/N), UNIT_MEASURE, unit note
@@ -37,7 +38,7 @@ MEASURES: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("stock-usd-pc", "Net stock of data assets per person, US dollars at market exchange rates", codes.CLOSING_STOCK, "N", USD_PER_CAPITA, "US dollars per person (exchange-rate converted)"),
     ("stock-ppp-pc", "Net stock of data assets per person, US dollars at purchasing power parities", codes.CLOSING_STOCK, "N", PPP_USD_PER_CAPITA, "US dollars per person (PPP converted)"),
 )
-SOURCE = "datasat compilation of the input packages listed above (observations.csv); experimental estimates (OBS_STATUS G)"
+SOURCE = "datasat compilation of the input packages listed above; experimental estimates"
 
 
 def page_href(ref_area: str) -> str:
@@ -83,30 +84,94 @@ def measure_tables(rows: pd.DataFrame, metas: Sequence[PackageMeta], number: int
         values = values.dropna(axis=1, how="all")
         if values.empty:
             continue
-        years = list(values.columns)
+        years = list(values.columns)[::-1]  # newest first: the latest years in view without scrolling
         order = [(m.ref_area, b) for m in metas for b in tbl.BOUNDS if (m.ref_area, b) in values.index]
-        values, decimals = values.reindex(order), decimals.reindex(index=order, columns=years)
+        values, decimals = values.reindex(index=order, columns=years), decimals.reindex(index=order, columns=years)
         body = [
             Row(names[area], v, d, area, texts=[bound], href=page_href(area))
             for (area, bound), v, d in zip(order, values.to_numpy().tolist(), decimals.to_numpy().tolist())
         ]
         present = {a for a, _ in order}
         missing = [m.name for m in metas if m.ref_area not in present]
-        notes = ["All data assets (data, databases and data R&D), current prices; each country's own GDP, exchange rate, PPP and population (macro.csv)."]
+        notes = ["All data assets (data, databases and data R&D), current prices; each country's own GDP, exchange rate, PPP and population."]
         if missing:
             reason = "population" if unit in (USD_PER_CAPITA, PPP_USD_PER_CAPITA) else ("exchange rate" if unit == USD else "PPP" if unit == PPP_USD else "figures")
-            notes.append(f"Not available ({reason} not given in macro.csv): " + ", ".join(missing) + ".")
+            notes.append(f"Not available ({reason} not given by the package): " + ", ".join(missing) + ".")
         notes.append(MISSING_NOTE)
-        views.append(TableView(slug, f"Table {number}. {title}", unit_note, "Country", [("Bound",)] + [(y,) for y in years],
-                               [Group("", body)], notes, SOURCE, text_columns=1))
+        view = TableView(slug, f"Table {number}. {title}", unit_note, "Country", [("Bound",)] + [(y,) for y in years],
+                         [Group("", body)], notes, SOURCE, text_columns=1)
+        view.status, view.status_note = illustrative_note(metas, "international" if unit not in (GDP,) else "gfcf-asset" if sto == codes.GFCF else "stock-gdp")
+        views.append(view)
         number += 1
     return views
 
 
-def summary_table(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> TableView | None:
-    """Latest year of each country: GFCF and net stock (% of GDP), GFCF in USD; with bar charts."""
+def illustrative_note(metas: Sequence[PackageMeta], table: str) -> tuple[str, str]:
+    """The index's provenance note: which countries' figures rest on illustrative inputs."""
+    shaky = [m.name for m in metas if status_note(m, table)[0] == "illustrative"]
+    if not shaky:
+        return "", ""
+    return "illustrative", (f"The figures of {', '.join(shaky)} rest on illustrative inputs, set for the package and not measured: "
+                            "they show how the method works and are not estimates to quote. Each country page says which inputs.")
+
+
+def common_year(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> str | None:
+    """The latest year in which every country has GFCF in data assets as a share of GDP (low bound)."""
     if rows.empty:
         return None
+    values, _, _ = _wide(rows)
+    share, _ = _measure(values, values, codes.GFCF, GDP)
+    if share.empty:
+        return None
+    low = share.xs("low", level=tbl.BOUND).reindex([m.ref_area for m in metas])
+    complete = [str(y) for y in low.columns if low[y].notna().all()]
+    return complete[-1] if complete else None
+
+
+def index_headline(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> list[str]:
+    """One or two generated sentences comparing the countries in their common year."""
+    year = common_year(rows, metas)
+    if year is None:
+        return []
+    values, decimals, _ = _wide(rows)
+    share, _ = _measure(values, decimals, codes.GFCF, GDP)
+    names = {m.ref_area: m.name for m in metas}
+    pairs = {m.ref_area: (float(share.at[(m.ref_area, "low"), year]), float(share.at[(m.ref_area, "high"), year])) for m in metas
+             if (m.ref_area, "high") in share.index}
+    text = lambda pair: f"{format_number(pair[0], 2)}–{format_number(pair[1], 2)} %"  # noqa: E731
+    if len(pairs) == 1:
+        (area, pair), = pairs.items()
+        sentences = [f"In {year}, gross fixed capital formation (GFCF) in data assets in {names[area]} is {text(pair)} of gross domestic product (GDP), low and high bound."]
+    else:
+        ranked = sorted(pairs, key=lambda a: pairs[a][0])
+        sentences = [f"In {year}, the latest year compiled for all {len(pairs)} countries, gross fixed capital formation (GFCF) in data assets "
+                     f"ranges from {text(pairs[ranked[0]])} of gross domestic product (GDP) in {names[ranked[0]]} to {text(pairs[ranked[-1]])} "
+                     f"in {names[ranked[-1]]} (low–high bound)."]
+    shaky = [m.name for m in metas if status_note(m, "gfcf-asset")[0] == "illustrative"]
+    if shaky:
+        sentences.append(f"The figures of {', '.join(shaky)} rest on illustrative inputs: they show the method at work and are not estimates to quote.")
+    return sentences
+
+
+def trend_chart(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> charts.BandChart | None:
+    """GFCF in data assets, % of GDP, one low–high band per country over all years."""
+    if rows.empty:
+        return None
+    values, _, years = _wide(rows)
+    share, _ = _measure(values, values, codes.GFCF, GDP)
+    if share.empty:
+        return None
+    years = [str(y) for y in share.dropna(axis=1, how="all").columns]
+    series = [(m.name, share.loc[(m.ref_area, "low"), years].astype(float).tolist(), share.loc[(m.ref_area, "high"), years].astype(float).tolist())
+              for m in metas if (m.ref_area, "low") in share.index and (m.ref_area, "high") in share.index]
+    return charts.band_chart("trend-chart", "GFCF in data assets by country, percent of GDP, low–high range", "gfcf-gdp", "percent of GDP", years, series)
+
+
+def summary_table(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> TableView | None:
+    """Every country in the common year (else its latest year): GFCF and net stock (% of GDP), GFCF in USD; with bar charts."""
+    if rows.empty:
+        return None
+    common = common_year(rows, metas)
     all_values, all_decimals, _ = _wide(rows)
     picks = [("GFCF, % of GDP", codes.GFCF, GDP), ("Net stock, % of GDP", codes.CLOSING_STOCK, GDP), ("GFCF, USD million", codes.GFCF, USD), ("GFCF, USD per person", codes.GFCF, USD_PER_CAPITA)]
     frames = {name: _measure(all_values, all_decimals, sto, unit) for name, sto, unit in picks}
@@ -116,7 +181,7 @@ def summary_table(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> TableView
     first = frames["GFCF, % of GDP"][0]
     low = first.xs("low", level=tbl.BOUND)
     have = low.notna().to_numpy()
-    latest = {area: str(low.columns[np.flatnonzero(row)[-1]]) for area, row in zip(low.index, have) if row.any()}
+    latest = {area: common or str(low.columns[np.flatnonzero(row)[-1]]) for area, row in zip(low.index, have) if row.any()}
     body = []
     for meta in metas:
         year = latest.get(meta.ref_area)
@@ -134,14 +199,16 @@ def summary_table(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> TableView
     if not body:
         return None
     columns = [("Year",)] + [(name, b.capitalize()) for name in frames for b in tbl.BOUNDS]
-    view = TableView("latest", "Summary. Data assets in the latest year compiled", "as stated in the column heads", "Country", columns, [Group("", body)],
-                     ["Latest year with GFCF as a percentage of GDP in each package.", MISSING_NOTE], SOURCE, text_columns=1)
+    title = f"Summary. Data assets in {common}, the latest year compiled for every country" if common else "Summary. Data assets in the latest year compiled"
+    note = (f"{common} is the latest year with GFCF as a percentage of GDP in every package; other years are in the tables below." if common
+            else "The packages share no year: each country's latest year with GFCF as a percentage of GDP.")
+    view = TableView("latest", title, "as stated in the column heads", "Country", columns, [Group("", body)], [note, MISSING_NOTE], SOURCE, text_columns=1)
     names = list(frames)
     bars = []
     for index, label in ((0, "GFCF in data assets, % of GDP"), (1, "Net stock of data assets, % of GDP")):
         if index < len(names) and names[index].endswith("% of GDP"):
             data = [(f"{r.label} ({r.texts[0]})", r.values[2 * index], r.values[2 * index + 1], r.decimals[2 * index]) for r in body]
-            chart = charts.bar_chart(f"bars-{index}", f"{label}, latest year", view.id, "percent of GDP", data)
+            chart = charts.bar_chart(f"bars-{index}", f"{label}, {common or 'latest year'}", view.id, "percent of GDP", data)
             if chart is not None:
                 bars.append(chart)
     view.chart = bars

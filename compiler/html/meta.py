@@ -33,11 +33,19 @@ class PackageMeta:
     folder: str = ""
     industries: Mapping[str, str] = field(default_factory=dict)  # code -> label, package order
     files: Mapping[str, str] = field(default_factory=dict)  # file -> sha256
+    #: occupations.csv: code, label and the low/high time share of each asset type
+    occupations: tuple[dict[str, Any], ...] = ()
+    #: cost_ratios.csv rows (year, industry and the four ratios), for the method text
+    cost_ratios: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def from_inputs(cls, inputs: Inputs) -> PackageMeta:
         labels = dict(zip(inputs.industries["industry"].astype(str), inputs.industries["label"].astype(str)))
-        return cls(inputs.manifest, inputs.folder.name, labels, dict(inputs.files))
+        shares = [c for c in inputs.occupations.columns if c.endswith(("_low", "_high"))]
+        occupations = tuple(inputs.occupations[["occupation", "label", *shares]].astype({"occupation": str, "label": str}).to_dict("records"))
+        ratios = [c for c in ("year", "industry", "capital_ratio", "intermediate_ratio", "other_ratio", "markup") if c in inputs.cost_ratios.columns]
+        cost_ratios = tuple(inputs.cost_ratios[ratios].to_dict("records"))
+        return cls(inputs.manifest, inputs.folder.name, labels, dict(inputs.files), occupations, cost_ratios)
 
     def __getattr__(self, name: str) -> Any:
         if name == "manifest":  # not yet set (copy, unpickling): no recursion

@@ -62,15 +62,20 @@ class Row:
     kind: str = ""  # "" | "total" | "derived" (figures computed for the table, not canonical)
     level: int = 0  # indentation of the row header (hierarchies)
     href: str = ""
+    fill: str = ""  # a row not measured: this text ("not given") in every cell instead of figures
 
     @property
     def cells(self) -> list[str]:
+        if self.fill:
+            return [self.fill] * len(self.values)
         return format_many(self.values, self.decimals)
 
     @property
     def cells_html(self) -> Markup:
         """The figures as ``<td>`` cells. Safe without escaping: :func:`format_number`
-        emits only digits, separators, signs and the en dash."""
+        emits only digits, separators, signs and the en dash; a ``fill`` is escaped."""
+        if self.fill:
+            return Markup('<td class="na" colspan="{}">{}</td>').format(len(self.values), self.fill)
         return Markup("".join(f'<td class="num">{cell}</td>' for cell in self.cells))
 
 
@@ -97,6 +102,8 @@ class TableView:
     text_columns: int = 0  # how many of ``columns`` are text
     chart: object | None = None  # a chart model of compiler.html.charts, or a list of them
     csv: str = ""  # file name of the download, set by the writer
+    status: str = ""  # weakest declared provenance of its inputs: published | calibrated | illustrative | ""
+    status_note: str = ""  # the visible note on calibrated or illustrative inputs
 
     @property
     def header(self) -> list[list[Header]]:
@@ -125,7 +132,8 @@ class TableView:
             for row in group.rows:
                 stub = f"{row.label} ({row.code})" if row.code else row.label
                 line = ([stub] if not grouped else [group.label, stub]) + list(row.texts)
-                out.append(line + [csv_number(v, d) for v, d in zip(row.values, row.decimals)])
+                figures = [row.fill] * len(row.values) if row.fill else [csv_number(v, d) for v, d in zip(row.values, row.decimals)]
+                out.append(line + figures)
         return out
 
 

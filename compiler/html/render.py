@@ -34,8 +34,10 @@ from ..resources import templates_dir
 from . import compare
 from .cube import published_rows
 from .meta import PackageMeta, as_meta
+from .method_text import REFERENCES
 from .model import TableView
 from .views import CountryViews, Section
+from .workbook import write_workbook
 
 
 @cache
@@ -53,10 +55,19 @@ def environment() -> jinja2.Environment:
     return env
 
 
+#: Lines before a CSV download's header: its title and its unit (then the header line).
+CSV_PREAMBLE = 2
+
+
 def write_csv(view: TableView, path: Path) -> None:
+    """UTF-8 with a byte-order mark (so that Excel reads "2005–2018" and "−" right), the
+    title and the unit on the first two lines, then the table's header and body."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(view.csv_rows())
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([view.title])
+    writer.writerow([f"Unit: {view.unit}" if view.unit else "Unit: as stated in the column heads"])
+    writer.writerows(view.csv_rows())
+    path.write_text(buffer.getvalue(), encoding="utf-8-sig")
 
 
 def _write_tables(views: Sequence[TableView], folder: Path) -> int:
@@ -66,21 +77,33 @@ def _write_tables(views: Sequence[TableView], folder: Path) -> int:
     return len(views)
 
 
-def render_country(meta: PackageMeta, rows: pd.DataFrame, folder: Path, generated: str, after: pd.DataFrame | None = None) -> dict[str, Any]:
+def references(meta: PackageMeta) -> list[str]:
+    """The package's own references, then the method's (each once)."""
+    return list(dict.fromkeys([*meta.publication.references, *REFERENCES]))
+
+
+def render_country(meta: PackageMeta, rows: pd.DataFrame, folder: Path, generated: str, after: pd.DataFrame | None = None,
+                   downloads: dict[str, str] | None = None) -> dict[str, Any]:
     """Write ``folder/index.html`` and the CSVs of one country; return what was written.
 
     ``after``: the country's GDP after capitalisation, if computed for all countries at once.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    sections: list[Section] = CountryViews(meta, rows, after).sections()
-    tables = [t for s in sections for t in s.tables]
+    views = CountryViews(meta, rows, after)
+    sections: list[Section] = views.sections()
+    method, method_tables = views.method()
+    tables = [t for s in sections for t in s.tables] + method_tables
     _write_tables(tables, folder)
-    html = environment().get_template("country.html.j2").render(meta=meta, sections=sections, generated=generated)
+    headline, cited = views.headline(), references(meta)
+    write_workbook(folder / f"{meta.ref_area}-data-assets.xlsx", meta, tables, headline, method, cited, generated)
+    html = environment().get_template("country.html.j2").render(
+        meta=meta, sections=sections, headline=headline, method=method, method_tables=method_tables, references=cited,
+        generated=generated, downloads=downloads or {}, up="../../")
     (folder / "index.html").write_text(html, encoding="utf-8")
     return {"ref_area": meta.ref_area, "page": f"{folder.name}/index.html", "tables": len(tables), "charts": sum(len(t.charts) for t in tables)}
 
 
-def render_index(rows: pd.DataFrame, metas: Sequence[PackageMeta], out: Path, generated: str) -> dict[str, Any]:
+def render_index(rows: pd.DataFrame, metas: Sequence[PackageMeta], out: Path, generated: str, downloads: dict[str, str] | None = None) -> dict[str, Any]:
     """Write ``out/index.html`` (cross-country comparison) and its CSVs."""
     selected = compare.comparison_rows(rows, metas)
     countries = compare.countries_table(metas)
@@ -88,19 +111,24 @@ def render_index(rows: pd.DataFrame, metas: Sequence[PackageMeta], out: Path, ge
     measures = compare.measure_tables(selected, metas)
     tables = [countries] + ([summary] if summary is not None else []) + measures
     _write_tables(tables, out)
-    html = environment().get_template("index.html.j2").render(metas=metas, countries=countries, summary=summary, measures=measures, generated=generated)
+    html = environment().get_template("index.html.j2").render(metas=metas, countries=countries, summary=summary, measures=measures, generated=generated,
+                                                             headline=compare.index_headline(selected, metas), trend=compare.trend_chart(selected, metas),
+                                                             downloads=downloads or {}, up="../")
     (out / "index.html").write_text(html, encoding="utf-8")
     return {"page": "index.html", "tables": len(tables), "charts": sum(len(t.charts) for t in tables)}
 
 
-def write_html(table: pd.DataFrame, packages: Sequence[Inputs | PackageMeta], out: Path, generated: str | None = None) -> dict[str, Any]:
+def write_html(table: pd.DataFrame, packages: Sequence[Inputs | PackageMeta], out: Path, generated: str | None = None,
+               downloads: dict[str, str] | None = None) -> dict[str, Any]:
     """Render the canonical ``table`` of ``packages`` into ``out`` (module docstring).
 
     ``packages`` are the compiled packages' :class:`compiler.package.Inputs` (or
     :class:`PackageMeta`), in the order the index lists them. ``generated`` is the date
     printed in the footers (default: ``SOURCE_DATE_EPOCH`` or today, UTC). Returns a
     summary for report.json (deterministic: no timings): index, pages, tables (each
-    with a CSV), charts.
+    with a CSV), charts. ``downloads``: link text -> path relative to ``out``'s parent
+    (the compile's OUT), e.g. ``{"All observations (CSV)": "observations.csv"}``; the
+    pages link them.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -115,8 +143,8 @@ def write_html(table: pd.DataFrame, packages: Sequence[Inputs | PackageMeta], ou
     pages = []
     for meta in metas:
         part = by_area.get(meta.ref_area, rows.iloc[:0])
-        pages.append(render_country(meta, part, out / meta.ref_area, generated, after.get(meta.ref_area, empty_after)))
-    index = render_index(rows, metas, out, generated)
+        pages.append(render_country(meta, part, out / meta.ref_area, generated, after.get(meta.ref_area, empty_after), downloads))
+    index = render_index(rows, metas, out, generated, downloads)
     return {
         "index": index["page"],
         "pages": [p["page"] for p in pages],

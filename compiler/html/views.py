@@ -5,8 +5,12 @@ package metadata; nothing is recomputed except where a note says so (subtotals o
 shares, supply and use totals), and "after capitalisation" comes from
 :func:`compiler.gdp.after_capitalisation`, the writers' helper of the GDP stage.
 
-Numbering follows the seed paper where a table has a counterpart there (tables 8–11:
-inputs, data capital formation, share of data-intensive industries, data asset stock).
+The tables follow Wang et al. (2024), tables 8–11 (inputs, data capital formation, share
+of data-intensive industries, data asset stock), without their numbers: a package cites
+them in its own notes (``[publication.notes]``). Notes that depend on the country come
+from the package, never from here; each table carries the provenance note of the
+inputs it rests on (:mod:`compiler.html.provenance_notes`). No file or module names in
+reader-facing text.
 """
 
 from __future__ import annotations
@@ -27,12 +31,16 @@ from . import charts
 from .cube import Cube
 from .meta import PackageMeta
 from .model import MISSING_NOTE, Group, Row, TableView
+from .headline import Headline, country_headline
+from .method_text import MethodItem, method_items, occupation_table
+from .provenance_notes import status_note
+
+NOT_GIVEN = "not given"
 
 ASSET_NAMES = {"data": "Data", "databases": "Databases", "data_rd": "Data R&D", "all_data": "All data assets"}
 ASSETS = ("data", "databases", "data_rd", "all_data")
 BOUND_NAMES = {"low": "Low", "high": "High"}
 BOUND_GROUPS = {"low": "Low bound", "high": "High bound"}
-DATA_INTENSIVE = ("J", "C", "K", "G")  # seed paper table 10: ICT, manufacturing, finance, trade
 GDP = codes.RATIO_TO_GDP
 Q, V = codes.CONSTANT_PRICES, codes.CURRENT_PRICES
 
@@ -62,9 +70,10 @@ class CountryViews:
         self.cube = Cube(rows)
         self.cls = _classification(tuple(sorted(meta.classification.items())))
         self.years = [str(y) for y in range(meta.first_year, meta.last_year + 1)]
+        self.newest_first = self.years[::-1]  # year columns: the latest years visible without scrolling
         self.money = f"{meta.money_unit()} (unit multiplier {meta.unit_mult})" if meta.unit_mult else meta.money_unit()
         self.money_short = meta.money_unit()
-        self.source = f"datasat compilation of input package {meta.folder or meta.ref_area} (observations.csv); experimental estimates (OBS_STATUS G)"
+        self.source = f"datasat compilation of the {meta.name} input package; experimental estimates"
         self._activities: list[str] | None = None
 
     # ------------------------------------------------------------------ helpers
@@ -73,7 +82,10 @@ class CountryViews:
         return self.cls.code(asset, valuation)
 
     def table(self, slug: str, title: str, unit: str, stub: str, columns: list[tuple[str, ...]], groups: list[Group], notes: Sequence[str] = (), **extra) -> TableView:
-        return TableView(slug, title, unit, stub, columns, groups, [*notes, MISSING_NOTE], self.source, **extra)
+        """A table with the package's own notes for ``slug`` and the provenance note of its inputs."""
+        status, note = status_note(self.meta, slug)
+        notes = [*notes, *self.meta.publication.notes_for(slug), MISSING_NOTE]
+        return TableView(slug, title, unit, stub, columns, groups, notes, self.source, status=status, status_note=note, **extra)
 
     def year_rows(self, years: Sequence[str], specs: Sequence[Callable[[Sequence[str]], tuple[list[float], list[int]]]]) -> list[Row]:
         """Rows = years, one column per spec (a function of the years giving values and decimals)."""
@@ -106,7 +118,7 @@ class CountryViews:
                     "capital input, intermediate consumption and the mark-up follow from ratios to labour (sum-of-costs method, SNA 2008 §6.125)."),
             Section("s-formation", "Output and capital formation", [
                 self.by_asset(codes.GFCF, "gfcf-asset", "Data capital formation (GFCF) by asset type, current prices", chart=True),
-                self.by_asset(codes.OUTPUT, "output-asset", "Output of data assets by asset type, current prices"),
+                None if self.output_is_gfcf() else self.by_asset(codes.OUTPUT, "output-asset", "Output of data assets by asset type, current prices"),
                 self.by_industry(codes.DOMESTIC_CURRENCY),
                 self.by_industry(GDP),
                 self.industry_shares(),
@@ -125,39 +137,85 @@ class CountryViews:
             view.title = f"Table {number}. {view.title}"
         return sections
 
+    # ------------------------------------------------------------------ headline and method
+
+    def headline(self) -> Headline | None:
+        after = self.after if self.after is not None else after_capitalisation(self.rows, self.meta.ref_area, self.code("all_data"))
+        found = country_headline(self.meta, self.cube, after, self.code("all_data"), self.code("all_data", "N"))
+        if found is not None:
+            status, note = status_note(self.meta, "headline")
+            found.status, found.status_note = status, note
+        return found
+
+    def method(self) -> tuple[list[MethodItem], list[TableView]]:
+        """The method in prose and the occupation table (its CSV is written like the others)."""
+        items = method_items(self.meta, self.cube, self.code("all_data", "N"), self.code("all_data"), self.years)
+        occupations = occupation_table(self.meta, self.source)
+        if occupations is not None:
+            status, note = status_note(self.meta, "occupations")
+            occupations.status, occupations.status_note = status, note
+            occupations.notes += list(self.meta.publication.notes_for("method"))
+        return items, [occupations] if occupations is not None else []
+
     # ------------------------------------------------------------------ table 8
 
     def inputs(self) -> TableView:
-        """Seed paper table 8: labour and capital inputs in data production."""
+        """Labour and capital inputs in data production (Wang et al. 2024, table 8): the result,
+        output at the sum of costs, first, so that it stays in view on a desk screen."""
         total = self.code("all_data")
         columns, specs = [], []
-        persons = self.spec(codes.EMPLOYMENT, unit=codes.PERSONS)
-        wages = self.spec(codes.COMPENSATION)
-        if self.cube.has(codes.EMPLOYMENT, unit=codes.PERSONS):
-            columns.append(("Persons in data occupations",))
-            specs.append(persons)
-        if self.cube.has(codes.COMPENSATION):
-            columns.append(("Labour cost before time shares",))
-            specs.append(wages)
-        components = [(codes.LABOUR, "Labour input"), (codes.CAPITAL, "Capital input"), (codes.INTERMEDIATE, "Intermediate consumption"),
-                      (codes.OTHER_COSTS, "Other costs"), (codes.MARKUP, "Mark-up"), (codes.OUTPUT, "Output (sum of costs)")]
-        for sto, name in components:
-            if self.cube.has(sto, total):
+        components = [(codes.OUTPUT, "Output (sum of costs)"), (codes.LABOUR, "Labour input"), (codes.CAPITAL, "Capital input"),
+                      (codes.INTERMEDIATE, "Intermediate consumption"), (codes.OTHER_COSTS, "Other costs"), (codes.MARKUP, "Mark-up")]
+        given = [(sto, name) for sto, name in components if self.cube.has(sto, total)]
+        zero = [(sto, name) for sto, name in given if sto != codes.OUTPUT and self.all_zero(sto, total)]
+        for sto, name in given:
+            if (sto, name) not in zero:
                 columns += [(name, BOUND_NAMES[b]) for b in tbl.BOUNDS]
                 specs += self.bound_specs(sto, total)
+        if self.cube.has(codes.EMPLOYMENT, unit=codes.PERSONS):
+            columns.append(("Persons in data occupations",))
+            specs.append(self.spec(codes.EMPLOYMENT, unit=codes.PERSONS))
+        if self.cube.has(codes.COMPENSATION):
+            columns.append(("Labour cost before time shares",))
+            specs.append(self.spec(codes.COMPENSATION))
         notes = [
             "Persons and labour cost before time shares do not depend on the bound.",
             f"Mark-up on {'labour and other costs' if self.meta.markup_base == 'costs' else 'labour input'} of market producers only; "
             f"non-market producers ({', '.join(self.meta.non_market_sectors)}) are valued at cost.",
-            "Cf. seed paper table 8 (labour and capital inputs in data production).",
+            *self.zero_cost_notes([name for _, name in zero], any(sto == codes.OTHER_COSTS for sto, _ in given if (sto, _) not in zero)),
         ]
         return self.table("inputs", "Labour and capital inputs in data production, all data assets", f"{self.money}, current prices; persons",
                           "Year", columns, [Group("", self.year_rows(self.years, specs))], notes)
 
+    def all_zero(self, sto: str, asset: str, **key) -> bool:
+        """True if the series is zero in every year and bound (a component the package does not give)."""
+        values = [v for b in tbl.BOUNDS for v in self.cube.series(sto, asset, self.years, b, **key)[0]]
+        return bool(values) and all(v == 0 for v in values if math.isfinite(v)) and any(math.isfinite(v) for v in values)
+
+    @staticmethod
+    def zero_cost_notes(names: Sequence[str], other_costs: bool) -> list[str]:
+        """Components left out of the inputs table because the package gives them as zero throughout."""
+        if not names:
+            return []
+        listed = " and ".join(n.lower() for n in names)
+        if other_costs:
+            return [f"Not shown separately: {listed}. The package does not split them from other costs; they are included in other costs."]
+        return [f"Not shown: {listed}, {NOT_GIVEN} by the package (zero in every year of its cost ratios)."]
+
+    def identical(self, first: str, second: str, assets: Sequence[str], **key) -> bool:
+        """True if two STOs have the same figures for every asset, year and bound (e.g. output = GFCF)."""
+        for asset in assets:
+            for bound in tbl.BOUNDS:
+                a, _ = self.cube.series(first, asset, self.years, bound, **key)
+                b, _ = self.cube.series(second, asset, self.years, bound, **key)
+                if any(not (x == y or (math.isnan(x) and math.isnan(y))) for x, y in zip(a, b)):
+                    return False
+        return True
+
     # ------------------------------------------------------------------ table 9
 
     def by_asset(self, sto: str, slug: str, title: str, chart: bool = False) -> TableView:
-        """Seed paper table 9: amount by asset type, low and high, and share of GDP."""
+        """Amount by asset type, low and high, and share of GDP (Wang et al. 2024, table 9)."""
         columns, specs = [], []
         for asset in ASSETS:
             columns += [(ASSET_NAMES[asset], BOUND_NAMES[b]) for b in tbl.BOUNDS]
@@ -165,74 +223,98 @@ class CountryViews:
         total = self.code("all_data")
         columns += [("All data assets, % of GDP", BOUND_NAMES[b]) for b in tbl.BOUNDS]
         specs += self.bound_specs(sto, total, unit=GDP)
+        notes = ["All data assets = data + databases + data R&D."]
+        if sto == codes.GFCF and self.output_is_gfcf():
+            title = title.replace("Data capital formation (GFCF)", "Output and capital formation (GFCF)")
+            notes.append("Output equals GFCF for every asset and year: all output is kept for own use as capital formation, "
+                         "so one table shows both.")
         view = self.table(slug, title, f"{self.money}, current prices; last two columns: percent of GDP", "Year", columns,
-                          [Group("", self.year_rows(self.years, specs))],
-                          ["All data assets = data + databases + data R&D.", "Cf. seed paper table 9 (data capital formation, current prices)."])
+                          [Group("", self.year_rows(self.years, specs))], notes)
         if chart:
             low, _ = self.cube.series(sto, total, self.years, "low")
             high, _ = self.cube.series(sto, total, self.years, "high")
-            view.chart = charts.band_chart(f"{view.id}-chart", "GFCF in all data assets, low–high range", view.id, f"{self.money_short}, current prices",
-                                           self.years, [("All data assets", low, high)])
+            trend = charts.band_chart(f"{view.id}-chart", "GFCF in all data assets, low–high range", view.id, f"{self.money_short}, current prices",
+                                      self.years, [("All data assets", low, high)])
+            year = self.years[-1]
+            parts = [(ASSET_NAMES[a], *[self.cube.series(sto, self.code(a), [year], b)[0][0] for b in tbl.BOUNDS], self.meta.decimals) for a in ASSETS[:3]]
+            composition = charts.bar_chart(f"{view.id}-composition", f"GFCF by asset type, {year}", view.id, f"{self.money_short}, current prices", parts)
+            view.chart = [c for c in (trend, composition) if c is not None]
         return view
 
+    def output_is_gfcf(self) -> bool:
+        return self.identical(codes.OUTPUT, codes.GFCF, [self.code(a) for a in ASSETS])
+
     def by_industry(self, unit: str) -> TableView:
-        """Output and GFCF of all data assets by industry (amounts or percent of GDP)."""
+        """Output and GFCF of all data assets by industry (amounts or percent of GDP); one
+        block if they are equal in every industry."""
         total = self.code("all_data")
         groups = []
-        for sto, name in ((codes.OUTPUT, "Output"), (codes.GFCF, "GFCF")):
+        same = all(self.identical(codes.OUTPUT, codes.GFCF, [total], activity=a, unit=unit) for a in [*self.activities(), codes.TOTAL_ACTIVITY])
+        items = ((codes.GFCF, "Output = GFCF"),) if same else ((codes.OUTPUT, "Output"), (codes.GFCF, "GFCF"))
+        for sto, name in items:
             for bound in tbl.BOUNDS:
                 rows = []
                 for activity in [*self.activities(), codes.TOTAL_ACTIVITY]:
-                    values, decimals = self.cube.series(sto, total, self.years, bound, activity=activity, unit=unit)
+                    values, decimals = self.cube.series(sto, total, self.newest_first, bound, activity=activity, unit=unit)
                     is_total = activity == codes.TOTAL_ACTIVITY
                     rows.append(Row("All industries" if is_total else self.label(activity), values, decimals, "" if is_total else activity, kind="total" if is_total else ""))
                 groups.append(Group(f"{name}, {BOUND_GROUPS[bound].lower()}", rows))
+        notes = ["All data assets = data + databases + data R&D."]
+        if same:
+            notes.append("Output equals GFCF in every industry (all output is own-account capital formation): one block shows both.")
+        if unit != GDP:
+            view = self.table("industry", "Output and GFCF of data assets by industry, current prices", f"{self.money}, current prices", "Industry",
+                              [(y,) for y in self.newest_first], groups, notes)
+            year = self.years[-1]
+            bars = [(self.label(a), *[self.cube.series(codes.GFCF, total, [year], b, activity=a)[0][0] for b in tbl.BOUNDS], self.meta.decimals)
+                    for a in self.activities()]
+            ranked = sorted(bars, key=lambda r: -(r[2] if math.isfinite(r[2]) else -math.inf))
+            title = f"GFCF in data assets by industry, {year}" + (" (the ten largest)" if len(ranked) > 10 else "")
+            view.chart = charts.bar_chart("industry-chart", title, view.id, f"{self.money_short}, current prices", ranked[:10])
+            return view
         if unit == GDP:
             return self.table("industry-gdp", "Output and GFCF of data assets by industry, percent of GDP", "percent of GDP, current prices", "Industry",
-                              [(y,) for y in self.years], groups, ["Cf. seed paper table 9."])
+                              [(y,) for y in self.newest_first], groups, notes)
         return self.table("industry", "Output and GFCF of data assets by industry, current prices", f"{self.money}, current prices", "Industry",
-                          [(y,) for y in self.years], groups, ["All data assets = data + databases + data R&D.", "Cf. seed paper table 9."])
+                          [(y,) for y in self.newest_first], groups, notes)
 
     # ------------------------------------------------------------------ table 10
 
     def industry_shares(self) -> TableView | None:
-        """Seed paper table 10: share of data-intensive industries in the output of data assets."""
+        """Share of each industry (and of the package's data-intensive industries) in the output of data assets (Wang et al. 2024, table 10)."""
         total = self.code("all_data")
         market = [a for a in self.activities() if self.cube.has(codes.OUTPUT, total, activity=a, unit=PERCENT)]
         if not market:
             return None
-        intensive = [a for a in market if a[:1] in DATA_INTENSIVE]
+        prefixes = tuple(self.meta.publication.data_intensive)
+        intensive = [a for a in market if prefixes and a.startswith(prefixes)]
         others = [a for a in market if a not in intensive]
         groups = []
         for bound in tbl.BOUNDS:
             rows = []
             for activity in intensive:
-                values, decimals = self.cube.series(codes.OUTPUT, total, self.years, bound, activity=activity, unit=PERCENT)
+                values, decimals = self.cube.series(codes.OUTPUT, total, self.newest_first, bound, activity=activity, unit=PERCENT)
                 rows.append(Row(self.label(activity), values, decimals, activity, level=1))
             if intensive:
                 columns = [r.values for r in rows]
-                summed = [math.fsum(c[i] for c in columns) if all(math.isfinite(c[i]) for c in columns) else math.nan for i in range(len(self.years))]
+                summed = [math.fsum(c[i] for c in columns) if all(math.isfinite(c[i]) for c in columns) else math.nan for i in range(len(self.newest_first))]
                 rows.insert(0, Row("Data-intensive industries (" + ", ".join(intensive) + ")", summed, [2] * len(summed), kind="derived"))
             for activity in others:
-                values, decimals = self.cube.series(codes.OUTPUT, total, self.years, bound, activity=activity, unit=PERCENT)
+                values, decimals = self.cube.series(codes.OUTPUT, total, self.newest_first, bound, activity=activity, unit=PERCENT)
                 rows.append(Row(self.label(activity), values, decimals, activity))
             groups.append(Group(BOUND_GROUPS[bound], rows))
         sectors = ", ".join(self.meta.non_market_sectors)
-        notes = [
-            "Share of each industry in the output of data assets (expenditure on data production, at cost) of market producers; "
-            f"non-market producers ({sectors}, e.g. public officials doing statistical work) are left out, as in the seed paper's comparison "
-            "with an enterprise survey (Shenzhen 2021: 93.2 % in these industries).",
-            "Data-intensive industries: information and communication (J), manufacturing (C), finance (K), wholesale and retail trade (G). "
-            "Their row is the sum of the shares below it, computed for this table.",
-            "Cf. seed paper table 10.",
-        ]
+        notes = [f"Share of each industry in the output of data assets of market producers; non-market producers ({sectors}) are left out."]
+        if intensive:
+            notes.append("Data-intensive industries (as the package defines them): " + ", ".join(f"{self.label(a)} ({a})" for a in intensive)
+                         + ". Their row is the sum of the shares below it, computed for this table.")
         return self.table("industry-share", "Share of data-intensive industries in the output of data assets", "percent", "Industry",
-                          [(y,) for y in self.years], groups, notes)
+                          [(y,) for y in self.newest_first], groups, notes)
 
     # ------------------------------------------------------------------ table 11
 
     def stocks(self, prices: str) -> TableView:
-        """Seed paper table 11: gross and net stock and CFC (constant, current, % of GDP)."""
+        """Gross and net stock and CFC at constant or current prices or in % of GDP (Wang et al. 2024, table 11)."""
         net, gross = self.code("all_data", "N"), self.code("all_data", "G")
         items = [("Net stock", codes.CLOSING_STOCK, net), ("Gross stock", codes.CLOSING_STOCK, gross), ("Consumption of fixed capital", codes.CFC, gross)]
         if prices == Q:
@@ -246,10 +328,10 @@ class CountryViews:
         rows = self.year_rows(years, specs)
         base = self.meta.base_year
         notes = [f"The first row ({years[0]}) is the initial net stock." if years and int(years[0]) < self.meta.first_year else "",
-                 "All data assets = data + databases + data R&D.", "Cf. seed paper table 11 (data asset scale)."]
+                 "All data assets = data + databases + data R&D."]
         if prices == Q:
             title, unit = f"Capital stock and consumption of fixed capital of data assets, constant {base} prices", f"{self.money}, {base} prices"
-            notes.insert(0, f"Current-price values deflated by the investment price index ({base} = 1, macro.csv).")
+            notes.insert(0, f"Current-price values deflated by the investment price index ({base} = 1).")
             slug = "stock-constant"
         elif prices == V:
             title, unit, slug = "Capital stock and consumption of fixed capital of data assets, current prices", f"{self.money}, current prices", "stock-current"
@@ -271,7 +353,7 @@ class CountryViews:
         years = self.cube.years_of([(codes.CLOSING_STOCK, self.code("all_data", "N"), codes.DOMESTIC_CURRENCY, Q)])
         base = self.meta.base_year
         return self.table("stock-asset", f"Net capital stock by asset type, constant {base} prices", f"{self.money}, {base} prices", "Year", columns,
-                          [Group("", self.year_rows(years, specs))], ["Cf. seed paper table 11."])
+                          [Group("", self.year_rows(years, specs))])
 
     # ------------------------------------------------------------------ classification
 
@@ -306,8 +388,8 @@ class CountryViews:
         columns = [("Code, gross",), ("Code, net",), ("Status",)] + [(f"GFCF {year}", BOUND_NAMES[b]) for b in tbl.BOUNDS] + [(f"Net stock {year}", BOUND_NAMES[b]) for b in tbl.BOUNDS]
         notes = [
             "ESTAT:CL_INSTR_ASSET extended with provisional codes: data (beside computer software and databases), data R&D (under research and development) "
-            "and the aggregate of all data assets (the seed paper's §2.3; expected in the 2025 SNA). "
-            + ("The package replaces the default provisional codes ([classification] in package.toml)." if dict(self.meta.classification) != dict(DEFAULT_STEMS) else ""),
+            "and the aggregate of all data assets (Wang et al. 2024, §2.3; expected in the 2025 SNA). "
+            + ("The package replaces the default provisional codes." if dict(self.meta.classification) != dict(DEFAULT_STEMS) else ""),
             "Software, mineral exploration, originals and R&D other than data R&D are not compiled by datasat (–).",
         ]
         return self.table("classification", "Intellectual property products with the new data items", f"{self.money}, current prices", "Asset", columns,
@@ -336,22 +418,44 @@ class CountryViews:
             summed = [math.fsum(r.values[i] for r in rows) if all(math.isfinite(r.values[i]) for r in rows) else math.nan for i in range(len(columns))]
             rows.append(Row(total_name, summed, [self.meta.decimals] * len(columns), kind="derived"))
             groups.append(Group(side, rows))
-        notes = ["Basic prices. Supply = use for each product (checked to 1e-9 in report.json); the totals are sums of the rows above, computed for this table.",
-                 "Other years: observations.csv (STO P1, P7, P2, P3, P51G, P6)."]
+        notes = ["Basic prices. Supply = use for each product (checked to 1e-9); the totals are sums of the rows above, computed for this table.",
+                 "Other years: in the full table of observations (download below)."]
+        notes += self.unmeasured_rows(groups)
         return self.table("supply-use", f"Supply and use of data products, {year}", f"{self.money}, current prices", "Transaction", columns, groups, notes)
+
+    def unmeasured_rows(self, groups: Sequence[Group]) -> list[str]:
+        """Mark supply-use rows that are zero only because the package gives nothing for them; return their notes."""
+        caps = self.meta.capitalisation.values()
+        reasons = {
+            "P7": None if "imports.csv" in self.meta.files else (NOT_GIVEN, "Imports: not given by the package; the totals count them as zero."),
+            "P6": (NOT_GIVEN, "Exports: not given by the package (no export share); the totals count them as zero.")
+            if all(c.export_share == 0 for c in caps) else None,
+            "P3": ("none: all output is own-account GFCF", "") if all(c.own_account_share == 1 for c in caps) else None,
+            "P2": ("none: all output is own-account GFCF", "") if all(c.own_account_share == 1 for c in caps) else None,
+        }
+        notes = []
+        for row in (r for g in groups for r in g.rows):
+            reason = reasons.get(row.code)
+            if reason and row.values and all(v == 0 for v in row.values):
+                row.fill = reason[0]
+                if reason[1]:
+                    notes.append(reason[1])
+        if any(r.fill.startswith("none") for g in groups for r in g.rows):
+            notes.append("Intermediate and final consumption: none, since the package capitalises all output as own-account GFCF.")
+        return notes
 
     # ------------------------------------------------------------------ accumulation
 
     def accumulation(self) -> TableView:
         net, gross = self.code("all_data", "N"), self.code("all_data", "G")
-        previous = [str(int(y) - 1) for y in self.years]
+        previous = [str(int(y) - 1) for y in self.newest_first]
         entries: list[tuple[str, str, str, Sequence[str], str]] = [("Opening net stock", codes.CLOSING_STOCK, net, previous, "")]
-        entries += [("Gross fixed capital formation (+)", codes.GFCF, gross, self.years, codes.GFCF), ("Consumption of fixed capital (−)", codes.CFC, gross, self.years, codes.CFC)]
+        entries += [("Gross fixed capital formation (+)", codes.GFCF, gross, self.newest_first, codes.GFCF), ("Consumption of fixed capital (−)", codes.CFC, gross, self.newest_first, codes.CFC)]
         names = {"K1": "Economic appearance of assets", "K2": "Economic disappearance of non-produced assets", "K3": "Catastrophic losses",
                  "K4": "Uncompensated seizures", "K5": "Other changes in volume n.e.c.", "K6": "Changes in classification"}
         ocv = [k for k in codes.OTHER_VOLUME_CHANGES if self.cube.has(k, net)]
-        entries += [(names[k] + " (+)", k, net, self.years, k) for k in ocv]
-        entries += [("Revaluation (+)", codes.REVALUATION, net, self.years, codes.REVALUATION), ("Closing net stock", codes.CLOSING_STOCK, net, self.years, codes.CLOSING_STOCK)]
+        entries += [(names[k] + " (+)", k, net, self.newest_first, k) for k in ocv]
+        entries += [("Revaluation (+)", codes.REVALUATION, net, self.newest_first, codes.REVALUATION), ("Closing net stock", codes.CLOSING_STOCK, net, self.newest_first, codes.CLOSING_STOCK)]
         groups = []
         for bound in tbl.BOUNDS:
             rows = []
@@ -360,9 +464,9 @@ class CountryViews:
                 rows.append(Row(name, values, decimals, code, kind="total" if "stock" in name else ""))
             groups.append(Group(BOUND_GROUPS[bound], rows))
         notes = ["Opening stock + GFCF − CFC + other changes in volume + revaluation = closing stock (2008 SNA ch. 13; checked in report.json).",
-                 "The opening stock is the closing stock of the year before." + ("" if ocv else " No other changes in volume were given (other_volume_changes.csv).")]
+                 "The opening stock is the closing stock of the year before." + ("" if ocv else f" Other changes in volume: {NOT_GIVEN} by the package.")]
         return self.table("accumulation", "Accumulation account of data assets (net stock), current prices", f"{self.money}, current prices", "Item",
-                          [(y,) for y in self.years], groups, notes)
+                          [(y,) for y in self.newest_first], groups, notes)
 
     # ------------------------------------------------------------------ GDP
 
@@ -392,8 +496,8 @@ class CountryViews:
                 rows.append(Row(label, values, [d] * len(values), sto, kind=kind))
             groups.append(Group(name, rows))
         columns = [("Before",)] + [(f"{BOUND_GROUPS[b]}", what) for b in tbl.BOUNDS for what in ("Change", "After")]
-        notes = ["Before: national accounts without data assets (national_accounts.csv). Change: own-account output of data becomes GFCF, purchases of data "
-                 "capitalised leave intermediate consumption, and CFC of data assets enters the income approach (compiler.gdp). After = before + change.",
+        notes = ["Before: the published national accounts, without data assets. Change: own-account output of data becomes GFCF, purchases of data "
+                 "capitalised leave intermediate consumption, and CFC of data assets enters the income approach. After = before + change.",
                  "The three approaches agree after capitalisation (checked in report.json)."]
         first = self.table("gdp-approaches", f"GDP by the production, income and expenditure approaches, {year}", f"{self.money}, current prices", "Item", columns, groups, notes)
         total = self.code("all_data")
@@ -406,7 +510,7 @@ class CountryViews:
             rows.append(Row(y, values + [s[0][0] for s in share], [d, d, d] + [s[1][0] for s in share]))
         columns = [("GDP before",), ("GDP after", "Low"), ("GDP after", "High"), ("Change, % of GDP", "Low"), ("Change, % of GDP", "High")]
         second = self.table("gdp-change", "GDP before and after capitalisation of data", f"{self.money}, current prices; change in percent of GDP before capitalisation",
-                            "Year", columns, [Group("", rows)], ["After = before + change (compiler.gdp.after_capitalisation)."])
+                            "Year", columns, [Group("", rows)], ["After = before + change."])
         return [first, second]
 
     # ------------------------------------------------------------------ comparison
@@ -420,7 +524,7 @@ class CountryViews:
                     specs += self.bound_specs(sto, asset, unit=unit)
         if not columns:
             return None
-        notes = ["Converted with the market exchange rate (usd_exchange_rate) or the purchasing power parity (ppp) of macro.csv; per person with its population.",
+        notes = ["Converted with the market exchange rate or the purchasing power parity for GDP; per person with the population.",
                  "All data assets, current prices."]
         return self.table("international", "Data assets in US dollars", "US dollars (millions, or per person as stated)", "Year", columns,
                           [Group("", self.year_rows(self.years, specs))], notes)

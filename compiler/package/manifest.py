@@ -24,6 +24,8 @@ from ..microdata.spec import COLUMNS as MICRODATA_COLUMNS
 from ..microdata.spec import MAX_HOURS, OTHER_OCCUPATIONS
 from .errors import InputError
 from .provenance import Provenance, parse_provenance
+from .publication import KEYS as PUBLICATION_KEYS
+from .publication import Publication, parse_publication
 from .tables import ALL_TABLES, OPTIONAL_TABLES
 
 FILE = "package.toml"
@@ -88,6 +90,7 @@ class Manifest:
     accounts: Mapping[str, Any] = field(default_factory=dict)
     microdata: MicrodataSettings | None = None  # with labour_input = "microdata"
     provenance: Provenance = field(default_factory=Provenance)  # [provenance]
+    publication: Publication = field(default_factory=Publication)  # [publication]: notes and references of the pages
 
     @property
     def years(self) -> range:
@@ -130,6 +133,7 @@ def section_keys() -> dict[str, tuple[str, ...] | None]:
         "sdmx": SDMX_KEYS,  # compiler/sdmx/settings.py
         "accounts": ACCOUNTS_KEYS,  # compiler/accounts.py
         "provenance": None,  # compiler/package/provenance.py: table stems and columns
+        "publication": tuple(PUBLICATION_KEYS),  # compiler/package/publication.py; [publication.notes]: checked by its parser
         "microdata": MICRODATA_KEYS,  # [microdata.columns]: checked by _microdata
     }
 
@@ -236,6 +240,8 @@ class _Checker:
             self.error("classification", classification, "a different code for each asset type and the total")
         provenance, errors = parse_provenance(self.data.get("provenance"), _input_columns())
         self.errors.extend(errors)
+        publication, errors = parse_publication(self.data.get("publication"))
+        self.errors.extend(errors)
         if self.errors:
             return None, self.errors
         return (
@@ -259,6 +265,7 @@ class _Checker:
                 accounts=dict(self.data.get("accounts", {})),
                 microdata=microdata,
                 provenance=provenance,
+                publication=publication,
             ),
             [],
         )
