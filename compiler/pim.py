@@ -658,7 +658,10 @@ class PimResult:
     ``net_stock``, ``productive_stock``, ``cfc``, ``retirements``,
     ``opening_net_stock`` (W_{t−1}), ``real_gfcf``, ``real_ocv``. Current prices:
     ``net_stock_cp``, ``gross_stock_cp``, ``cfc_cp``, ``revaluation_cp`` (K7),
-    ``opening_net_stock_cp``. ``price_index`` is the rebased average index
+    ``opening_net_stock_cp``. ``net_stock_hc``: the net stock at historical cost
+    (each vintage at the average price of its year of acquisition; the initial
+    stock at the end-of-year price of the year before the first). ``price_index``
+    is the rebased average index
     (flows), ``end_price_index`` the end-of-year index of each year (stocks) and
     ``opening_price_index`` that of the year before (the opening stock); per series
     ``growth_rate`` and ``harberger_rate`` used for the initial stock (NaN when
@@ -679,6 +682,7 @@ class PimResult:
     cfc_cp: np.ndarray
     revaluation_cp: np.ndarray
     opening_net_stock_cp: np.ndarray
+    net_stock_hc: np.ndarray
     price_index: np.ndarray
     end_price_index: np.ndarray
     opening_price_index: np.ndarray
@@ -877,23 +881,31 @@ def _given_stock(opening_stock: np.ndarray | None, n_series: int) -> np.ndarray 
 
 
 def _constant_prices(
-    params: PimParameters, real_gfcf: np.ndarray, real_ocv: np.ndarray, index: np.ndarray, given: np.ndarray | None = None
+    params: PimParameters, real_gfcf: np.ndarray, real_ocv: np.ndarray, index: np.ndarray, given: np.ndarray | None = None,
+    price: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Constant-price results for the series ``index`` sharing ``params``."""
+    """Constant-price results for the series ``index`` sharing ``params``; also the
+    in-sample historical-cost net stock Σ_a (I + OCV)_{t−a} P̄_{t−a} p(a) and the
+    initial stock's contribution at constant prices (``legacy_net``)."""
     n_s, n = real_gfcf.shape
     n_ages = n + _horizon(params) + 2
     s = survival(params, n_ages)
     p = value_profile(params, n_ages)
     e = efficiency_profile(params, n_ages)
     out = _in_sample(real_gfcf + real_ocv, s, p, e)
+    nominal = (real_gfcf + real_ocv) * (1.0 if price is None else price)
+    hc_in_sample = nominal @ _toeplitz_stack(p[None, :n], n)
+    legacy_net = np.zeros((n_s, n))
     opening = np.zeros(n_s)
     g = np.full(n_s, np.nan)
     rate = np.full(n_s, np.nan)
     if params.initial_stock != "none":
         legacy, opening, g, rate = _initial_stock(params, real_gfcf, index, s, p, e, given)
         out = {key: out[key] + legacy[key] for key in out}
+        legacy_net = legacy["net_stock"]
     out["opening_net_stock"] = np.concatenate([opening[:, None], out["net_stock"][:, :-1]], axis=1)
     out["growth_rate"], out["harberger_rate"] = g, rate
+    out["hc_in_sample"], out["legacy_net"] = hc_in_sample, legacy_net
     return out
 
 
@@ -943,7 +955,7 @@ def run_pim(
     price, end = _prepare_prices(price_index, gfcf.shape, base_position, end_price_index)
     real_gfcf, real_ocv = gfcf / price, ocv / price
 
-    keys = ("gross_stock", "net_stock", "productive_stock", "cfc", "retirements", "opening_net_stock")
+    keys = ("gross_stock", "net_stock", "productive_stock", "cfc", "retirements", "opening_net_stock", "hc_in_sample", "legacy_net")
     out = {key: np.empty_like(gfcf) for key in keys}
     out["growth_rate"] = np.empty(gfcf.shape[0])
     out["harberger_rate"] = np.empty(gfcf.shape[0])
@@ -951,7 +963,7 @@ def run_pim(
     for pset, index in _group(params, gfcf.shape[0]).items():
         if pset.initial_stock == "given" and (given is None or not np.isfinite(given[index]).all()):
             raise PimInputError(f"opening_stock: missing for series {index.tolist()[:10]} with initial_stock 'given': expected a finite number per series")
-        part = _constant_prices(pset, real_gfcf[index], real_ocv[index], index, None if given is None else given[index])
+        part = _constant_prices(pset, real_gfcf[index], real_ocv[index], index, None if given is None else given[index], price[index])
         for key, value in part.items():
             out[key][index] = value
     return _with_current_prices(out, real_gfcf, real_ocv, price, end)
@@ -962,10 +974,13 @@ def _with_current_prices(
 ) -> PimResult:
     """Stocks at end-of-year prices, flows at average prices, K7 the closure (§7.8,
     module docstring)."""
+    const = dict(const)
+    hc_in_sample, legacy_net = const.pop("hc_in_sample"), const.pop("legacy_net")
     opening, closing_end, opening_end = const["opening_net_stock"], end[:, 1:], end[:, :-1]
     net_change = real_gfcf + real_ocv - const["cfc"]  # W_t − W_{t−1}
     return PimResult(
         **const,
+        net_stock_hc=hc_in_sample + legacy_net * end[:, :1],
         real_gfcf=real_gfcf,
         real_ocv=real_ocv,
         net_stock_cp=const["net_stock"] * closing_end,

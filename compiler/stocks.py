@@ -15,6 +15,8 @@ becomes these rows, for the asset, the bound and the year:
 * ``K7``: revaluation, the nominal holding gain on the opening stock (net code).
 * the deflator actually used (``P51G``, ``PRICES DR``, ``UNIT_MEASURE IX``).
 * ``LE`` as a percentage of GDP.
+* ``LE_HC`` (project code): the net stock at historical cost, as BEA publishes beside the
+  current-cost stock; PRICES ``_Z``.
 
 Accumulation identity (2008 SNA ch. 13; methodology.md §7.7), checked from the rows
 themselves for every asset, aggregate, bound and year::
@@ -44,6 +46,10 @@ from .ratios import gdp_of, percent_of_gdp
 from .stock_prices import investment_prices, series_prices
 
 ASSETS_ENTRY = "A"
+#: Project STO (codelists/CL_NA_STO_DATA.csv): closing net stock at historical cost, PRICES _Z
+#: (the valuation is in the code: no CL_NA_PRICES code means historical cost).
+HISTORICAL_COST_STOCK = "LE_HC"
+NOT_APPLICABLE = "_Z"
 
 
 @dataclass(frozen=True)
@@ -176,6 +182,9 @@ def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classific
     add(result.opening_price_index[:, :1], codes.CLOSING_STOCK, "N", "DR", f"{end} valuing the initial stock, rebased by the {m.base_year} average = 1", ASSETS_ENTRY, year_list=[first - 1], **index_rows)
     for sto, values in series.ocv_by_sto.items():
         add(values, sto, "N", codes.CURRENT_PRICES, "other change in volume (other_volume_changes.csv)", ASSETS_ENTRY)
+    hc = "net stock at historical cost (project code LE_HC, BEA's historical-cost net stock): each vintage at the average price of its year of acquisition, the initial stock at the end-of-year price of the year before the first"
+    add(result.net_stock_hc, HISTORICAL_COST_STOCK, "N", NOT_APPLICABLE, f"{hc}; {pim}", ASSETS_ENTRY)
+    add(result.opening_net_stock_cp[:, :1], HISTORICAL_COST_STOCK, "N", NOT_APPLICABLE, f"{hc}; initial stock, package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
     add(result.opening_net_stock_cp[:, :1], codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, f"initial net stock (opening stock of the first year) at the {end}, package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
     add(result.opening_net_stock[:, :1], codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"initial net stock at {m.base_year} prices, package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
     rows = tbl.concat(frames).assign(ACTIVITY=codes.TOTAL_ACTIVITY)

@@ -383,6 +383,11 @@ def test_end_year_valuation_and_k7_three_years_by_hand() -> None:
     assert np.abs(accumulation_residual(r, gfcf)).max() < 1e-12
     # LE at current prices / LE at constant prices = the end-year price
     np.testing.assert_allclose(r.net_stock_cp / r.net_stock, [[1.05, 1.15, 1.26]], rtol=1e-12)
+    # Historical cost (BEA): each vintage at its own year's average price, the initial stock at
+    # the end-of-year price of the year before: in-sample 100; 0.8 x 100 + 110 = 190;
+    # 0.64 x 100 + 0.8 x 110 + 121 = 273; initial stock (1000/3) 0.8^(t+1) x 0.95 = 253.3333,
+    # 202.6667, 162.1333. Total 353.3333, 392.6667, 435.1333.
+    np.testing.assert_allclose(r.net_stock_hc[0], [100 + 800 / 3 * 0.95, 190 + 640 / 3 * 0.95, 273 + 512 / 3 * 0.95], rtol=1e-12)
 
 
 def test_end_year_prices_approximation_by_hand() -> None:

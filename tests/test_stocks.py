@@ -107,6 +107,17 @@ def test_accumulation_identity_per_sector(synthetic_result):
             assert opening + flows == pytest.approx(stock(t, "LE", "N117DN", year, sector=sector), rel=1e-12)
 
 
+def test_historical_cost_net_stock_by_hand(synthetic_result):
+    """LE_HC (project code, PRICES _Z): nominal GFCF through the value profile. Data, low,
+    S1: 1677 in 2020; 0.8 x 1677 + 2449.5 = 3791.1 in 2021 (no initial stock: 2019 is 0)."""
+    t = synthetic_result.table
+    assert stock(t, "LE_HC", "N11733N", 2020, "_Z") == pytest.approx(1677.0, rel=TOL)
+    assert stock(t, "LE_HC", "N11733N", 2021, "_Z") == pytest.approx(3791.1, rel=TOL)
+    assert stock(t, "LE_HC", "N11733N", 2019, "_Z") == 0.0
+    assert stock(t, "LE_HC", "N117DN", 2021, "_Z", sector="S13") == pytest.approx(
+        sum(stock(t, "LE_HC", c, 2021, "_Z", sector="S13") for c in ("N11733N", "N11732N", "N11711N")), rel=1e-12)
+
+
 def test_gross_stock_without_retirement_is_cumulative_real_gfcf(synthetic_result):
     t = synthetic_result.table
     assert stock(t, "LE", "N11733G", 2021, "Q") == pytest.approx(I2020 + 2449.5, rel=TOL)
