@@ -33,6 +33,7 @@ from typing import Any
 
 from .checks import CheckFailed
 from .package import InputError, InputErrors, load_package
+from .package.source import locating
 from .pipeline import PackageResult, compile_inputs
 
 #: progress(done, total, folder) after each package, in the order they finish
@@ -58,7 +59,9 @@ def compile_one(folder: Path, load_options: dict[str, Any]) -> tuple[str, Any]:
     ``("error", exception)`` (with the worker's traceback as a note), or ``("ok", PackageResult)``.
     """
     try:
-        return _OK, compile_inputs(load_package(folder, **load_options))
+        inputs = load_package(folder, **load_options)
+        with locating(inputs):
+            return _OK, compile_inputs(inputs)
     except InputErrors as exc:
         return _INPUT, list(exc.errors)
     except CheckFailed as exc:

@@ -10,7 +10,10 @@ class InputError:
     """One problem in an input package.
 
     ``row`` is the line number in the file as a text editor shows it (the header is
-    line 1), or ``None`` for problems of a whole file or of ``package.toml`` keys.
+    line 1), or ``None`` for problems of a whole file or of ``package.toml`` keys. In a
+    workbook package ``file`` is the workbook and ``cell`` the sheet and cell
+    (``employment!C14``, a column ``employment!C:C``, a row ``employment!14:14`` or a
+    sheet ``employment``); ``row`` is then the sheet's row number.
     """
 
     file: str
@@ -18,9 +21,10 @@ class InputError:
     column: str | None
     value: str | None
     expected: str
+    cell: str | None = None
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.row}" if self.row is not None else "")
+        where = f"{self.file}, {self.cell}" if self.cell else self.file + (f":{self.row}" if self.row is not None else "")
         parts = [where]
         if self.column is not None:
             parts.append(f"{'key' if self.file.endswith('.toml') else 'column'} {self.column!r}")
@@ -36,7 +40,7 @@ class InputErrors(Exception):
     """Every problem found in one or more packages, raised together."""
 
     def __init__(self, errors: list[InputError]):
-        self.errors = sorted(set(errors), key=lambda e: (e.file, e.row or 0, e.column or "", e.expected))
+        self.errors = sorted(set(errors), key=lambda e: (e.file, (e.cell or "").split("!")[0], e.row or 0, e.column or "", e.expected))
         super().__init__(f"{len(self.errors)} input error(s)")
 
     def __str__(self) -> str:

@@ -1,4 +1,7 @@
-"""Load an input package: ``package.toml`` plus CSV tables, checked as a whole.
+"""Load an input package: ``package.toml`` plus tables, checked as a whole.
+
+The package is a folder of CSV files or one workbook (:mod:`compiler.package.source`);
+the same checks run on both.
 
 :func:`load_package` returns typed, checked :class:`Inputs` or raises
 :class:`~compiler.package.errors.InputErrors` with every problem of the package.
@@ -6,7 +9,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +20,9 @@ from .. import codes
 from ..classification import official_codes
 from . import tables as t
 from .errors import InputError, InputErrors
-from .manifest import Manifest, read_manifest
-from .schema import LINE, _check_years, _compress, read_table
+from .manifest import Manifest
+from .schema import LINE, _check_years, _compress
+from .source import PackageSource, open_source
 
 ASSETS_BOUNDS = [(a, b) for a in codes.ASSET_TYPES for b in ("low", "high")]
 
@@ -42,6 +45,8 @@ class Inputs:
     microdata: dict[str, Any] = field(default_factory=dict)
     #: macro.csv's optional row for first_year - 1 (prices and rates valuing the opening stock)
     macro_before: pd.DataFrame | None = None
+    #: where the inputs were read (a folder or a workbook): renders error locations
+    source: PackageSource | None = None
 
 
 def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
@@ -55,29 +60,27 @@ def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     folder = Path(folder)
+    source = open_source(folder)
+    try:
+        inputs = _load(source, folder, engine)
+    except InputErrors as exc:
+        raise InputErrors(source.locate(exc.errors)) from None
+    inputs.source = source
+    inputs.warnings.extend(source.warnings())
+    return inputs
+
+
+def _load(source: PackageSource, folder: Path, engine: str) -> Inputs:
     prefix = folder.name + "/"
-    if not folder.is_dir():
-        raise InputErrors([InputError(str(folder), None, None, None, "a package folder holding package.toml and CSV tables")])
-    manifest, errors = read_manifest(folder, official_codes("CL_AREA"), official_codes("CL_SECTOR"))
+    manifest, errors = source.manifest(official_codes("CL_AREA"), official_codes("CL_SECTOR"))
     errors = [_prefixed(e, prefix) for e in errors]
     if manifest is None:
         raise InputErrors(errors)
     years = manifest.years
-    code_sets: dict[str, frozenset[str] | set[str]] = {
-        "CL_ACTIVITY": official_codes("CL_ACTIVITY") - {"_T", "_Z", "_X", "_U"},
-        "CL_SECTOR": official_codes("CL_SECTOR") - {"S1"},
-        "PRODUCER": {codes.MARKET, codes.NON_MARKET},
-        "YES_NO": {"yes", "no"},
-        "ASSET_TYPES": set(codes.ASSET_TYPES),
-        "OCV_STO": set(codes.OTHER_VOLUME_CHANGES),
-        "CL_NA_STO": official_codes("CL_NA_STO"),
-        "NATIONAL_ACCOUNTS_STO": set(t.NATIONAL_ACCOUNTS_STO),
-        "USE_COLUMNS": (official_codes("CL_ACTIVITY") - {"_T", "_Z", "_X", "_U"}) | set(t.FINAL_USE_COLUMNS),
-        "SUPPLY_COLUMNS": (official_codes("CL_ACTIVITY") - {"_T", "_Z", "_X", "_U"}) | {t.IMPORTS_COLUMN},
-    }
+    code_sets = fixed_code_sets()
 
     def read(schema: t.TableSchema) -> pd.DataFrame | None:
-        frame, problems = read_table(folder / schema.name, schema, code_sets, years, label=prefix + schema.name)
+        frame, problems = source.read(schema, code_sets, years, prefix + schema.name)
         errors.extend(problems)
         return frame
 
@@ -102,7 +105,7 @@ def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
         employment = _from_industry_shares(read(t.INDUSTRY_EMPLOYMENT), read(t.OCCUPATION_SHARES), prefix, errors)
     cost_ratios = read(t.COST_RATIOS)
     macro = read(t.MACRO)
-    optional = {schema.name: read(schema) for schema in t.OPTIONAL_TABLES if (folder / schema.name).exists()}
+    optional = {schema.name: read(schema) for schema in t.OPTIONAL_TABLES if source.has(schema.name)}
     if cost_ratios is not None:
         errors.extend(_check_cost_ratio_cover(cost_ratios, industries, years, prefix + t.COST_RATIOS.name))
     if errors:
@@ -117,7 +120,7 @@ def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
     industries = _with_producer(industries, manifest)
     employment = employment.merge(industries[["industry", "sector", "producer"]], on="industry", how="left", validate="many_to_one")
     records = microdata.files if microdata is not None else {}  # hashed once, by the aggregation
-    files = {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".toml") and p.is_file() and p.name not in records}
+    files = {name: digest for name, digest in source.hashes().items() if name not in records}
     before = macro["year"] == years.start - 1  # the year before the first: for the opening stock only
     macro, macro_before = macro.loc[~before].reset_index(drop=True), (macro.loc[before].reset_index(drop=True) if before.any() else None)
     inputs = Inputs(folder, manifest, occupations, industries, employment, cost_ratios, macro, optional, dict(sorted({**files, **records}.items())), macro_before=macro_before)
@@ -125,15 +128,6 @@ def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
         inputs.microdata = microdata.counts
         inputs.warnings.extend(microdata.warnings)
     return inputs
-
-
-def _sha256(path: Path) -> str:
-    """SHA-256 of a file, read in blocks (job-record files can be large)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _microdata_label(manifest: Manifest) -> str:
@@ -161,7 +155,26 @@ def _from_microdata(folder: Path, prefix: str, manifest: Manifest, occupations: 
     return result
 
 
+def fixed_code_sets() -> dict[str, frozenset[str] | set[str]]:
+    """The code sets of coded columns that do not depend on the package (TableSchema ``codes``)."""
+    activities = official_codes("CL_ACTIVITY") - {"_T", "_Z", "_X", "_U"}
+    return {
+        "CL_ACTIVITY": activities,
+        "CL_SECTOR": official_codes("CL_SECTOR") - {"S1"},
+        "PRODUCER": {codes.MARKET, codes.NON_MARKET},
+        "YES_NO": {"yes", "no"},
+        "ASSET_TYPES": set(codes.ASSET_TYPES),
+        "OCV_STO": set(codes.OTHER_VOLUME_CHANGES),
+        "CL_NA_STO": official_codes("CL_NA_STO"),
+        "NATIONAL_ACCOUNTS_STO": set(t.NATIONAL_ACCOUNTS_STO),
+        "USE_COLUMNS": activities | set(t.FINAL_USE_COLUMNS),
+        "SUPPLY_COLUMNS": activities | {t.IMPORTS_COLUMN},
+    }
+
+
 def _prefixed(error: InputError, prefix: str) -> InputError:
+    if error.cell is not None:  # located already (a workbook's own problems)
+        return error
     return InputError(prefix + error.file, error.row, error.column, error.value, error.expected)
 
 

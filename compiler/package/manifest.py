@@ -150,7 +150,11 @@ def read_manifest(folder: Path, areas: frozenset[str], sectors: frozenset[str]) 
     path = folder / FILE
     if not path.is_file():
         return None, [InputError(FILE, None, None, None, "a package.toml file in the package folder (it is missing)")]
-    raw = path.read_bytes()
+    return parse_manifest(path.read_bytes(), areas, sectors)
+
+
+def parse_manifest(raw: bytes, areas: frozenset[str], sectors: frozenset[str]) -> tuple[Manifest | None, list[InputError]]:
+    """Parse and check the bytes of a ``package.toml`` (from a file or a workbook sheet)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [InputError(FILE, 1, None, "\\xef\\xbb\\xbf", "UTF-8 text without a byte-order mark")]
     try:

@@ -95,7 +95,22 @@ def read_table(
     frame, errors = _parse(text, name)
     if frame is None:
         return None, errors
-    errors += _check_header(frame, schema, name)
+    return check_table(frame, schema, codes, years, name)
+
+
+def check_table(
+    frame: pd.DataFrame,
+    schema: TableSchema,
+    codes: Mapping[str, Collection[str]],
+    years: range | None,
+    name: str,
+) -> tuple[pd.DataFrame | None, list[InputError]]:
+    """Check a table of stripped text cells with a ``_line`` column against ``schema``.
+
+    The one validator of every table, whatever its source: a CSV file (:func:`read_table`)
+    or a workbook sheet (:mod:`compiler.package.workbook`).
+    """
+    errors = _check_header(frame, schema, name)
     if errors:
         return None, errors
     absent = {c.name for c in schema.columns if c.name not in frame.columns}
