@@ -40,7 +40,8 @@ DESCRIPTION = """\
 datasat compiles a satellite account for data assets (data, databases, data R&D)
 from a country input package, by the sum-of-costs method, in low and high bounds.
 
-An input package is a folder with package.toml and CSV tables (docs/inputs.md).
+An input package is a folder with package.toml and CSV tables, or one workbook
+(.xlsx) with the same tables as sheets (docs/inputs.md).
 Results go to one canonical observation table keyed by the ESTAT:NA_MAIN dimensions.
 """
 
@@ -73,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="examples:\n  datasat compile                               every bundled fixture into out/\n  datasat compile fixtures/CN fixtures/CA -o out  two packages\n  datasat compile countries/* -j 0 --no-html    a world panel, one worker per core\n  datasat compile my-register/ --engine dask    job records aggregated on a Dask cluster",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    compile_.add_argument("packages", nargs="*", type=Path, metavar="PACKAGE", help="package folders or names of bundled fixtures such as CN (default: every bundled fixture)")
+    compile_.add_argument("packages", nargs="*", type=Path, metavar="PACKAGE", help="package folders or workbooks (.xlsx), or names of bundled fixtures such as CN (default: every bundled fixture)")
     compile_.add_argument("-o", "--out", type=Path, default=Path("out"), metavar="OUT", help="output folder (default: out/)")
     compile_.add_argument("--prepared", metavar="DATETIME", help="SDMX header Prepared time, e.g. 2026-01-01T00:00:00Z (default: SOURCE_DATE_EPOCH, else now): same inputs and time give byte-identical files")
     compile_.add_argument("--bound", choices=("low", "high"), default="low", help="bound written to OUT/sdmx/na_main.xml (default: low, the conservative estimate)")
@@ -91,9 +92,21 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example:\n  datasat validate fixtures/CN",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    validate.add_argument("packages", nargs="+", type=Path, metavar="PACKAGE", help="package folders or names of bundled fixtures")
+    validate.add_argument("packages", nargs="+", type=Path, metavar="PACKAGE", help="package folders or workbooks (.xlsx), or names of bundled fixtures")
     validate.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     _add_run_options(validate)
+
+    convert = commands.add_parser(
+        "convert",
+        help="convert a package folder to a workbook (.xlsx) or back",
+        description="Convert an input package between a folder of CSV files and one workbook (.xlsx), either way. "
+        "The round trip is lossless: same tables, same settings, same compiled output (docs/inputs.md).",
+        epilog="examples:\n  datasat convert fixtures/CN cn.xlsx\n  datasat convert cn.xlsx cn/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    convert.add_argument("source", type=Path, metavar="SRC", help="a package folder or a package workbook")
+    convert.add_argument("destination", type=Path, metavar="DST", help="the workbook (.xlsx) or folder to write")
+    convert.add_argument("--force", action="store_true", help="replace DST if it exists")
 
     check = commands.add_parser(
         "check-sdmx",
@@ -132,7 +145,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-COMMANDS = ("compile", "validate", "check-sdmx")
+COMMANDS = ("compile", "validate", "convert", "check-sdmx")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -149,6 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "compile":
             return _compile(args)
+        if args.command == "convert":
+            from .package.convert import convert
+
+            print(f"datasat: {convert(args.source, args.destination, args.force)}")
+            return EXIT_OK
         return _validate(args)
     except _Terminated:
         print("datasat: terminated; nothing was written (OUT keeps its previous output)", file=sys.stderr)

@@ -30,18 +30,18 @@ def bundled_by_name() -> dict[str, Path]:
 
 
 def resolve_packages(arguments: Sequence[Path | str]) -> list[Path]:
-    """Folders for ``arguments`` (folders or bundled fixture names); every unknown one is an input error."""
+    """Paths for ``arguments`` (folders, workbooks or bundled fixture names); every unknown one is an input error."""
     bundled = bundled_by_name()
     folders, errors = [], []
     for argument in arguments:
         path = Path(argument)
-        if path.is_dir():
+        if path.is_dir() or path.is_file():  # a folder, or a workbook (compiler.package.workbook)
             folders.append(path)
         elif path.name.upper() in bundled:
             folders.append(bundled[path.name.upper()])
         else:
             names = ", ".join(sorted(bundled)) or "none"
-            errors.append(InputError(str(argument), None, None, None, f"a package folder holding package.toml, or the name of a bundled fixture ({names})"
+            errors.append(InputError(str(argument), None, None, None, f"a package folder holding package.toml, a package workbook (.xlsx), or the name of a bundled fixture ({names})"
                                      + did_you_mean(path.name, bundled)))
     if errors:
         raise InputErrors(errors)

@@ -175,7 +175,7 @@ def test_bundled_fixtures_by_name_from_any_directory(tmp_path, monkeypatch):
 def test_unknown_package_did_you_mean(tmp_path, capsys):
     assert main(["compile", "CNN", "nowhere/XY", "-o", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
-    assert "CNN: expected a package folder holding package.toml, or the name of a bundled fixture (CA, CN, NL) (did you mean 'CN'?)" in err
+    assert "CNN: expected a package folder holding package.toml, a package workbook (.xlsx), or the name of a bundled fixture (CA, CN, NL) (did you mean 'CN'?)" in err
     assert "nowhere/XY: expected a package folder" in err  # every problem at once
     assert not (tmp_path / "o").exists()
 
