@@ -12,13 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import tempfile
 import tomllib
 from pathlib import Path
 
 import pandas as pd
 
-from ..output import staging
 from .errors import InputError, InputErrors
 from .manifest import FILE as TOML_FILE
 from .schema import LINE, _decode, _parse
@@ -95,14 +95,19 @@ def workbook_to_folder(src: Path, dst: Path) -> list[str]:
         errors += source.locate([InputError(f"{src.name}/{name}.csv", e.row, e.column, e.value, e.expected, e.cell) for e in sheet.problems])
     if errors:
         raise InputErrors(errors)
+    if dst.exists() and not dst.is_dir():
+        raise InputErrors([InputError(str(dst), None, None, None, "a folder to write the package into (it is a file)")])
     readme = _readme(src)
-    with staging(dst) as stage:
+
+    def write(stage: Path) -> None:
         (stage / TOML_FILE).write_text("\n".join(source.toml or []) + "\n", encoding="utf-8")
         for name, sheet in source.sheets.items():
             assert sheet.frame is not None
             (stage / TABLES[name].name).write_bytes(_csv_bytes(sheet.frame.drop(columns=[LINE])))
         if readme is not None:
             (stage / "README.md").write_text(readme, encoding="utf-8")
+
+    _atomic_folder(dst, write)
     return [TABLES[name].name for name in source.sheets]
 
 
@@ -140,3 +145,20 @@ def _atomic_file(dst: Path, write) -> None:
     finally:
         if os.path.exists(name):
             os.remove(name)
+
+
+def _atomic_folder(dst: Path, write) -> None:
+    """Call ``write(tmp)`` on a temporary folder beside ``dst``, then rename it to ``dst``
+    (a folder ``dst`` that exists, with --force, is replaced as a whole)."""
+    dst = dst.absolute()
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent))
+    old = dst.with_name(f".{dst.name}.{os.getpid()}.old")
+    try:
+        write(stage)
+        if dst.exists():
+            os.rename(dst, old)
+        os.rename(stage, dst)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
