@@ -327,7 +327,7 @@ def test_approach_check_detects_a_broken_change(impact):
 
 def test_software_occupations_change_no_published_aggregate(synthetic):
     """T02 (database administrator) declared counted in own-account software (as BEA,
-    Calderón and Rassier 2025, sets the data time of software occupations to 0): its share
+    Santiago Calderón and Rassier 2025, sets the data time of software occupations to 0): its share
     of each industry's labour input leaves the change, the satellite stays whole.
     2020 low, J62: data labour 600 of which T02 50 -> new own-account output 927 x 11/12 =
     849.75; databases 550 of which T02 500 -> 0.8 x 849.75 x 1/11 = 61.8. O84 has no T02.
