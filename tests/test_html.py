@@ -199,10 +199,18 @@ def test_gdp_after_capitalisation(site, compiled):
     doc = parse(site / "CN" / "index.html")
     rows = cells(block(doc, "gdp-change"))
     b1gq = after.loc[after["STO"] == "B1GQ"].set_index([tbl.TIME, tbl.BOUND])
+    gfcf = series(table, "CN", "P51G", "N117DG")
+    share = series(table, "CN", "B1GQ_DCAP", "N117DG", unit="XDC_R_B1GQ")
+    assert rows
     for row in rows:
         year = row[0]
         assert row[1] == format_number(b1gq.loc[(year, "low"), "before"], 1)
-        assert row[2:4] == [format_number(b1gq.loc[(year, b), "after"], 1) for b in tbl.BOUNDS]
+        assert row[2:4] == [format_number(*gfcf[(year, b)]) for b in tbl.BOUNDS]  # the satellite's GFCF, all assets
+        assert row[4:6] == [format_number(b1gq.loc[(year, b), "change"], 1) for b in tbl.BOUNDS]  # the effect on GDP
+        assert row[6:8] == [format_number(*share[(year, b)]) for b in tbl.BOUNDS]
+        assert row[8:10] == [format_number(b1gq.loc[(year, b), "after"], 1) for b in tbl.BOUNDS]
+    notes = doc.xpath("//div[@id='gdp-change']")[0].text_content()
+    assert "data 0%, databases 0%, data R&D 100%" in notes  # CN's declared overlap
 
 
 def test_index_values(site, compiled):

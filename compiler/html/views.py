@@ -27,6 +27,9 @@ from .. import table as tbl
 from ..classification import DEFAULT_STEMS, AssetClassification, load_classification
 from ..comparison import PERCENT, PPP_USD, PPP_USD_PER_CAPITA, USD, USD_PER_CAPITA
 from ..gdp import after_capitalisation
+from ..gdp_effect import change_code
+
+CHANGE_B1GQ = change_code("B1GQ")
 from . import charts
 from .cube import Cube
 from .meta import PackageMeta
@@ -165,7 +168,8 @@ class CountryViews:
         total = self.code("all_data")
         columns, specs = [], []
         components = [(codes.OUTPUT, "Output (sum of costs)"), (codes.LABOUR, "Labour input"), (codes.CAPITAL, "Capital input"),
-                      (codes.INTERMEDIATE, "Intermediate consumption"), (codes.OTHER_COSTS, "Other costs"), (codes.MARKUP, "Mark-up")]
+                      (codes.INTERMEDIATE, "Intermediate consumption"), (codes.OTHER_COSTS, "Other costs"),
+                      (codes.TAXES, "Other taxes less subsidies on production"), (codes.MARKUP, "Mark-up")]
         given = [(sto, name) for sto, name in components if self.cube.has(sto, total)]
         zero = [(sto, name) for sto, name in given if sto != codes.OUTPUT and self.all_zero(sto, total)]
         for sto, name in given:
@@ -183,6 +187,7 @@ class CountryViews:
             f"Mark-up on {'labour and other costs' if self.meta.markup_base == 'costs' else 'labour input'} of market producers only; "
             f"non-market producers ({', '.join(self.meta.non_market_sectors)}) are valued at cost.",
             *self.zero_cost_notes([name for _, name in zero], any(sto == codes.OTHER_COSTS for sto, _ in given if (sto, _) not in zero)),
+            *([] if self.cube.has(codes.TAXES, total) else ["Other taxes less subsidies on production: not given by the package; counted as 0."]),
         ]
         return self.table("inputs", "Labour and capital inputs in data production, all data assets", f"{self.money}, current prices; persons",
                           "Year", columns, [Group("", self.year_rows(self.years, specs))], notes)
@@ -496,22 +501,45 @@ class CountryViews:
                 rows.append(Row(label, values, [d] * len(values), sto, kind=kind))
             groups.append(Group(name, rows))
         columns = [("Before",)] + [(f"{BOUND_GROUPS[b]}", what) for b in tbl.BOUNDS for what in ("Change", "After")]
-        notes = ["Before: the published national accounts, without data assets. Change: own-account output of data becomes GFCF, purchases of data "
-                 "capitalised leave intermediate consumption, and CFC of data assets enters the income approach. After = before + change.",
+        notes = ["Before: the published national accounts, without data assets. Change: market producers' own-account data become output and GFCF; "
+                 "non-market producers' own-account data move from final consumption to GFCF and add only the consumption of fixed capital of the new "
+                 "assets; purchases and imports of data capitalised leave the buyers' intermediate consumption; only the part not already in the "
+                 "published accounts counts. After = before + change.",
                  "The three approaches agree after capitalisation (checked in report.json)."]
         first = self.table("gdp-approaches", f"GDP by the production, income and expenditure approaches, {year}", f"{self.money}, current prices", "Item", columns, groups, notes)
-        total = self.code("all_data")
+        second = self.table("gdp-change", "GDP before and after capitalisation of data", f"{self.money}, current prices; effect in percent of GDP before capitalisation",
+                            "Year", *self._gdp_change(cells), self._overlap_notes())
+        return [first, second]
+
+    def _gdp_change(self, cells: dict) -> tuple[list[tuple[str, ...]], list[Group]]:
+        """Columns and rows of the "GDP before and after" table: the satellite's GFCF and the
+        effect on GDP side by side, since only the part not yet in the published accounts counts."""
+        total, d = self.code("all_data"), self.meta.decimals
         rows = []
         for y in self.years:
             if (y, "low", "B1GQ") not in cells:
                 continue
-            values = [cells[(y, "low", "B1GQ")][0]] + [cells.get((y, b, "B1GQ"), (math.nan,) * 3)[2] for b in tbl.BOUNDS]
-            share = [self.cube.series("B1GQ", total, [y], b, unit=GDP) for b in tbl.BOUNDS]
-            rows.append(Row(y, values + [s[0][0] for s in share], [d, d, d] + [s[1][0] for s in share]))
-        columns = [("GDP before",), ("GDP after", "Low"), ("GDP after", "High"), ("Change, % of GDP", "Low"), ("Change, % of GDP", "High")]
-        second = self.table("gdp-change", "GDP before and after capitalisation of data", f"{self.money}, current prices; change in percent of GDP before capitalisation",
-                            "Year", columns, [Group("", rows)], ["After = before + change."])
-        return [first, second]
+            gfcf = [self.cube.series(codes.GFCF, total, [y], b) for b in tbl.BOUNDS]
+            effect = [cells.get((y, b, "B1GQ"), (math.nan,) * 3)[1] for b in tbl.BOUNDS]
+            share = [self.cube.series(CHANGE_B1GQ, total, [y], b, unit=GDP, area="W2") for b in tbl.BOUNDS]
+            after = [cells.get((y, b, "B1GQ"), (math.nan,) * 3)[2] for b in tbl.BOUNDS]
+            values = [cells[(y, "low", "B1GQ")][0]] + [g[0][0] for g in gfcf] + effect + [s[0][0] for s in share] + after
+            rows.append(Row(y, values, [d] * 5 + [s[1][0] for s in share] + [d, d]))
+        columns = [("GDP before",)] + [(what, BOUND_NAMES[b]) for what in ("Satellite GFCF in data assets", "Effect on GDP", "Effect, % of GDP", "GDP after")
+                                       for b in tbl.BOUNDS]
+        return columns, [Group("", rows)]
+
+    def _overlap_notes(self) -> list[str]:
+        from ..accounts import accounts_settings
+
+        settings = accounts_settings(self.meta.manifest)
+        names = {"data": "data", "databases": "databases", "data_rd": "data R&D"}
+        overlap = ", ".join(f"{names[a]} {settings.overlap_share(a):.0%}" for a in codes.ASSET_TYPES)
+        return [f"Share of each asset's GFCF already in the published accounts, as declared by the package: {overlap}. Only the rest "
+                "changes GDP; the satellite's GFCF counts every asset whole.",
+                f"Non-market producers ({', '.join(self.meta.non_market_sectors)}) add only the consumption of fixed capital of their new data "
+                "assets: their output is valued at cost (2008 SNA §6.130).",
+                "After = before + effect."]
 
     # ------------------------------------------------------------------ comparison
 
