@@ -1,9 +1,9 @@
 """Perpetual inventory method (PIM): GFCF → gross, net and productive stocks and CFC.
 
 Method: OECD, *Measuring Capital — OECD Manual*, 2nd ed., 2009 (Parts I–II); the
-discretisation of retirement distributions follows the ONS ``pimir`` convention as
-described in methodology.md §7.2; CFC is the decline in the value of the stock
-(2008 SNA §6.240). Section numbers below refer to methodology.md §7.
+discretisation of retirement distributions and the cohort combinations follow the
+ONS ``pimir`` code; CFC is the decline in the value of the stock (2008 SNA §6.240).
+Section numbers below refer to docs/method.md §3, which gives every formula.
 
 Timing convention (one convention everywhere)
 ---------------------------------------------
@@ -17,8 +17,8 @@ Timing convention (one convention everywhere)
   value_offset`` is the fraction of a period of decline a vintage has undergone at
   the end of its investment year: **0 (default)** gives ``W_t = (1−δ)W_{t−1} + I_t``
   and ``D_t = δW_{t−1}`` for geometric depreciation with no retirement (convention
-  (a) of §7.10); 1 is the pimir reading (one full period of decline in period 1).
-* Stocks (constant prices) are convolutions of real flows with the profiles (§7.7)::
+  (a) of §3.7); 1 is the pimir reading (one full period of decline in period 1).
+* Stocks (constant prices) are convolutions of real flows with the profiles (§3.5)::
 
       G_t = Σ_a X_{t−a} S(a),  W_t = Σ_a X_{t−a} p(a),  K^P_t = Σ_a X_{t−a} e(a),
       D_t = Σ_a X_{t−a} [p(a−1) − p(a)],  R_t = Σ_a X_{t−a} [S(a−1) − S(a)],
@@ -51,7 +51,7 @@ built once and all stocks and flows come from one product of the (n_series, n)
 flows with a stacked (n, 5n) Toeplitz matrix of the profiles. The only Python loop
 is over the distinct parameter sets.
 
-Initial stock (§7.9–7.10)
+Initial stock (§3.7)
 -------------------------
 The level follows the Harberger steady state ``I_0/(g + δ)`` where ``I_0`` is the
 first year's real GFCF and ``g`` the compound average growth of real GFCF over the
@@ -109,7 +109,7 @@ _WITH_COV = ("normal", "gamma", "lognormal")
 #: Upper tail left out by the default ``max_life`` of gamma, lognormal and Weibull.
 DEFAULT_TAIL = 1e-4
 DEFAULT_OFFSET = 0.5
-DEFAULT_BETA = 0.5  # BLS equipment (§7.3), assumption to verify
+DEFAULT_BETA = 0.5  # BLS equipment (§3.4), assumption to verify
 DEFAULT_REAL_RATE = 0.04  # not yet known: configurable
 DEFAULT_GROWTH_YEARS = 5
 
@@ -137,7 +137,7 @@ class PimParameters:
 
     ``min_life``/``max_life`` of ``None`` take the defaults of :meth:`life_bounds`.
     ``depreciation_rate`` is δ (``from_mapping`` also accepts ``declining_balance``
-    R and sets δ = R / mean_life, §7.5). Construction validates and raises
+    R and sets δ = R / mean_life, §3.4). Construction validates and raises
     :class:`PimParameterError`.
     """
 
@@ -474,7 +474,7 @@ def _check_bounds(ok: Mapping[str, Any], where: str) -> list[str]:
 
 
 def _distribution(params: PimParameters) -> Any:
-    """Frozen scipy distribution of the service life (§7.2 parameter maps)."""
+    """Frozen scipy distribution of the service life (§3.3 parameter maps)."""
     mean, cov = params.mean_life, params.cov
     if params.retirement == "normal":
         return stats.norm(loc=mean, scale=mean * cov)
@@ -499,7 +499,7 @@ def _horizon(params: PimParameters) -> int:
 
 
 def survival(params: PimParameters, n_ages: int) -> np.ndarray:
-    """Survival S(a), a = 0..n_ages−1 (pimir discretisation, methodology §7.2).
+    """Survival S(a), a = 0..n_ages−1 (pimir discretisation, §3.3).
 
     S = 1 for a < T_min; for T_min <= a <= T_max, ``(F(T_max) − F(a+o)) /
     (F(T_max) − F(T_min))`` (truncation "both") or ``(1 − F(a+o)) / (1 −
@@ -529,7 +529,7 @@ def survival(params: PimParameters, n_ages: int) -> np.ndarray:
 
 
 def _single_asset(kind: str, params: PimParameters, ages: np.ndarray, life: np.ndarray | float) -> np.ndarray:
-    """Single-asset profile at ``ages`` for an asset of ``life`` years (§7.3).
+    """Single-asset profile at ``ages`` for an asset of ``life`` years (§3.4).
 
     geometric (1−δ)^a; linear max(0, 1 − a/T); hyperbolic (T − a)/(T − βa) on
     a < T; one-hoss-shay 1 on a < T.
@@ -549,7 +549,7 @@ def _single_asset(kind: str, params: PimParameters, ages: np.ndarray, life: np.n
 
 def _combine(kind: str, params: PimParameters, s: np.ndarray, shift: float) -> np.ndarray:
     """Cohort profile of a single-asset profile ``kind`` combined with survival
-    ``s`` (§7.6), the single-asset profile evaluated at ages a + shift.
+    ``s`` (§3.4), the single-asset profile evaluated at ages a + shift.
 
     In pimir's 1-based periods n = a + 1 and s_k = S(k − 1) (so ``shift`` = 1 is
     pimir's timing):
@@ -592,15 +592,15 @@ def efficiency_profile(params: PimParameters, n_ages: int) -> np.ndarray:
 
 
 def value_profile(params: PimParameters, n_ages: int) -> np.ndarray:
-    """Cohort age-price profile p(a), a = 0..n_ages−1 (§7.6), at end-of-year ages
+    """Cohort age-price profile p(a), a = 0..n_ages−1 (§3.4), at end-of-year ages
     a + value_offset.
 
     Geometric and linear apply ``params.combination`` to d(a) (for "product" a
     linear d uses T = mean_life, so survivors beyond T̄ carry no value: prefer
     "weighted_average" or "fixed" there; for geometric the three coincide).
     Hyperbolic is an
-    age-efficiency profile (§7.3): p is derived from the cohort efficiency profile
-    by the discounting formula of §7.4 with ``real_rate``, times S(0) (as in the
+    age-efficiency profile (§3.4): p is derived from the cohort efficiency profile
+    by the discounting formula of §3.4 with ``real_rate``, times S(0) (as in the
     product model, retirements of age 0 leave the stock at once: p(0) = S(0));
     a fractional ``value_offset`` is applied by linear interpolation between ages.
     """
@@ -824,7 +824,7 @@ def _initial_stock(
     given: np.ndarray | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     """Contribution of the initial stock: stocks at years 0..n−1 and the opening
-    net stock W_{−1}; also g and δ̄ per series (§7.9, module docstring). "given":
+    net stock W_{−1}; also g and δ̄ per series (§3.7, module docstring). "given":
     the backcast vintage composition scaled so that W_{−1} = ``given``."""
     n_s, n = real_gfcf.shape
     g = _growth(params, real_gfcf, index)
@@ -972,7 +972,7 @@ def run_pim(
 def _with_current_prices(
     const: dict[str, np.ndarray], real_gfcf: np.ndarray, real_ocv: np.ndarray, price: np.ndarray, end: np.ndarray
 ) -> PimResult:
-    """Stocks at end-of-year prices, flows at average prices, K7 the closure (§7.8,
+    """Stocks at end-of-year prices, flows at average prices, K7 the closure (§3.6,
     module docstring)."""
     const = dict(const)
     hc_in_sample, legacy_net = const.pop("hc_in_sample"), const.pop("legacy_net")

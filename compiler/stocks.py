@@ -1,25 +1,28 @@
 """Data capital stocks and the accumulation account, from GFCF through the PIM.
 
-For each asset type and bound the GFCF of all industries and sectors (the ``_T``/``S1``
-row of the cost stage) is deflated by the investment price index of ``macro.csv``
-(rebased to ``base_year`` = 1) and run through :func:`compiler.pim.run_pim` with the
-parameters of ``[pim.<asset>]`` (or ``[pim.default]``) in package.toml. The result
-becomes these rows, for the asset, the bound and the year:
+For each asset type, bound and producing sector (S11 … S15 of industries.csv) the GFCF
+of the sector's industries (the ``_T`` row of the cost stage) is deflated by the
+investment price index (:mod:`compiler.stock_prices`, rebased to ``base_year`` = 1) and
+run through :func:`compiler.pim.run_pim` with the parameters of ``[pim.<asset>]`` (or
+``[pim.default]``; :mod:`compiler.pim_settings`). The result becomes these rows, for
+the asset, the bound, the year and each sector, and for S1 (their sum):
 
 * ``LE``: closing stock. Net (wealth) stock under the net code (``N11733N``) and gross
-  stock under the gross code (``N11733G``), at current (``V``) and constant (``Q``,
-  ``REF_YEAR_PRICE`` = base year) prices. The initial stock is the ``LE`` of
-  ``first_year − 1``.
-* ``P51C``: consumption of fixed capital, ``V`` and ``Q``. ``P51G`` at ``Q`` (real GFCF).
+  stock under the gross code (``N11733G``), at current (``V``, end-of-year prices) and
+  constant (``Q``, ``REF_YEAR_PRICE`` = base year) prices. The initial stock is the
+  ``LE`` of ``first_year − 1``.
+* ``P51C``: consumption of fixed capital, ``V`` (average prices) and ``Q``. ``P51G`` at
+  ``Q`` (real GFCF).
 * ``K1``–``K6``: other changes in volume (``other_volume_changes.csv``, net code).
-* ``K7``: revaluation, the nominal holding gain on the opening stock (net code).
-* the deflator actually used (``P51G``, ``PRICES DR``, ``UNIT_MEASURE IX``).
+* ``K7``: revaluation, the closure of the accumulation account (net code).
+* the indices actually used (S1 only, ``PRICES DR``, ``UNIT_MEASURE IX``): the
+  deflator (``P51G``) and the end-of-year index valuing the stocks (``LE``).
 * ``LE`` as a percentage of GDP.
 * ``LE_HC`` (project code): the net stock at historical cost, as BEA publishes beside the
   current-cost stock; PRICES ``_Z``.
 
-Accumulation identity (2008 SNA ch. 13; methodology.md §7.7), checked from the rows
-themselves for every asset, aggregate, bound and year::
+Accumulation identity (2008 SNA ch. 13; docs/method.md §3.5–3.6), checked from the rows
+themselves for every asset, aggregate, sector, bound and year::
 
     LE(t−1) + P51G(t) − P51C(t) + K1..K6(t) + K7(t) = LE(t)      (current prices)
 
