@@ -108,6 +108,20 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("destination", type=Path, metavar="DST", help="the workbook (.xlsx) or folder to write")
     convert.add_argument("--force", action="store_true", help="replace DST if it exists")
 
+    init = commands.add_parser(
+        "init",
+        help="write a starter package that validates as it is",
+        description="Write a starter input package: package.toml with every section (commented where optional), "
+        "every required table with example rows, and candidate ISCO-08 data occupations. Every figure is an "
+        "illustrative placeholder, labelled as such: replace them with the country's figures.",
+        epilog="examples:\n  datasat init my-country --ref-area FR          a folder of CSV files\n"
+        "  datasat init my-country --ref-area FR --xlsx   my-country.xlsx, one sheet per table",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    init.add_argument("path", type=Path, metavar="DIR", help="the folder to create (or the workbook, with --xlsx or a .xlsx name)")
+    init.add_argument("--ref-area", required=True, metavar="XX", help="IMF:CL_AREA code of the country, e.g. FR")
+    init.add_argument("--xlsx", action="store_true", help="write one workbook (DIR.xlsx) instead of a folder")
+
     check = commands.add_parser(
         "check-sdmx",
         help="check an SDMX data message as a registry would",
@@ -145,7 +159,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-COMMANDS = ("compile", "validate", "convert", "check-sdmx")
+COMMANDS = ("compile", "validate", "init", "convert", "check-sdmx")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -162,6 +176,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "compile":
             return _compile(args)
+        if args.command == "init":
+            from .package.starter import write_starter
+
+            workbook = args.xlsx or args.path.suffix.lower() == ".xlsx"
+            path = args.path.with_name(args.path.name + ".xlsx") if workbook and args.path.suffix.lower() != ".xlsx" else args.path
+            print(f"datasat: {write_starter(path, args.ref_area, workbook)}")
+            return EXIT_OK
         if args.command == "convert":
             from .package.convert import convert
 

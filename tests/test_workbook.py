@@ -268,3 +268,75 @@ def test_convert_refuses_to_overwrite_and_what_a_workbook_cannot_hold(synthetic,
     assert main(["convert", str(synthetic), str(tmp_path / "t.xlsx"), "--force"]) == 2
     assert "a workbook cannot hold this file" in capsys.readouterr().err
     assert not (tmp_path / "t.xlsx").exists()
+
+
+# --- datasat init -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("xlsx", [False, True], ids=["folder", "workbook"])
+def test_init_writes_a_package_that_validates_unchanged(tmp_path, capsys, xlsx):
+    target = tmp_path / "fr"
+    assert main(["init", str(target), "--ref-area", "FR", *(["--xlsx"] if xlsx else [])]) == 0
+    written = tmp_path / ("fr.xlsx" if xlsx else "fr")
+    assert written.exists()
+    assert main(["validate", str(written)]) == 0
+    inputs = load_package(written)
+    assert inputs.manifest.ref_area == "FR"
+    for table in ("occupations", "industries", "employment", "cost_ratios", "macro"):
+        assert inputs.manifest.provenance.status(table) == "illustrative"
+
+
+def test_init_package_toml_shows_every_section(tmp_path):
+    """Every section that package.toml may hold (the parser's declaration) is in the starter,
+    active or commented out, and every [pim.<asset>] is there."""
+    from compiler.package.manifest import section_keys
+    from compiler.package.starter import starter_package
+
+    toml = starter_package("FR").toml
+    for section in section_keys():
+        assert f"[{section}" in toml, section
+    for asset in ("default", "data", "databases", "data_rd"):
+        assert f"\n[pim.{asset}]\n" in toml
+
+
+def test_init_candidate_occupations_are_labelled():
+    """The 17 ISCO-08 unit groups listed as candidates (CBS 2020's classification), each
+    labelled with its source, as illustrative and as a starting point to review."""
+    from compiler.package.starter import starter_package
+
+    occupations = starter_package("FR").tables["occupations"]
+    assert len(occupations) == 17 and occupations["occupation"].str.fullmatch(r"\d{4}").all()
+    assert {"2521", "2120", "4132"} <= set(occupations["occupation"])
+    assert occupations["source"].str.contains("ISCO-08").all()
+    assert occupations["source"].str.contains("ILLUSTRATIVE").all() and occupations["source"].str.contains("review").all()
+    for asset in ("data", "databases", "data_rd"):
+        assert (occupations[f"{asset}_low"].astype(float) <= occupations[f"{asset}_high"].astype(float)).all()
+
+
+def test_init_refuses_an_existing_path_and_an_unknown_area(tmp_path, capsys):
+    (tmp_path / "fr").mkdir()
+    assert main(["init", str(tmp_path / "fr"), "--ref-area", "FR"]) == 2
+    assert "does not overwrite" in capsys.readouterr().err
+    assert main(["init", str(tmp_path / "zz"), "--ref-area", "ZZ9"]) == 2
+    assert "an area code of IMF:CL_AREA" in capsys.readouterr().err
+    assert not (tmp_path / "zz").exists()
+
+
+def test_written_workbook_has_notes_and_validation_lists(tmp_path):
+    """Header notes carry description and unit; coded columns get list validation from the
+    sheet that defines the codes or from _codes; numbers their documented range."""
+    import openpyxl
+
+    assert main(["init", str(tmp_path / "fr.xlsx"), "--ref-area", "FR"]) == 0
+    book = openpyxl.load_workbook(tmp_path / "fr.xlsx")
+    employment = book["employment"]
+    assert "persons employed" in employment["D1"].comment.text and "unit: persons" in employment["D1"].comment.text
+    rules = {str(v.sqref): v for v in employment.data_validations.dataValidation}
+    assert rules["B2:B1048576"].type == "list" and rules["B2:B1048576"].formula1 == "occupations!$A$2:$A$1048576"
+    assert rules["C2:C1048576"].formula1 == "industries!$A$2:$A$1048576"
+    assert rules["D2:D1048576"].type == "decimal"
+    sectors = {str(v.sqref): v for v in book["industries"].data_validations.dataValidation}["C2:C1048576"]
+    codes_sheet = book["_codes"]
+    column = next(c for c in codes_sheet[1] if c.value == "CL_SECTOR").column_letter
+    assert sectors.formula1.startswith(f"_codes!${column}$2:${column}$")
+    assert "S13" in [c.value for c in codes_sheet[column]]

@@ -65,7 +65,7 @@ def folder_to_workbook(src: Path, dst: Path) -> list[str]:
     if errors:
         raise InputErrors(errors)
     readme = (src / "README.md").read_text(encoding="utf-8") if (src / "README.md").is_file() else None
-    _atomic_file(dst, lambda path: write_workbook(path, toml, tables, readme))
+    atomic_file(dst, lambda path: write_workbook(path, toml, tables, readme))
     return list(tables)
 
 
@@ -103,11 +103,11 @@ def workbook_to_folder(src: Path, dst: Path) -> list[str]:
         (stage / TOML_FILE).write_text("\n".join(source.toml or []) + "\n", encoding="utf-8")
         for name, sheet in source.sheets.items():
             assert sheet.frame is not None
-            (stage / TABLES[name].name).write_bytes(_csv_bytes(sheet.frame.drop(columns=[LINE])))
+            (stage / TABLES[name].name).write_bytes(csv_bytes(sheet.frame.drop(columns=[LINE])))
         if readme is not None:
             (stage / "README.md").write_text(readme, encoding="utf-8")
 
-    _atomic_folder(dst, write)
+    atomic_folder(dst, write)
     return [TABLES[name].name for name in source.sheets]
 
 
@@ -125,7 +125,7 @@ def _readme(src: Path) -> str | None:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _csv_bytes(frame: pd.DataFrame) -> bytes:
+def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV: comma-separated, quoted only where needed, "\\n" line ends, UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
@@ -134,7 +134,7 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _atomic_file(dst: Path, write) -> None:
+def atomic_file(dst: Path, write) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``dst``, then move it into place."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent)
@@ -147,7 +147,7 @@ def _atomic_file(dst: Path, write) -> None:
             os.remove(name)
 
 
-def _atomic_folder(dst: Path, write) -> None:
+def atomic_folder(dst: Path, write) -> None:
     """Call ``write(tmp)`` on a temporary folder beside ``dst``, then rename it to ``dst``
     (a folder ``dst`` that exists, with --force, is replaced as a whole)."""
     dst = dst.absolute()

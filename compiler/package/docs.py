@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .schema import MAX_MAGNITUDE, YEARS
 from .tables import ALL_TABLES, JOB_RECORDS, OPTIONAL_TABLES
+from .workbook_docs import WORKBOOK
 
 HEADER = """\
 # Input packages
@@ -167,7 +168,7 @@ column, value and the range.
 
 
 def render() -> str:
-    parts = [HEADER, NUMBERS]
+    parts = [HEADER, NUMBERS, WORKBOOK]
     for schema in (*ALL_TABLES, *OPTIONAL_TABLES):
         parts.append(f"## {schema.name}\n\n{schema.description}\n")
         if schema is JOB_RECORDS:
