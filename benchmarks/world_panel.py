@@ -276,6 +276,12 @@ cov = 0.25
 value_profile = "geometric"
 depreciation_rate = {rng.uniform(0.12, 0.25):.3f}
 initial_stock = "opening"
+
+# share of each asset's GFCF already in the (synthetic) published accounts (docs/method.md §4.2)
+[accounts.overlap]
+data = 0.0
+databases = 1.0
+data_rd = 1.0
 """,
         encoding="utf-8",
     )

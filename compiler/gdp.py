@@ -336,6 +336,12 @@ def change_long(inputs: Inputs, table: pd.DataFrame, classification: AssetClassi
         if unallocated:
             notes.append(f"purchases and imports capitalised are booked to all buying industries together (ACTIVITY _T, REF_SECTOR S1N) in {', '.join(unallocated)}: no baseline use table for those years")
         notes.append("buyers of purchased and imported data are taken as market producers (their sectors are not given)")
+    industries = inputs.industries
+    by_sector = industries["sector"].isin(inputs.manifest.non_market_sectors).map({True: codes.NON_MARKET, False: codes.MARKET})
+    odd = industries.loc[industries["producer"] != by_sector, "industry"].tolist()
+    if odd:
+        notes.append(f"industries.csv producer differs from the sector for {', '.join(map(str, odd))}: the effect on GDP treats producers "
+                     "by institutional sector (method.non_market_sectors), as the stocks are by sector")
     return pd.concat([long, by_industry.assign(STO="P2")], ignore_index=True) if len(by_industry) else long, notes
 
 

@@ -357,3 +357,16 @@ def test_software_share_not_given_without_the_column(result):
     from compiler.gdp_effect import software_labour_share
 
     assert software_labour_share(result.inputs) is None
+
+
+def test_producer_column_against_sector_is_noted(synthetic):
+    """An industry whose producer column contradicts its sector: the effect on GDP stays by
+    sector (the stocks are by sector), and the basis check says so."""
+    (synthetic / "industries.csv").write_text(
+        "industry,label,sector,producer\nJ62,\"Computer programming, consultancy and related activities\",S11,market\nO84,Public administration,S13,market\n"
+    )
+    r = compile_package(synthetic)
+    rows, checks = gdp.gdp_impact_rows(r.inputs, tbl.concat([without_cfc(r.table), fabricated_cfc()]), CLS)
+    basis = next(c for c in checks if c.name == "GDP effect: basis")
+    assert "producer differs from the sector for O84" in basis.detail
+    assert sector(rows, "B1GQ_DCAP", "N11733G", "S13") == pytest.approx(20, rel=TOL)  # still the non-market rule

@@ -182,3 +182,18 @@ def test_cli_writes_the_gdp_effect(tmp_path):
     assert isinstance(effect, list) and len(effect) == 4  # 2 years x 2 bounds, kept in report.json
     record = next(r for r in effect if r["year"] == 2021 and r["bound"] == "low")
     assert record["delta"] == pytest.approx(11559, rel=TOL)
+
+
+def test_undeclared_overlap_exits_2_naming_file_and_key(tmp_path, capsys):
+    """No silent default for databases and data R&D (docs/method.md §4.2): compile stops with
+    exit 2 and says why the share matters; nothing is written."""
+    from compiler.cli import main
+
+    package = tmp_path / "conformance"
+    shutil.copytree(PACKAGE, package)
+    toml = package / "package.toml"
+    toml.write_text(toml.read_text().replace("data_rd = 1.0\n", ""))
+    assert main(["compile", str(package), "-o", str(tmp_path / "out"), "-q", "--no-html", "--no-sdmx"]) == 2
+    err = capsys.readouterr().err
+    assert "package.toml" in err and "accounts.overlap.data_rd" in err and "R&D (N1171) is capitalised" in err
+    assert not (tmp_path / "out" / "report.json").exists()

@@ -217,7 +217,7 @@ IMPORTS_COLUMN = "P7"
 NATIONAL_ACCOUNTS = TableSchema(
     name="national_accounts.csv",
     description="Optional. The national accounts before data are capitalised (the baseline of the GDP "
-    "effect, methodology.md §5): total economy (S1), current prices, one row per year and transaction. "
+    "effect, docs/method.md §4): total economy (S1), current prices, one row per year and transaction. "
     "Give P1, P2, B1G, D21X31 (taxes less subsidies on products), D1, D29X39, P51C, B2A3N, P3, P51G, P6, "
     "P7 and B1GQ for every year; P52 (changes in inventories, plus acquisitions less disposals of "
     "valuables if recorded) is 0 when absent. The three approaches must give B1GQ to package.toml "
@@ -236,10 +236,12 @@ NATIONAL_ACCOUNTS = TableSchema(
 
 IMPORTS = TableSchema(
     name="imports.csv",
-    description="Optional. Imports of data products (P7) by asset type and year at current prices, for the "
-    "supply and use of data products; absent rows are 0. Imports are used at home (intermediate use and "
-    "final consumption, not re-exported); none is capitalised, because GFCF in data is measured from "
-    "domestic output by the sum of costs.",
+    description="Optional. Imports of data products (P7) by asset type and year at current prices; absent rows "
+    "are 0. The share package.toml capitalisation.<asset>.imported_capitalised_share of them is bought for use "
+    "over more than a year: in the effect on GDP it is GFCF of the buyers and leaves their intermediate "
+    "consumption (docs/method.md §4.3). The satellite's GFCF and stocks are measured from domestic output and "
+    "leave imports out; the supply and use of data products records all imports as used at home "
+    "(intermediate use and final consumption, not re-exported).",
     columns=(
         _YEAR,
         Column("asset", "code", "asset type", codes="ASSET_TYPES"),
