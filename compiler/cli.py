@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         help="compile packages into OUT/ (observations, SDMX, HTML tables, report)",
         description="Compile input packages into the canonical observation table and its projections:\n"
         "  OUT/observations.csv   the canonical table (one row per figure)\n"
-        "  OUT/sdmx/              SDMX-ML 2.1/3.0, SDMX-CSV 1.0/2.0, structures, na_main.xml\n"
+        "  OUT/sdmx/              SDMX-ML 2.1/3.0, SDMX-CSV 1.0/2.0, structures, na_main-low.xml, na_main-high.xml\n"
         "  OUT/html/              satellite-account tables per country, cross-country index\n"
         "  OUT/report.json        inputs read, checks run, what was written",
         epilog="examples:\n  datasat compile                               every bundled fixture into out/\n  datasat compile fixtures/CN fixtures/CA -o out  two packages\n  datasat compile countries/* -j 0 --no-html    a world panel, one worker per core\n  datasat compile my-register/ --engine dask    job records aggregated on a Dask cluster",
@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     compile_.add_argument("packages", nargs="*", type=Path, metavar="PACKAGE", help="package folders or workbooks (.xlsx), or names of bundled fixtures such as CN (default: every bundled fixture)")
     compile_.add_argument("-o", "--out", type=Path, default=Path("out"), metavar="OUT", help="output folder (default: out/)")
     compile_.add_argument("--prepared", metavar="DATETIME", help="SDMX header Prepared time, e.g. 2026-01-01T00:00:00Z (default: SOURCE_DATE_EPOCH, else now): same inputs and time give byte-identical files")
-    compile_.add_argument("--bound", choices=("low", "high"), default="low", help="bound written to OUT/sdmx/na_main.xml (default: low, the conservative estimate)")
+    compile_.add_argument("--bound", choices=("low", "high", "both"), default="both", help="bound(s) of the NA_MAIN messages OUT/sdmx/na_main-<bound>.xml (default: both; low is the conservative estimate)")
     compile_.add_argument("--na-main-version", default="1.9", metavar="VERSION", help="ESTAT:NA_MAIN version whose codelists na_main.xml must satisfy (1.9 or 1.11; default 1.9)")
     compile_.add_argument("--no-sdmx", action="store_true", help="do not write OUT/sdmx/")
     compile_.add_argument("--no-html", action="store_true", help="do not write OUT/html/ (the satellite tables and the cross-country index)")
@@ -128,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check an SDMX-ML 2.1/3.0 or SDMX-CSV data message against a structure: codes in codelists, "
         "mandatory attributes, duplicate or conflicting keys, numeric values, time periods. Exit 0 clean, 2 findings.",
         epilog="examples:\n  datasat check-sdmx out/sdmx/data.xml --structure out/sdmx/structure.xml\n"
-        "  datasat check-sdmx out/sdmx/na_main.xml --structure NA_MAIN-1.9 --format json",
+        "  datasat check-sdmx out/sdmx/na_main-low.xml --structure NA_MAIN-1.9 --format json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         add_help=False,
     )
@@ -277,7 +277,8 @@ def _write_outputs(args: argparse.Namespace, results: list, progress: Progress, 
         write_observations(table, stage / "observations.csv")
         if not args.no_sdmx:
             progress.stage("sdmx", "writing and validating the SDMX files")
-            extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, args.bound, args.na_main_version, jobs=args.jobs)
+            extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared,
+                                               ("low", "high") if args.bound == "both" else (args.bound,), args.na_main_version, jobs=args.jobs)
             written["sdmx"] = "sdmx/"
         if not args.no_html:
             progress.stage("html", f"writing the HTML pages of {', '.join(i.manifest.ref_area for i in inputs)}")

@@ -13,8 +13,11 @@ from typing import Final
 ASSET_TYPES: Final = ("data", "databases", "data_rd")
 
 # --- sum of costs (SNA 2008 §6.125: output for own final use valued at cost) -----
-EMPLOYMENT: Final = "EMP"  # persons in data occupations (UNIT_MEASURE PS)
-COMPENSATION: Final = "D1"  # labour cost of data occupations, before time shares
+# Project codes (codelists/CL_NA_STO_DATA.csv): the official EMP and D1 are an industry's
+# or sector's whole employment and compensation; these rows hold the data occupations'
+# only, a subset no dimension of NA_MAIN expresses, so they may not carry those codes.
+EMPLOYMENT: Final = "EMP_DOCC"  # project code: persons in data occupations (UNIT_MEASURE PS)
+COMPENSATION: Final = "D1_DOCC"  # project code: labour cost of data occupations, before time shares
 LABOUR: Final = "P5OA1"  # own-account capital formation, compensation of employees
 INTERMEDIATE: Final = "P5OA2"  # ... intermediate consumption
 CAPITAL: Final = "P5OA3"  # ... consumption of fixed capital (capital input)
@@ -43,7 +46,13 @@ CURRENT_PRICES: Final = "V"
 CONSTANT_PRICES: Final = "Q"
 DOMESTIC_CURRENCY: Final = "XDC"
 PERSONS: Final = "PS"
-RATIO_TO_GDP: Final = "XDC_R_B1GQ"  # values in percent of GDP
+#: Project code (codelists/CL_UNIT_DATA.csv): percent of GDP. IMF:CL_UNIT's XDC_R_B1GQ is a
+#: *ratio* to GDP and has no percent counterpart, so shares × 100 may not carry it.
+PERCENT_OF_GDP: Final = "PT_B1GQ"
+RATIO_TO_GDP: Final = PERCENT_OF_GDP  # the name the stages use; values are percent of GDP
+#: INSTR_ASSET of the published GFCF and CFC: fixed assets, as in NA_MAIN's own series
+#: (P51G.N11G); the other published aggregates have no asset breakdown (``_Z``).
+FIXED_ASSETS: Final = "N11G"
 
 #: Producer types and the institutional sectors that imply them (2008 SNA §6.125 ff.).
 MARKET: Final = "market"

@@ -27,7 +27,7 @@ no row. DECIMALS is set
 per package and unit so that the largest value shows at least three significant digits
 (at least 1 decimal for millions, 2 per person).
 
-Shares (UNIT_MEASURE ``XDC_R_B1GQ`` in percent of GDP, ``PT`` in percent)
+Shares (UNIT_MEASURE ``PT_B1GQ``, percent of GDP (project code), ``PT`` in percent)
 ------------------------------------------------------------------------
 The cost and stocks stages already give P1 and P51G (``_T``) and the net stock as a
 percentage of GDP. Added here, via :func:`compiler.ratios.percent_of_gdp`: the gross

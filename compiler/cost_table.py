@@ -3,7 +3,7 @@
 Each component is its own observation, keyed by asset (INSTR_ASSET, gross code),
 industry (ACTIVITY) and institutional sector (REF_SECTOR); totals over industries,
 sectors and the data-asset aggregate come from :func:`compiler.classification.add_totals`.
-Shares of GDP are observations too (UNIT_MEASURE ``XDC_R_B1GQ``, in percent).
+Shares of GDP are observations too (UNIT_MEASURE ``PT_B1GQ``, percent of GDP: a project code).
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def cost_stage_rows(inputs: Inputs, wage_bill: pd.DataFrame) -> pd.DataFrame:
         STO=codes.EMPLOYMENT,
         ACCOUNTING_ENTRY=codes.NOT_APPLICABLE,
         UNIT_MEASURE=codes.PERSONS,
+        PRICES="_Z",  # persons: no price basis (ESTAT:CL_NA_PRICES _Z, not applicable)
         COMMENT_OBS="persons in data occupations (employment; same in both bounds)",
     )
     compensation = tbl.make_rows(

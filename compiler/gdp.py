@@ -212,7 +212,7 @@ def baseline_rows(baseline: pd.DataFrame, inputs: Inputs, label: str) -> pd.Data
     for sto, rows in frame.groupby("sto", sort=True):  # by STO, then bound, then the file's order
         base = pd.DataFrame({tbl.TIME: rows["year"].astype(str), tbl.VALUE: rows["value"].to_numpy() / inputs.manifest.unit_factor})
         base = pd.concat([base.assign(BOUND=b) for b in tbl.BOUNDS], ignore_index=True)
-        parts.append(base.assign(**key_columns(str(sto))))
+        parts.append(base.assign(**key_columns(str(sto)), INSTR_ASSET=codes.FIXED_ASSETS if sto in ("P51G", "P51C") else "_Z"))
     if not parts:
         return tbl.empty()
     return tbl.make_rows(  # one call for every STO: the rows of one make_rows per STO, concatenated
@@ -258,7 +258,7 @@ def after_capitalisation_by_area(table: pd.DataFrame, assets: Mapping[str, str])
     areas = tuple(assets)
     # every row read below is at ACTIVITY _T, current prices, XDC, of these areas: select those once
     table = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=areas)
-    base = pd.concat([_flows(table, sto, areas, ("_Z",)) for sto in BASELINE_STO], ignore_index=True)
+    base = pd.concat([_flows(table, sto, areas, ("_Z", codes.FIXED_ASSETS)) for sto in BASELINE_STO], ignore_index=True)
     base = base[base["REF_AREA"].isin(base.loc[base["STO"] == "P1", "REF_AREA"])]
     if not len(base):
         return pd.DataFrame(columns=columns)

@@ -1,4 +1,4 @@
-"""Figures as a percentage of GDP (UNIT_MEASURE ``XDC_R_B1GQ``), from rows of the table.
+"""Figures as a percentage of GDP (UNIT_MEASURE ``PT_B1GQ``, a project code: IMF:CL_UNIT has no percent-of-GDP unit), from rows of the table.
 
 GDP is read from the table itself (the B1GQ rows the cost stage writes from
 ``macro.csv``), so every stage divides by the same, once-computed denominator.

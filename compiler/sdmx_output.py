@@ -3,7 +3,9 @@
 Settings (agency, ids, versions) come from the ``[sdmx]`` section of the packages'
 package.toml; packages compiled together must agree on them, since they share one
 structure. ``na_main.xml`` holds the series whose codes exist in the codelists that the
-chosen ESTAT:NA_MAIN version pins, for one bound; what it leaves out is reported.
+``na_main-low.xml`` and ``na_main-high.xml`` carry the main aggregates after capitalising
+data assets under ESTAT:NA_MAIN keys (:mod:`compiler.sdmx.na_main_select`); what they
+leave out is counted by reason in report.json.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pandas as pd
 
 from .package import InputError, InputErrors, Inputs
 from .sdmx.na_main import write_na_main
+from .sdmx.na_main_select import PackageFacts
 from .sdmx.settings import SdmxSettings
 from .sdmx.write import write_sdmx
 
@@ -39,21 +42,27 @@ def settings_for(inputs: list[Inputs], prepared: str | None) -> SdmxSettings:
         raise InputErrors([InputError(f"{inputs[0].folder.name}/package.toml", None, "sdmx", None, str(exc))]) from exc
 
 
+def package_facts(inputs: list[Inputs]) -> list[PackageFacts]:
+    """REF_AREA, all-data asset code and provenance of each package (for NA_MAIN)."""
+    return [PackageFacts(p.manifest.ref_area, p.manifest.classification["all_data"] + "G", p.manifest.provenance) for p in inputs]
+
+
 def write_sdmx_outputs(
-    table: pd.DataFrame, inputs: list[Inputs], folder: Path, prepared: str | None, bound: str, version: str, jobs: int = 1
+    table: pd.DataFrame, inputs: list[Inputs], folder: Path, prepared: str | None, bounds: tuple[str, ...], version: str, jobs: int = 1
 ) -> dict[str, Any]:
     """Write every SDMX file into ``folder``; return what report.json should say.
 
-    ``jobs`` > 1: large data messages are validated in worker processes
+    ``bounds``: the NA_MAIN messages to write (``na_main-<bound>.xml``). ``jobs`` > 1:
+    large data messages are validated in worker processes
     (:func:`compiler.sdmx.write.write_sdmx`); the files are the same.
     """
     settings = settings_for(inputs, prepared)
     files = write_sdmx(table, folder, settings, jobs=jobs)
-    left_out = write_na_main(table, folder / "na_main.xml", settings, version=version, bound=bound)
+    na_main = write_na_main(table, folder, settings, package_facts(inputs), version=version, bounds=bounds)
     return {
-        "files": sorted(str(Path(p).relative_to(folder)) for p in files.values()) + ["na_main.xml"],
+        "files": sorted(str(Path(p).relative_to(folder)) for p in files.values()) + [f"na_main-{b}.xml" for b in bounds],
         "agency": settings.agency,
         "dsd": settings.dsd_ref,
         "prepared": settings.prepared_text,
-        "na_main": {"version": version, "bound": bound, "left_out_series": len(left_out), "left_out": left_out},
+        "na_main": na_main,
     }

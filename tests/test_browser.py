@@ -144,7 +144,7 @@ def test_index_holds_every_country(site, driver):
     rows = driver.execute_script(TABLE_JS, "gfcf-gdp")
     assert {r[0] for r in rows} == {f"{names[a]}{a}" for a in areas}
     cn = [r for r in rows if r[0] == "ChinaCN" and r[1] == "low"][0]
-    share = tbl.select(table, REF_AREA="CN", STO="P51G", INSTR_ASSET="N117DG", UNIT_MEASURE="XDC_R_B1GQ", BOUND="low", TIME_PERIOD="2020", ACTIVITY="_T", REF_SECTOR="S1")
+    share = tbl.select(table, REF_AREA="CN", STO="P51G", INSTR_ASSET="N117DG", UNIT_MEASURE="PT_B1GQ", BOUND="low", TIME_PERIOD="2020", ACTIVITY="_T", REF_SECTOR="S1")
     header = driver.execute_script("return Array.from(document.querySelectorAll('#gfcf-gdp thead th')).map(th => th.textContent)")
     assert cn[header.index("2020")] == format_number(float(share[tbl.VALUE].iloc[0]), int(share["DECIMALS"].iloc[0])) == "1.74"
 

@@ -80,15 +80,15 @@ def test_data_rd_and_all_data_aggregate(synthetic_result):
 
 def test_cost_stage_employment_and_wage_bill(synthetic_result):
     t = synthetic_result.table
-    emp = value(t, STO="EMP", ACTIVITY="J62", REF_SECTOR="S11", TIME_PERIOD="2021", BOUND="low")
+    emp = value(t, STO="EMP_DOCC", PRICES="_Z", ACTIVITY="J62", REF_SECTOR="S11", TIME_PERIOD="2021", BOUND="low")
     assert emp == 27  # 20 + 5 + 2 persons
-    d1 = value(t, STO="D1", ACTIVITY="_T", REF_SECTOR="S1", TIME_PERIOD="2020", BOUND="high", COUNTERPART_AREA="W0")
+    d1 = value(t, STO="D1_DOCC", ACTIVITY="_T", REF_SECTOR="S1", TIME_PERIOD="2020", BOUND="high", COUNTERPART_AREA="W0")
     assert d1 == pytest.approx(10 * 100 + 5 * 200 + 2 * 500 + 4 * 250, rel=TOL)
 
 
 def test_share_of_gdp(synthetic_result):
     t = synthetic_result.table
-    assert flow(t, "P51G", "N11733G", 2020, "low", unit="XDC_R_B1GQ") == pytest.approx(1677 / 100000 * 100, rel=TOL)
+    assert flow(t, "P51G", "N11733G", 2020, "low", unit="PT_B1GQ") == pytest.approx(1677 / 100000 * 100, rel=TOL)
 
 
 def test_invariants(synthetic_result):
@@ -103,7 +103,7 @@ def test_invariants(synthetic_result):
 
 
 def test_every_total_equals_sum_of_children(synthetic_result):
-    t = tbl.select(synthetic_result.table, UNIT_MEASURE="XDC", STO=("EMP", "D1", "P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G"), PRICES="V")
+    t = tbl.select(synthetic_result.table, UNIT_MEASURE="XDC", STO=("EMP_DOCC", "D1_DOCC", "P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G"), PRICES=("V", "_Z"))
     key = [*tbl.DIMENSIONS, tbl.TIME, tbl.BOUND]
     indexed = t.set_index(key)[tbl.VALUE]
     for column, total in (("ACTIVITY", "_T"), ("REF_SECTOR", "S1")):

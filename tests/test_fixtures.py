@@ -21,7 +21,7 @@ def test_cn_2020_gfcf_in_all_data_assets(cn, bound, target):
 
 @pytest.mark.parametrize(("bound", "target"), [("low", 1.74), ("high", 1.95)])
 def test_cn_2020_gfcf_share_of_gdp(cn, bound, target):
-    assert total(cn, "P51G", "N117DG", 2020, bound, unit="XDC_R_B1GQ") == pytest.approx(target, abs=0.02)
+    assert total(cn, "P51G", "N117DG", 2020, bound, unit="PT_B1GQ") == pytest.approx(target, abs=0.02)
 
 
 @pytest.mark.parametrize(("year", "bound", "target", "stated"), [

@@ -69,8 +69,8 @@ def test_nl_2017_gfcf_in_all_data_assets(nl, bound, target):
 def test_gdp_share_in_published_range(request, fixture, year):
     """The shares of GDP implied by the published levels and the WDI GDP (CA about 1.3-1.8 %, NL 2.0-2.7 %)."""
     table = request.getfixturevalue(fixture)
-    low = total(table, "P51G", "N117DG", year, "low", unit="XDC_R_B1GQ")
-    high = total(table, "P51G", "N117DG", year, "high", unit="XDC_R_B1GQ")
+    low = total(table, "P51G", "N117DG", year, "low", unit="PT_B1GQ")
+    high = total(table, "P51G", "N117DG", year, "high", unit="PT_B1GQ")
     expected = {"ca": (1.32, 1.79), "nl": (2.08, 2.66)}[fixture]
     assert (low, high) == pytest.approx(expected, abs=0.02)
 

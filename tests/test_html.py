@@ -136,11 +136,11 @@ def test_share_rows(compiled):
     table = compiled[1]
     gdp = series(table, "_X", "B1GQ", "_Z")
     gross = series(table, "_X", "LE", "N117DG")
-    share = series(table, "_X", "LE", "N117DG", unit="XDC_R_B1GQ")
+    share = series(table, "_X", "LE", "N117DG", unit="PT_B1GQ")
     assert share[("2021", "low")][0] == pytest.approx(gross[("2021", "low")][0] / gdp[("2021", "low")][0] * 100, rel=TOL)
-    cfc = series(table, "_X", "P51C", "N117DG", unit="XDC_R_B1GQ")
+    cfc = series(table, "_X", "P51C", "N117DG", unit="PT_B1GQ")
     assert cfc[("2022", "high")][0] == pytest.approx(series(table, "_X", "P51C", "N117DG")[("2022", "high")][0] / 1000, rel=TOL)
-    by_industry = series(table, "_X", "P51G", "N117DG", unit="XDC_R_B1GQ", activity="J62")
+    by_industry = series(table, "_X", "P51G", "N117DG", unit="PT_B1GQ", activity="J62")
     assert by_industry[("2020", "low")][0] == pytest.approx(series(table, "_X", "P51G", "N117DG", activity="J62")[("2020", "low")][0] / 1000, rel=TOL)
     # table 10: shares of market industries in the output of market producers; J62 is the only one
     assert series(table, "_X", "P1", "N117DG", unit="PT", activity="J62")[("2020", "high")][0] == pytest.approx(100.0, rel=TOL)
@@ -183,7 +183,7 @@ def test_gfcf_table_cell_by_cell(site, compiled):
     rows = cells(block(doc, "gfcf-asset"))
     assets = ["N11733G", "N11732G", "N11711G", "N117DG"]
     expected = {a: series(table, "CN", "P51G", a) for a in assets}
-    share = series(table, "CN", "P51G", "N117DG", unit="XDC_R_B1GQ")
+    share = series(table, "CN", "P51G", "N117DG", unit="PT_B1GQ")
     assert [r[0] for r in rows] == [str(y) for y in range(2010, 2023)]
     for row in rows:
         year = row[0]
@@ -217,7 +217,7 @@ def test_index_values(site, compiled):
     table = compiled[1]
     doc = parse(site / "index.html")
     rows = cells(block(doc, "gfcf-gdp"))
-    share = {"CN": series(table, "CN", "P51G", "N117DG", unit="XDC_R_B1GQ"), "_X": series(table, "_X", "P51G", "N117DG", unit="XDC_R_B1GQ")}
+    share = {"CN": series(table, "CN", "P51G", "N117DG", unit="PT_B1GQ"), "_X": series(table, "_X", "P51G", "N117DG", unit="PT_B1GQ")}
     header = [th.text_content() for th in block(doc, "gfcf-gdp").xpath("./thead/tr/th")]
     years = header[2:]
     assert years == [str(y) for y in range(2022, 2009, -1)]  # newest first

@@ -1,28 +1,32 @@
-"""The official-codes-only ESTAT:NA_MAIN data message.
+"""The ESTAT:NA_MAIN data messages: ``na_main-low.xml`` and ``na_main-high.xml``.
 
-The project's own structure extends CL_INSTR_ASSET and CL_NA_STO with codes for data
-(N11733G/N), data R&D (N11711G/N), all data assets (N117DG/N) and STO P5OAX (sdmx.md
-§7: "data" has no official code yet). A message meant for a registry that only knows
-ESTAT:NA_MAIN must hold nothing else, and NA_MAIN pins exact codelist versions
-(sdmx.md §3.1-3.2), so a code added in a newer codelist is invalid under an older DSD.
+What goes in, and why everything else stays out, is
+:mod:`compiler.sdmx.na_main_select`: the main aggregates after capitalising data
+assets, as levels, under the key of the published series. This module writes them:
 
-:func:`select_for_na_main` keeps the rows of one bound whose every dimension code and
-coded attribute value is in the codelists the chosen NA_MAIN version pins (shipped
-extracts, :func:`compiler.sdmx.official.load_na_main`) and reports the others with the
-reason. Official rows such as databases (N11732G) stay; project-code rows leave.
+* one SDMX-ML 2.1 structure-specific message per bound (NA_MAIN has no bound
+  dimension), each saying its bound in the data set attribute COMMENT_DSET (NA_MAIN,
+  Conditional, DataSet level, String ≤ 1050);
+* the header's Sender and Receiver from ``[sdmx]`` (``sender``, default the agency;
+  ``receiver``, default ``ESTAT``); the structure is the dataflow of the international
+  data cooperation, ``ESTAT:NAMAIN_IDC_N(1.9)`` (the SDMX Global Registry's dataflow on
+  NA_MAIN 1.9), or the DSD itself for a version without a known dataflow (1.11); the
+  DSD-specific namespace follows the referenced structure;
+* every code in the codelists that version pins (a row that is not is left out with
+  reason ``project_code``), UNIT_MULT rescaled exactly where the pinned
+  SDMX:CL_UNIT_MULT lacks the table's (:func:`rescale_unit_mult`), values at DECIMALS
+  digits and within OBS_VALUE's ``maxLength`` 15: a series whose values would be
+  longer has its DECIMALS lowered until they fit (:func:`fit_length`).
 
-**Default bound: "low".** NA_MAIN has no bound dimension, so the message can carry one
-scenario only. The low bound (smaller time-use shares of data occupations, CBS 2020
-ch. 4.1; StatCan 2019) is the conservative figure: it does not overstate own-account
-capital formation in the official aggregates the receiver may add it to, which is the
-prudent choice for an experimental (OBS_STATUS G) estimate. The high bound stays in
-the project's own messages (two dataflows).
+The low bound (smaller time-use shares of data occupations, CBS 2020 ch. 4.1;
+Statistics Canada 2019) is the conservative figure; both are written so that the
+receiver chooses, knowing which is which.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +34,25 @@ import numpy as np
 import pandas as pd
 
 from compiler import table as canon
+from compiler.sdmx import prepare
+from compiler.sdmx.decimals import decimal_text
+from compiler.sdmx.na_main_select import REASONS, PackageFacts, after_capitalisation_rows, reasons_left_out
 from compiler.sdmx.official import OfficialDsd, load_na_main
+from compiler.sdmx.prepare import VALUE_TEXT, xml_attr
 
-DEFAULT_BOUND = "low"
 DEFAULT_VERSION = "1.9"
+#: NA_MAIN version -> the dataflow exchanges use for it (SDMX Global Registry, 2020-07-30:
+#: ESTAT:NAMAIN_IDC_N(1.9) on ESTAT:NA_MAIN(1.9), the international data cooperation flow).
+DATAFLOWS: dict[str, tuple[str, str]] = {"1.9": ("NAMAIN_IDC_N", "1.9")}
+#: ESTAT:NA_MAIN OBS_VALUE facet (TextFormat maxLength, registry file of 2020-07-30).
+MAX_VALUE_LENGTH = 15
 SERIES_KEY = "SERIES_KEY"
 REASON = "REASON"
+NS = {
+    "mes": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
+    "ss": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific",
+    "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common",
+}
 
 
 def coded_columns(dsd: OfficialDsd, columns: Any) -> list[tuple[str, str, bool]]:
@@ -47,179 +64,190 @@ def coded_columns(dsd: OfficialDsd, columns: Any) -> list[tuple[str, str, bool]]
     return out
 
 
-def select_for_na_main(
-    table: pd.DataFrame, version: str = DEFAULT_VERSION, bound: str = DEFAULT_BOUND
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split the canonical rows of ``bound`` into (kept, left_out) for NA_MAIN ``version``.
-
-    ``kept`` holds canonical rows whose dimension codes and coded attribute values
-    (OBS_STATUS, CONF_STATUS, UNIT_MULT, DECIMALS; an empty conditional attribute is
-    absent, hence fine) are all in the pinned codelists. ``left_out`` holds the key
-    columns of the other rows plus ``SERIES_KEY`` and ``REASON`` (each failing
-    component, e.g. ``INSTR_ASSET 'N11733G' not in ESTAT:CL_INSTR_ASSET(1.7)``, joined
-    by ``"; "``). Vectorised: one ``isin`` per column.
-    """
-    if bound not in canon.BOUNDS:
-        raise ValueError(f"bound must be one of {canon.BOUNDS}, not {bound!r}")
-    dsd = load_na_main(version)
-    rows = table.loc[table[canon.BOUND].to_numpy() == bound].reset_index(drop=True)
-    rows = rescale_unit_mult(rows, _unit_mult_codes(dsd))
-    reasons = pd.Series("", index=rows.index, dtype=object)
-    texts = reasons.to_numpy(dtype=object, copy=True)
-    for column, ref, mandatory in coded_columns(dsd, rows.columns):
-        values = rows[column].astype(str)
-        bad = ~values.isin(dsd.codelists.get(ref, frozenset()))
-        if not mandatory:
-            bad &= values != ""
-        if ref in dsd.approximations and bad.any():
-            note = f" (approximate: {dsd.approximations[ref]})"
-        else:
-            note = ""
-        where = np.flatnonzero(bad.to_numpy(dtype=bool))
-        if len(where):  # the reason text is built for the failing rows only
-            text = (column + " '" + values.iloc[where] + f"' not in {ref}{note}").to_numpy(dtype=object)
-            before = texts[where]
-            texts[where] = np.where(before == "", text, before + "; " + text)
-    reasons = pd.Series(texts, index=rows.index, dtype=object)
-    out = reasons != ""
-    kept = rows.loc[~out].reset_index(drop=True)
-    left = rows.loc[out, list(canon.KEY)].reset_index(drop=True)
-    key = left[canon.DIMENSIONS[0]].astype(str)
-    for dimension in canon.DIMENSIONS[1:]:
-        key = key + "." + left[dimension].astype(str)
-    left.insert(0, SERIES_KEY, key)
-    left[REASON] = reasons[out].to_numpy()
-    return kept, left
-
-
 def _unit_mult_codes(dsd: OfficialDsd) -> frozenset[str]:
     refs = [ref for column, ref, _ in coded_columns(dsd, ["UNIT_MULT"]) if column == "UNIT_MULT"]
     return dsd.codelists.get(refs[0], frozenset()) if refs else frozenset()
 
 
+SHIFT = "_SHIFT"
+
+
 def rescale_unit_mult(rows: pd.DataFrame, allowed: frozenset[str]) -> pd.DataFrame:
-    """Express values whose UNIT_MULT the pinned codelist lacks in the next allowed lower one.
+    """Send values whose UNIT_MULT the pinned codelist lacks in the next allowed lower one.
 
     E.g. NA_MAIN 1.9 pins SDMX:CL_UNIT_MULT(1.0), which has no 8 (hundred millions):
-    such values are sent with UNIT_MULT 6 (millions). The figure is first rounded to its
-    own DECIMALS, then its decimal point moves by the difference, exactly
-    (:func:`compiler.sdmx.decimals.decimal_text`); DECIMALS drops by the same number of
-    places, not below 0. The text is kept in :data:`compiler.sdmx.prepare.VALUE_TEXT`.
+    such values are sent with UNIT_MULT 6 (millions). The rows keep their figure and
+    DECIMALS and get the decimal shift (``_SHIFT``, here 2) and the new UNIT_MULT;
+    :func:`fit_length` writes the text: the figure rounded to its own DECIMALS, then its
+    decimal point moved, exactly (:func:`compiler.sdmx.decimals.decimal_text`), with
+    DECIMALS lower by the same number of places, not below 0.
     """
-    from compiler.sdmx.decimals import decimal_text  # noqa: PLC0415
-    from compiler.sdmx.prepare import VALUE_TEXT  # noqa: PLC0415
-
-    allowed_ints = sorted(int(a) for a in allowed if a.lstrip("-").isdigit())
-    if not allowed_ints:
-        return rows
-    mult = rows["UNIT_MULT"].to_numpy()
-    target = mult.copy()
-    for value in np.unique(mult):
-        if str(value) not in allowed:
-            lower = [a for a in allowed_ints if a < value]
-            if lower:
-                target[mult == value] = lower[-1]
-    shift = mult - target
-    if not shift.any():
-        return rows
     out = rows.copy()
-    decimals = out["DECIMALS"].to_numpy()
-    out[VALUE_TEXT] = decimal_text(out[canon.VALUE].to_numpy(), decimals, shift).to_numpy(zero_copy_only=False)
-    out[canon.VALUE] = out[canon.VALUE].to_numpy() * 10.0 ** shift  # for readers of the frame; the text is exact
+    mult = out["UNIT_MULT"].to_numpy()
+    target = mult.copy()
+    allowed_ints = sorted(int(a) for a in allowed if a.lstrip("-").isdigit())
+    for value in np.unique(mult):
+        lower = [a for a in allowed_ints if a < value]
+        if allowed_ints and str(value) not in allowed and lower:
+            target[mult == value] = lower[-1]
+    out[SHIFT] = mult - target
     out["UNIT_MULT"] = target
-    out["DECIMALS"] = np.maximum(decimals - shift, 0)
     return out
 
 
-def left_out_report(left_out: pd.DataFrame) -> list[dict[str, Any]]:
-    """One entry per left-out series and reason: ``series_key``, ``reason``, ``observations``.
+def fit_length(rows: pd.DataFrame, limit: int = MAX_VALUE_LENGTH) -> tuple[pd.DataFrame, np.ndarray]:
+    """OBS_VALUE text of each row (:data:`~compiler.sdmx.prepare.VALUE_TEXT`) at most
+    ``limit`` characters long; DECIMALS as written.
 
-    Sorted by series key, for ``report.json``.
+    Each figure is rounded to its DECIMALS and shifted by ``_SHIFT`` places (0 when
+    absent), exactly. A series (the 14 dimensions) whose longest text is ``k``
+    characters too long is written with ``k`` fewer decimal places (as far as it has
+    them), rounded again from the figure. Returns the rows and a mask of those still
+    too long with no decimal places left.
     """
-    if not len(left_out):
-        return []
-    counts = left_out.groupby([SERIES_KEY, REASON], sort=True).size()
-    return [
-        {"series_key": key, "reason": reason, "observations": int(n)} for (key, reason), n in counts.items()
-    ]
+    rows = rows.reset_index(drop=True).copy()
+    values = rows[canon.VALUE].to_numpy()
+    source = rows["DECIMALS"].to_numpy(dtype=np.int64)
+    shift = rows[SHIFT].to_numpy(dtype=np.int64) if SHIFT in rows.columns else np.zeros(len(rows), dtype=np.int64)
+    written = np.maximum(source - shift, 0)
+    text = decimal_text(values, source, shift).to_numpy(zero_copy_only=False)
+    length = pd.Series(text, dtype=object).str.len().to_numpy()
+    series = canon.key_codes([rows], list(canon.DIMENSIONS)) if len(rows) else np.zeros(0, dtype=np.int64)
+    excess = pd.Series(np.maximum(length - limit, 0)).groupby(series).transform("max").to_numpy() if len(rows) else length
+    cut = np.minimum(excess, written)
+    if cut.any():
+        text = decimal_text(values, source - cut, shift).to_numpy(zero_copy_only=False)
+        written = written - cut
+        length = pd.Series(text, dtype=object).str.len().to_numpy()
+    rows[VALUE_TEXT] = text
+    rows["DECIMALS"] = written
+    return rows.drop(columns=[SHIFT], errors="ignore"), length > limit
 
 
-def na_main_namespace(version: str) -> str:
-    """The DSD-specific namespace of a structure-specific NA_MAIN message (sdmx.md §8.5)."""
-    return f"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=ESTAT:NA_MAIN({version}):ObsLevelDim:TIME_PERIOD"
+def _series_report(rows: pd.DataFrame, reasons: np.ndarray) -> pd.DataFrame:
+    """One line per left-out series and reason: SERIES_KEY, REASON, observations."""
+    key = rows[canon.DIMENSIONS[0]].astype(str)
+    for dimension in canon.DIMENSIONS[1:]:
+        key = key + "." + rows[dimension].astype(str)
+    frame = pd.DataFrame({SERIES_KEY: key.to_numpy(), REASON: reasons})
+    return frame.groupby([SERIES_KEY, REASON], sort=True).size().rename("observations").reset_index()
+
+
+def select(table: pd.DataFrame, packages: Sequence[PackageFacts], version: str, bound: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows to send, per-series report of what is left out) for one bound."""
+    from compiler.gdp import BASELINE_STO  # noqa: PLC0415
+
+    dsd = load_na_main(version)
+    official = {column: dsd.codelists.get(ref, frozenset()) for column, ref, _ in coded_columns(dsd, canon.COLUMNS)}
+    rows = table.loc[table[canon.BOUND].to_numpy() == bound].reset_index(drop=True)
+    send = after_capitalisation_rows(table, packages, bound)
+    left = reasons_left_out(rows, official, set(send["REF_AREA"]), BASELINE_STO)
+    send = rescale_unit_mult(send, _unit_mult_codes(dsd))
+    bad = np.zeros(len(send), dtype=bool)
+    for column, allowed in official.items():
+        values = send[column].astype(str)
+        bad |= (~values.isin(sorted(allowed)) & ((values != "") | (column in canon.DIMENSIONS))).to_numpy()
+    send, too_long = fit_length(send)
+    reports = [_series_report(rows, left)]
+    for mask, reason in ((bad, "project_code"), (too_long & ~bad, "value_too_long")):
+        if mask.any():
+            reports.append(_series_report(send.loc[mask], np.full(int(mask.sum()), reason, dtype=object)))
+    send = send.loc[~bad & ~too_long].reset_index(drop=True)
+    return send, pd.concat(reports, ignore_index=True)
 
 
 def header_xml(settings: Any, version: str) -> str:
-    """``mes:Header`` referencing the DSD ESTAT:NA_MAIN(``version``) itself (no dataflow)."""
-    structure_id = f"ESTAT_NA_MAIN_{version.replace('.', '_')}"
+    """``mes:Header``: ID, Test, Prepared, Sender, Receiver and the structure (dataflow
+    ``ESTAT:NAMAIN_IDC_N(1.9)``, or the DSD for a version without a known dataflow)."""
+    flow = DATAFLOWS.get(version)
+    if flow:
+        ident, flow_version = flow
+        usage = (f'<com:StructureUsage><Ref agencyID="ESTAT" id="{ident}" version="{flow_version}" '
+                 'class="Dataflow" package="datastructure"/></com:StructureUsage>')
+    else:
+        ident = f"ESTAT_NA_MAIN_{version.replace('.', '_')}"
+        usage = (f'<com:Structure><Ref agencyID="ESTAT" id="NA_MAIN" version="{version}" '
+                 'class="DataStructure" package="datastructure"/></com:Structure>')
     return (
         "<mes:Header>\n"
-        f"<mes:ID>{settings.message_id}</mes:ID>\n<mes:Test>false</mes:Test>\n"
+        f"<mes:ID>NA_MAIN_{settings.prepared:%Y%m%dT%H%M%S}</mes:ID>\n<mes:Test>false</mes:Test>\n"
         f"<mes:Prepared>{settings.prepared_text}</mes:Prepared>\n"
-        f'<mes:Sender id="{_xml_attr(settings.sender)}"/>\n'
-        f'<mes:Structure structureID="{structure_id}" namespace="{na_main_namespace(version)}" '
-        f'dimensionAtObservation="{canon.TIME}"><com:Structure><Ref agencyID="ESTAT" id="NA_MAIN" '
-        f'version="{version}" class="DataStructure" package="datastructure"/></com:Structure></mes:Structure>\n'
+        f'<mes:Sender id="{xml_attr(settings.sender)}"/>\n<mes:Receiver id="{xml_attr(settings.receiver)}"/>\n'
+        f'<mes:Structure structureID="{ident}" namespace="{na_main_namespace(version)}" '
+        f'dimensionAtObservation="{canon.TIME}">{usage}</mes:Structure>\n'
         "</mes:Header>\n"
     )
 
 
-def _xml_attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+def na_main_namespace(version: str) -> str:
+    """The structure-specific namespace of the referenced structure (SDMX 2.1 section
+    3B: the URN of the dataflow or DSD the schema is built for, then ``:ObsLevelDim:``)."""
+    flow = DATAFLOWS.get(version)
+    if flow:
+        return f"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=ESTAT:{flow[0]}({flow[1]}):ObsLevelDim:TIME_PERIOD"
+    return f"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=ESTAT:NA_MAIN({version}):ObsLevelDim:TIME_PERIOD"
 
 
-def _default_body_writer() -> Callable[..., int]:
-    """The other writer's streaming ``Series``/``Obs`` body (imported on first use)."""
-    try:
-        from compiler.sdmx.ml21 import structure_specific_body  # noqa: PLC0415
-    except ImportError as exc:
-        raise RuntimeError(f"the SDMX-ML 2.1 writer (compiler.sdmx.ml21) is not available: {exc}") from exc
-    return structure_specific_body
+def dataset_comment(bound: str) -> str:
+    """COMMENT_DSET: which bound the data set holds, and what its figures are."""
+    return (f"{bound.upper()} BOUND of the data-asset satellite account (datasat). Main aggregates after capitalising "
+            "data assets (own-account data, databases, data R&D) as in the 2025 SNA: published level plus the change "
+            "due to capitalisation; GFCF and CFC on fixed assets N11G. OBS_STATUS E: rests on inputs the package "
+            f"declares illustrative; G: experimental. The other bound is in na_main-{'high' if bound == 'low' else 'low'}.xml.")
 
 
-def write_na_main(
-    table: pd.DataFrame,
-    path: Path,
-    settings: Any,
-    version: str = DEFAULT_VERSION,
-    bound: str = DEFAULT_BOUND,
-    body_writer: Callable[..., int] | None = None,
-) -> list[dict[str, Any]]:
-    """Write the official-codes-only SDMX-ML 2.1 structure-specific NA_MAIN message.
+def write_message(rows: pd.DataFrame, path: Path, settings: Any, version: str, bound: str) -> int:
+    """Write one bound's NA_MAIN message atomically; the number of observations."""
+    from compiler.sdmx.ml21 import structure_specific_body  # noqa: PLC0415
 
-    The header references the DSD ESTAT:NA_MAIN(``version``) (SDMX 2.1 section 3B,
-    ``mes:Structure`` with ``com:Structure``), the single data set holds the kept rows
-    of ``bound``; ``Series``/``Obs`` are written by ``body_writer(BoundData, out)``
-    (default :func:`compiler.sdmx.ml21.structure_specific_body`). ``settings`` is a
-    :class:`compiler.sdmx.settings.SdmxSettings` (message id, prepared, sender).
-    Written atomically (temp file + ``os.replace``). Returns :func:`left_out_report`.
-    """
-    from compiler.sdmx import prepare  # noqa: PLC0415 (the other writer's helpers)
-
-    kept, left_out = select_for_na_main(table, version, bound)
-    body = body_writer or _default_body_writer()
-    ns = {
-        "mes": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
-        "ss": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific",
-        "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common",
-    }
-    structure_id = f"ESTAT_NA_MAIN_{version.replace('.', '_')}"
+    scope = "Dataflow" if version in DATAFLOWS else "DataStructure"
+    ident = DATAFLOWS[version][0] if version in DATAFLOWS else f"ESTAT_NA_MAIN_{version.replace('.', '_')}"
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
+    count = 0
     try:
         with open(tmp, "wb", buffering=1 << 20) as out:
             out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n")
-            out.write(
-                (f'<mes:StructureSpecificData xmlns:mes="{ns["mes"]}" xmlns:ss="{ns["ss"]}" xmlns:com="{ns["com"]}" '
-                 f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:ns1="{na_main_namespace(version)}">\n').encode()
-            )
+            out.write((f'<mes:StructureSpecificData xmlns:mes="{NS["mes"]}" xmlns:ss="{NS["ss"]}" xmlns:com="{NS["com"]}" '
+                       f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:ns1="{na_main_namespace(version)}">\n').encode())
             out.write(header_xml(settings, version).encode())
-            out.write(f'<mes:DataSet ss:structureRef="{structure_id}" ss:dataScope="DataStructure" '
-                      'xsi:type="ns1:DataSetType">\n'.encode())
-            for data in prepare.by_bound(kept):
-                body(data, out)
+            out.write(f'<mes:DataSet ss:structureRef="{ident}" ss:dataScope="{scope}" xsi:type="ns1:DataSetType" '
+                      f'COMMENT_DSET="{xml_attr(dataset_comment(bound))}">\n'.encode())
+            for data in prepare.by_bound(rows):
+                count += structure_specific_body(data, out)
             out.write(b"</mes:DataSet>\n</mes:StructureSpecificData>\n")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    return left_out_report(left_out)
+    return count
+
+
+def write_na_main(table: pd.DataFrame, folder: Path, settings: Any, packages: Sequence[PackageFacts],
+                  version: str = DEFAULT_VERSION, bounds: Sequence[str] = canon.BOUNDS) -> dict[str, Any]:
+    """Write ``na_main-<bound>.xml`` for each bound into ``folder``; what report.json says.
+
+    The report gives, per bound, the file, observations sent, and what was left out by
+    reason (series and observations); ``left_out`` is the per-series list (report.json
+    moves a long one into a CSV file of its own).
+    """
+    out: dict[str, Any] = {"version": version, "receiver": settings.receiver, "sender": settings.sender,
+                           "structure": (f"ESTAT:{DATAFLOWS[version][0]}({DATAFLOWS[version][1]})" if version in DATAFLOWS
+                                         else f"ESTAT:NA_MAIN({version})"), "bounds": {}}
+    lists = []
+    for bound in bounds:
+        send, left = select(table, packages, version, bound)
+        name = f"na_main-{bound}.xml"
+        count = write_message(send, Path(folder) / name, settings, version, bound)
+        by_reason = {
+            reason: {"why": REASONS[reason], "series": int((left[REASON] == reason).sum()),
+                     "observations": int(left.loc[left[REASON] == reason, "observations"].sum())}
+            for reason in REASONS if (left[REASON] == reason).any()
+        }
+        out["bounds"][bound] = {"file": name, "observations": count, "left_out_by_reason": by_reason}
+        lists.append(left.assign(BOUND=bound))
+    both = pd.concat(lists, ignore_index=True) if lists else pd.DataFrame()
+    out["left_out"] = [
+        {"bound": b, "series_key": k, "reason": r, "observations": int(n)}
+        for b, k, r, n in zip(both.get("BOUND", []), both.get(SERIES_KEY, []), both.get(REASON, []), both.get("observations", []), strict=True)
+    ]
+    return out

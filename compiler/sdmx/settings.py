@@ -3,8 +3,9 @@
 Keys (all optional): ``agency`` (maintenance agency of the structures, default
 ``DATASAT``), ``dsd_id`` (``DSD_DATA_ASSETS``), ``dataflow_id`` (base of the two
 dataflow ids, ``DF_DATA_ASSETS`` → ``DF_DATA_ASSETS_LOW`` / ``_HIGH``), ``version``
-(``1.0.0``, of every structure) and ``sender`` (header ``Sender id``, default the
-agency). ``prepared`` (header ``Prepared``) is not read from the table: it comes from
+(``1.0.0``, of every structure), ``sender`` (header ``Sender id``, default the
+agency: set it to the compiling organisation's id) and ``receiver`` (header
+``Receiver id`` of the NA_MAIN messages, default ``ESTAT``). ``prepared`` (header ``Prepared``) is not read from the table: it comes from
 ``--prepared``, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else the clock, in UTC.
 """
 
@@ -22,7 +23,9 @@ from typing import Any
 _ID = re.compile(r"[A-Za-z0-9_@$\-]+\Z")
 _AGENCY = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*\Z")
 _VERSION = re.compile(r"[0-9]+\.[0-9]+(\.[0-9]+)?\Z")
-_KEYS = ("agency", "dsd_id", "dataflow_id", "version", "sender")
+#: The keys of ``[sdmx]``; to add one, add it here, as a field of SdmxSettings and to
+#: the pattern check of :func:`_problems`.
+_KEYS = ("agency", "dsd_id", "dataflow_id", "version", "sender", "receiver")
 SDMX_KEYS = _KEYS  #: the keys of package.toml [sdmx] (compiler.package.manifest.section_keys)
 
 
@@ -39,6 +42,7 @@ class SdmxSettings:
     dataflow_id: str = "DF_DATA_ASSETS"
     version: str = "1.0.0"
     sender: str = ""
+    receiver: str = "ESTAT"
     prepared: datetime = field(default_factory=_now)
 
     def __post_init__(self) -> None:
@@ -50,7 +54,7 @@ class SdmxSettings:
             object.__setattr__(self, "prepared", self.prepared.astimezone(UTC))
         problems = _problems(
             {"agency": self.agency, "dsd_id": self.dsd_id, "dataflow_id": self.dataflow_id,
-             "version": self.version, "sender": self.sender}
+             "version": self.version, "sender": self.sender, "receiver": self.receiver}
         )
         if problems:
             raise ValueError("invalid SDMX settings: " + "; ".join(problems))
@@ -110,7 +114,7 @@ class SdmxSettings:
 def _problems(values: Mapping[str, str]) -> list[str]:
     out = []
     for key, value in values.items():
-        pattern = {"agency": _AGENCY, "sender": _AGENCY, "version": _VERSION}.get(key, _ID)
+        pattern = {"agency": _AGENCY, "sender": _AGENCY, "receiver": _AGENCY, "version": _VERSION}.get(key, _ID)
         if key == "sender" and value == "":
             continue
         if not pattern.match(value):

@@ -55,7 +55,7 @@ DIMENSION_CODELISTS: Mapping[str, str] = {
     "INSTR_ASSET": "CL_INSTR_ASSET_DATA",
     "ACTIVITY": "CL_ACTIVITY",
     "EXPENDITURE": "CL_COICOP",
-    "UNIT_MEASURE": "CL_UNIT",
+    "UNIT_MEASURE": "CL_UNIT_DATA",
     "PRICES": "CL_NA_PRICES",
     "TRANSFORMATION": "CL_TRANSFORMATION",
 }
@@ -125,7 +125,7 @@ CODELIST_NAMES: Mapping[str, str] = {
     "CL_INSTR_ASSET_DATA": "Instruments and assets, extended with data assets",
     "CL_ACTIVITY": "Activities",
     "CL_COICOP": "Expenditure (COICOP)",
-    "CL_UNIT": "Units of measure",
+    "CL_UNIT_DATA": "Units of measure, with datasat codes",
     "CL_NA_PRICES": "Prices",
     "CL_TRANSFORMATION": "Transformations",
     "CL_OBS_STATUS": "Observation status",
@@ -135,7 +135,7 @@ CODELIST_NAMES: Mapping[str, str] = {
     "CL_UNIT_MULT": "Unit multiplier",
 }
 #: The official codelist each project codelist starts from.
-BASE_CODELIST: Mapping[str, str] = {"CL_NA_STO_DATA": "CL_NA_STO", "CL_INSTR_ASSET_DATA": "CL_INSTR_ASSET"}
+BASE_CODELIST: Mapping[str, str] = {"CL_NA_STO_DATA": "CL_NA_STO", "CL_INSTR_ASSET_DATA": "CL_INSTR_ASSET", "CL_UNIT_DATA": "CL_UNIT"}
 #: TIME_FORMAT from FREQ (SDMX:CL_TIME_FORMAT(1.0)).
 TIME_FORMATS: Mapping[str, str] = {"A": "P1Y", "S": "P6M", "Q": "P3M", "M": "P1M", "W": "P7D", "D": "P1D"}
 CONCEPT_SCHEME_ID = "CS_DATA_ASSETS"

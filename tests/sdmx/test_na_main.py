@@ -1,4 +1,12 @@
-"""The official-codes-only NA_MAIN selection and the shipped NA_MAIN extracts."""
+"""The NA_MAIN messages: what they carry (levels after capitalisation), what they leave
+out and why, and the shipped NA_MAIN extracts.
+
+Hand figures: the synthetic package (tests/packages/synthetic), 2020, low bound, as in
+tests/test_gdp.py: output P1 3249.3 higher after capitalising data (own-account output
+1677 + 0.8 x 999.75 + 772.5), GDP 100000 + 3349.275 (the GFCF of data assets, 2008 SNA
+§10.98 ff. as the 2025 SNA extends it to data; Wang et al. 2024 §3.3.3), compensation
+D1 unchanged at 50000.
+"""
 
 from __future__ import annotations
 
@@ -6,93 +14,127 @@ import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from lxml import etree
 
 from compiler import table as canon
+from compiler.package.provenance import Provenance
 from compiler.sdmx.check import check_message
-from compiler.sdmx.na_main import REASON, SERIES_KEY, left_out_report, select_for_na_main, write_na_main
+from compiler.sdmx.na_main import REASON, SERIES_KEY, fit_length, rescale_unit_mult, select, write_na_main
+from compiler.sdmx.na_main_select import REASONS, PackageFacts
 from compiler.sdmx.official import UnknownVersionError, available_versions, load_na_main
+from compiler.sdmx.settings import SdmxSettings
 
 SHARED = Path(__file__).resolve().parents[1].parent.parent / "shared" / "sdmx" / "structures"
 NA_MAIN_19_FILE = SHARED / "ESTAT+NAMAIN_IDC_N+1.9+with-descendants+GlobalRegistry-2020-07-30.xml"
+SETTINGS = SdmxSettings(prepared=datetime(2024, 5, 1, tzinfo=UTC), sender="XX1", receiver="ESTAT")
 
 
-def mixed_table() -> pd.DataFrame:
-    frame = pd.DataFrame({"TIME_PERIOD": ["2020", "2021"] * 2, "BOUND": ["low", "low", "high", "high"],
-                          "OBS_VALUE": [1.0, 2.0, 3.0, 4.0]})
-    parts = [
-        canon.make_rows(frame, REF_AREA="NL", STO=sto, INSTR_ASSET=asset, UNIT_MULT=6, DECIMALS=1)
-        for sto, asset in [("P51G", "N11732G"), ("P51G", "N11733G"), ("P51G", "N11711G"), ("P51G", "N117DG"),
-                           ("P5OAX", "N11732G"), ("P5OA1", "N1173G")]
-    ]
-    return canon.concat(parts)
+def facts(provenance: dict[str, str] | None = None) -> list[PackageFacts]:
+    return [PackageFacts("_X", "N117DG", Provenance(provenance or {}))]
 
 
-def key(sto: str, asset: str) -> str:
-    return f"A.N.NL.W0.S1.S1.D.{sto}.{asset}._T._Z.XDC.V.N"
+def obs(rows: pd.DataFrame, sto: str, year: str = "2020") -> pd.Series:
+    found = rows.loc[(rows["STO"] == sto) & (rows[canon.TIME] == year)]
+    assert len(found) == 1, (sto, len(found))
+    return found.iloc[0]
 
 
-def test_project_codes_left_out_official_kept() -> None:
-    kept, left = select_for_na_main(mixed_table(), "1.9", "low")
-    assert sorted(set(kept["INSTR_ASSET"] + "/" + kept["STO"])) == ["N11732G/P51G", "N1173G/P5OA1"]
-    assert set(kept[canon.BOUND]) == {"low"} and len(kept) == 4
-    assert kept.loc[kept["INSTR_ASSET"] == "N11732G", canon.VALUE].tolist() == [1.0, 2.0]
-    assert len(left) == 8 and set(left[canon.BOUND]) == {"low"}
-    report = left_out_report(left)
-    assert report == [
-        {"series_key": key("P51G", "N11711G"), "reason": "INSTR_ASSET 'N11711G' not in ESTAT:CL_INSTR_ASSET(1.7)", "observations": 2},
-        {"series_key": key("P51G", "N11733G"), "reason": "INSTR_ASSET 'N11733G' not in ESTAT:CL_INSTR_ASSET(1.7)", "observations": 2},
-        {"series_key": key("P51G", "N117DG"), "reason": "INSTR_ASSET 'N117DG' not in ESTAT:CL_INSTR_ASSET(1.7)", "observations": 2},
-        {"series_key": key("P5OAX", "N11732G"), "reason": "STO 'P5OAX' not in ESTAT:CL_NA_STO(1.9)", "observations": 2},
-    ]
+def test_levels_after_capitalisation_by_hand(synthetic_result):
+    send, _ = select(synthetic_result.table, facts(), "1.9", "low")
+    assert set(send["STO"]) == {"P1", "P2", "B1G", "D21X31", "D1", "D29X39", "P51C", "B2A3N", "P3", "P51G", "P52", "P6", "P7", "B1GQ"}
+    p1 = obs(send, "P1")
+    assert p1[canon.VALUE] == pytest.approx(180000 + 3249.3) and p1["_OBS_VALUE_TEXT"] == "183249.30"
+    assert obs(send, "B1GQ")[canon.VALUE] == pytest.approx(100000 + 3349.275)
+    assert obs(send, "P51G")[canon.VALUE] == pytest.approx(20000 + 3349.275)
+    d1 = obs(send, "D1")
+    assert d1[canon.VALUE] == 50000 and d1["_OBS_VALUE_TEXT"] == "50000.00"
+    # statuses: changed by capitalisation -> G (experimental); unchanged -> the published A
+    assert p1["OBS_STATUS"] == "G" and d1["OBS_STATUS"] == "A"
+    # GFCF and CFC on fixed assets, as ESTAT's own P51G.N11G; the rest without asset
+    assert set(send.loc[send["STO"].isin(["P51G", "P51C"]), "INSTR_ASSET"]) == {"N11G"}
+    assert set(send.loc[~send["STO"].isin(["P51G", "P51C"]), "INSTR_ASSET"]) == {"_Z"}
+    assert set(send["UNIT_MEASURE"]) == {"XDC"} and set(send["ACTIVITY"]) == {"_T"}
+    assert "before 180000.00 + change 3249.30" in p1["COMMENT_OBS"]
 
 
-def test_several_reasons_and_attributes() -> None:
-    frame = pd.DataFrame({"TIME_PERIOD": ["2020"], "BOUND": ["high"], "OBS_VALUE": [5.0]})
-    table = canon.make_rows(frame, REF_AREA="NL", STO="P5OAX", INSTR_ASSET="N11733G", UNIT_MULT=5, DECIMALS=1,
-                            OBS_STATUS="R")
-    kept, left = select_for_na_main(table, "1.9", "high")
-    assert kept.empty
-    assert left[REASON].tolist() == [
-        "STO 'P5OAX' not in ESTAT:CL_NA_STO(1.9); INSTR_ASSET 'N11733G' not in ESTAT:CL_INSTR_ASSET(1.7); "
-        "OBS_STATUS 'R' not in SDMX:CL_OBS_STATUS(2.0)"
-    ]
-    assert left[SERIES_KEY].tolist() == [key("P5OAX", "N11733G")]
-    # 1.11: OBS_STATUS R is in ESTAT:CL_OBS_STATUS(2.3), the (newer, approximate) stand-in for 2.2
-    _, left11 = select_for_na_main(table, "1.11", "high")
-    assert "OBS_STATUS" not in left11[REASON].iat[0]
+def test_high_bound_differs_by_the_high_gfcf(synthetic_result):
+    """High bound 2020: data GFCF 2592.75 (tests/test_gdp.py) + databases + data R&D."""
+    low, _ = select(synthetic_result.table, facts(), "1.9", "low")
+    high, _ = select(synthetic_result.table, facts(), "1.9", "high")
+    assert obs(high, "B1GQ")[canon.VALUE] > obs(low, "B1GQ")[canon.VALUE]
+    assert obs(high, "D1")[canon.VALUE] == obs(low, "D1")[canon.VALUE] == 50000
 
 
-def test_unit_mult_missing_from_the_pinned_codelist_is_rescaled() -> None:
-    """NA_MAIN 1.9 pins CL_UNIT_MULT(1.0) without 8: hundred millions go out as millions x 100."""
-    frame = pd.DataFrame({"TIME_PERIOD": ["2020"], "BOUND": ["low"], "OBS_VALUE": [17621.4]})
-    table = canon.make_rows(frame, REF_AREA="CN", STO="P51G", INSTR_ASSET="N11732G", UNIT_MULT=8, DECIMALS=1)
-    kept, left = select_for_na_main(table, "1.9", "low")
-    assert left.empty
-    assert kept["UNIT_MULT"].tolist() == [6] and kept["DECIMALS"].tolist() == [0]
-    assert kept["OBS_VALUE"].tolist() == pytest.approx([1762140.0], rel=1e-15)
+def test_illustrative_inputs_give_status_e_never_a(synthetic_result):
+    send, _ = select(synthetic_result.table, facts({"national_accounts": "illustrative"}), "1.9", "low")
+    assert set(send["OBS_STATUS"]) == {"E"}
+    assert "declares illustrative: national_accounts" in obs(send, "D1")["COMMENT_OBS"]
+    # an illustrative satellite input marks only what capitalisation changes
+    send, _ = select(synthetic_result.table, facts({"national_accounts": "published", "occupations": "illustrative"}), "1.9", "low")
+    assert obs(send, "P1")["OBS_STATUS"] == "E" and obs(send, "D1")["OBS_STATUS"] == "A"
 
 
-def test_bad_bound_and_version() -> None:
-    with pytest.raises(ValueError, match="bound"):
-        select_for_na_main(mixed_table(), "1.9", "mid")
-    with pytest.raises(UnknownVersionError, match="available versions: 1.9, 1.11"):
-        select_for_na_main(mixed_table(), "2.1.0", "low")
-    assert available_versions() == ["1.9", "1.11"]
+def test_left_out_by_reason(synthetic_result):
+    table = synthetic_result.table
+    _, left = select(table, facts(), "1.9", "low")
+    reason = dict(zip(left[SERIES_KEY], left[REASON], strict=True))
+    assert set(left[REASON]) <= set(REASONS)
+    x = "A.N._X"
+    assert reason[f"{x}.W0.S1.S1.C.P1._Z._T._Z.XDC.V.N"] == "before_capitalisation"
+    assert reason[f"{x}.W2.S1.S1.B.B1GQ.N117DG._T._Z.XDC.V.N"] == "change"
+    assert reason[f"{x}.W0.S11.S1._Z.EMP_DOCC._Z.J62._Z.PS._Z.N"] == "occupation_subtotal"
+    assert reason[f"{x}.W0.S1.S1.D.P51G.N117DG._T._Z.PT_B1GQ.V.N"] == "unit_conversion"
+    assert reason[f"{x}.W0.S1.S1.D.P51G.N11733G._T._Z.XDC.V.N"] == "project_code"
+    assert reason[f"{x}.W0.S1.S1.D.P51G.N11732G._T._Z.XDC.V.N"] == "satellite_detail"
+    # every low-bound row of the table is counted once
+    low = int((table[canon.BOUND] == "low").sum())
+    assert int(left["observations"].sum()) == low
 
 
-def test_written_message_is_clean_against_na_main(tmp_path: Path) -> None:
-    pytest.importorskip("compiler.sdmx.ml21")
-    from compiler.sdmx.settings import SdmxSettings
+def test_rescaling_and_length_facet_by_hand():
+    """UNIT_MULT 8 is not in SDMX:CL_UNIT_MULT(1.0): 17.35 (x 10^8, DECIMALS 1) rounds to
+    17.4 and is sent as 1740 (x 10^6, DECIMALS 0). A series with a 16-character value,
+    123456789012.345 at DECIMALS 3, loses 1 place: binary 123456789012.345001220703125
+    rounds to 123456789012.35 (15 characters), and its other value is written 1.00 (one
+    DECIMALS per series). 1.5e16 has 17 digits even at DECIMALS 0: left out."""
+    frame = pd.DataFrame({"TIME_PERIOD": ["2020", "2021"], "BOUND": "low", "OBS_VALUE": [17.35, 2.0]})
+    rows = canon.make_rows(frame, REF_AREA="CN", STO="P1", UNIT_MULT=8, DECIMALS=1)
+    sent, too_long = fit_length(rescale_unit_mult(rows, frozenset({"0", "3", "6", "9"})))
+    assert sent["_OBS_VALUE_TEXT"].tolist() == ["1740", "200"] and sent["UNIT_MULT"].tolist() == [6, 6]
+    assert sent["DECIMALS"].tolist() == [0, 0] and not too_long.any()
+    frame = pd.DataFrame({"TIME_PERIOD": ["2020", "2021"], "BOUND": "low", "OBS_VALUE": [123456789012.345, 1.0]})
+    sent, too_long = fit_length(canon.make_rows(frame, REF_AREA="CN", STO="P1", UNIT_MULT=0, DECIMALS=3))
+    assert sent["_OBS_VALUE_TEXT"].tolist() == ["123456789012.35", "1.00"] and sent["DECIMALS"].tolist() == [2, 2]
+    frame = pd.DataFrame({"TIME_PERIOD": ["2020"], "BOUND": "low", "OBS_VALUE": [1.5e16]})
+    _, too_long = fit_length(canon.make_rows(frame, REF_AREA="CN", STO="P1", UNIT_MULT=0, DECIMALS=0))
+    assert too_long.tolist() == [True]
 
-    path = tmp_path / "na_main.xml"
-    report = write_na_main(mixed_table(), path, SdmxSettings(prepared=datetime(2024, 5, 1, tzinfo=UTC)), "1.9", "low")
-    assert [r["series_key"] for r in report] == [key("P51G", "N11711G"), key("P51G", "N11733G"), key("P51G", "N117DG"),
-                                                 key("P5OAX", "N11732G")]
-    check = check_message(path, "1.9")
-    assert check.findings == [] and (check.observations, check.series) == (4, 2)
+
+def test_both_messages_state_their_bound_and_are_clean(synthetic_result, tmp_path):
+    report = write_na_main(synthetic_result.table, tmp_path, SETTINGS, facts(), "1.9")
+    assert report["structure"] == "ESTAT:NAMAIN_IDC_N(1.9)" and report["receiver"] == "ESTAT"
+    for bound in canon.BOUNDS:
+        path = tmp_path / f"na_main-{bound}.xml"
+        root = etree.parse(str(path)).getroot()
+        ns = {"mes": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
+              "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"}
+        assert root.find("mes:Header/mes:Sender", ns).get("id") == "XX1"
+        assert root.find("mes:Header/mes:Receiver", ns).get("id") == "ESTAT"
+        ref = root.find("mes:Header/mes:Structure/com:StructureUsage/Ref", ns)
+        assert (ref.get("id"), ref.get("version"), ref.get("class")) == ("NAMAIN_IDC_N", "1.9", "Dataflow")
+        assert root.find("mes:DataSet", ns).get("COMMENT_DSET").startswith(f"{bound.upper()} BOUND")
+        assert report["bounds"][bound]["observations"] == 3 * 14
+        checked = check_message(path, "1.9")
+        assert checked.clean, checked.findings
     assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_bad_version():
+    with pytest.raises(UnknownVersionError, match="available versions: " + ", ".join(available_versions())):
+        load_na_main("2.1.0")
 
 
 def test_extract_shapes() -> None:
