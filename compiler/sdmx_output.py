@@ -60,7 +60,7 @@ def write_sdmx_outputs(
     files = write_sdmx(table, folder, settings, jobs=jobs)
     na_main = write_na_main(table, folder, settings, package_facts(inputs), version=version, bounds=bounds)
     return {
-        "files": sorted(str(Path(p).relative_to(folder)) for p in files.values()) + [f"na_main-{b}.xml" for b in bounds],
+        "files": sorted(str(Path(p).relative_to(folder)) for p in files.values()) + [f"na_main-{b}.xml" for b in bounds] + [na_main["left_out_file"]],
         "agency": settings.agency,
         "dsd": settings.dsd_ref,
         "prepared": settings.prepared_text,

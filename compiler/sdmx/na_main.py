@@ -48,6 +48,9 @@ DATAFLOWS: dict[str, tuple[str, str]] = {"1.9": ("NAMAIN_IDC_N", "1.9")}
 MAX_VALUE_LENGTH = 15
 SERIES_KEY = "SERIES_KEY"
 REASON = "REASON"
+#: The per-series list of what the NA_MAIN messages leave out (bound, series key,
+#: reason key of :data:`~compiler.sdmx.na_main_select.REASONS`, observations).
+LEFT_OUT_FILE = "na_main-left-out.csv"
 NS = {
     "mes": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
     "ss": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific",
@@ -227,8 +230,8 @@ def write_na_main(table: pd.DataFrame, folder: Path, settings: Any, packages: Se
     """Write ``na_main-<bound>.xml`` for each bound into ``folder``; what report.json says.
 
     The report gives, per bound, the file, observations sent, and what was left out by
-    reason (series and observations); ``left_out`` is the per-series list (report.json
-    moves a long one into a CSV file of its own).
+    reason (series and observations); the per-series list is written to
+    :data:`LEFT_OUT_FILE` beside the messages.
     """
     out: dict[str, Any] = {"version": version, "receiver": settings.receiver, "sender": settings.sender,
                            "structure": (f"ESTAT:{DATAFLOWS[version][0]}({DATAFLOWS[version][1]})" if version in DATAFLOWS
@@ -245,9 +248,8 @@ def write_na_main(table: pd.DataFrame, folder: Path, settings: Any, packages: Se
         }
         out["bounds"][bound] = {"file": name, "observations": count, "left_out_by_reason": by_reason}
         lists.append(left.assign(BOUND=bound))
-    both = pd.concat(lists, ignore_index=True) if lists else pd.DataFrame()
-    out["left_out"] = [
-        {"bound": b, "series_key": k, "reason": r, "observations": int(n)}
-        for b, k, r, n in zip(both.get("BOUND", []), both.get(SERIES_KEY, []), both.get(REASON, []), both.get("observations", []), strict=True)
-    ]
+    both = pd.concat(lists, ignore_index=True) if lists else pd.DataFrame(columns=["BOUND", SERIES_KEY, REASON, "observations"])
+    both[["BOUND", SERIES_KEY, REASON, "observations"]].rename(columns=str.lower).to_csv(
+        Path(folder) / LEFT_OUT_FILE, index=False, lineterminator="\r\n")
+    out["left_out_file"] = LEFT_OUT_FILE
     return out

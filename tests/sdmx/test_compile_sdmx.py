@@ -62,8 +62,15 @@ def test_report_says_what_na_main_leaves_out_by_reason(out):
     assert low["file"] == "na_main-low.xml" and low["observations"] > 0
     assert {"change", "occupation_subtotal", "project_code", "satellite_detail"} <= set(low["left_out_by_reason"])
     assert all(v["series"] > 0 and v["observations"] >= v["series"] for v in low["left_out_by_reason"].values())
-    listed = na_main["left_out"]  # the per-series list, in a CSV file of its own
-    assert listed["file"].endswith(".csv") and (out / listed["file"]).exists()
+    import csv
+
+    with open(out / "sdmx" / na_main["left_out_file"], encoding="utf-8", newline="") as handle:
+        listed = list(csv.DictReader(handle))  # the per-series list, in a file of its own
+    for bound in ("low", "high"):
+        mine = [r for r in listed if r["bound"] == bound]
+        for reason, counts in na_main["bounds"][bound]["left_out_by_reason"].items():
+            assert sum(1 for r in mine if r["reason"] == reason) == counts["series"]
+            assert sum(int(r["observations"]) for r in mine if r["reason"] == reason) == counts["observations"]
 
 
 def test_na_main_holds_no_change_subtotal_or_illustrative_a(out):

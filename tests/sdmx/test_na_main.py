@@ -1,11 +1,13 @@
 """The NA_MAIN messages: what they carry (levels after capitalisation), what they leave
 out and why, and the shipped NA_MAIN extracts.
 
-Hand figures: the synthetic package (tests/packages/synthetic), 2020, low bound, as in
-tests/test_gdp.py: output P1 3249.3 higher after capitalising data (own-account output
-1677 + 0.8 x 999.75 + 772.5), GDP 100000 + 3349.275 (the GFCF of data assets, 2008 SNA
-§10.98 ff. as the 2025 SNA extends it to data; Wang et al. 2024 §3.3.3), compensation
-D1 unchanged at 50000.
+Hand figures: the synthetic package (tests/packages/synthetic), 2020, low bound, with
+the CFC of data fabricated as in tests/test_gdp.py (S11 30 per asset, S13 20 for data and
+databases), whose docstring derives the changes (2008 SNA §6.125, §6.130, §10.35):
+  output P1   180000 + (927 + 20 + 679.8 + 160/9 + 772.5) = 182417.0778 -> "182417.08"
+  GDP B1GQ    100000 + (947 + 679.8 + 160/9 + 99.975 + 772.5) = 102517.0528 -> "102517.05"
+  GFCF P51G   20000 + 3349.275;  CFC P51C  15000 + 130 = 15130 -> "15130.00"
+  D1          50000 (unchanged) -> "50000.00"
 """
 
 from __future__ import annotations
@@ -32,6 +34,28 @@ NA_MAIN_19_FILE = SHARED / "ESTAT+NAMAIN_IDC_N+1.9+with-descendants+GlobalRegist
 SETTINGS = SdmxSettings(prepared=datetime(2024, 5, 1, tzinfo=UTC), sender="XX1", receiver="ESTAT")
 
 
+YEARS_BOUNDS = [(y, b) for y in ("2020", "2021", "2022") for b in ("low", "high")]
+CFC = {("N11733G", "S11"): 30.0, ("N11732G", "S11"): 30.0, ("N11711G", "S11"): 30.0, ("N11733G", "S13"): 20.0, ("N11732G", "S13"): 20.0, ("N11711G", "S13"): 0.0}
+
+
+@pytest.fixture(scope="module")
+def table(synthetic_core):
+    """The synthetic package's core rows with fabricated CFC, and its GDP-effect rows."""
+    from compiler import gdp
+    from compiler.classification import load_classification
+
+    rows = []
+    for (asset, sector), v in CFC.items():
+        rows += [{"INSTR_ASSET": asset, "REF_SECTOR": sector, canon.TIME: y, canon.BOUND: b, canon.VALUE: v} for y, b in YEARS_BOUNDS]
+    frame = pd.DataFrame(rows)
+    totals = frame.groupby(["INSTR_ASSET", canon.TIME, canon.BOUND], as_index=False)[canon.VALUE].sum().assign(REF_SECTOR="S1")
+    cfc = canon.make_rows(pd.concat([frame, totals], ignore_index=True), REF_AREA="_X", UNIT_MULT=0, DECIMALS=2, STO="P51C", COMMENT_OBS="fabricated CFC")
+    core = synthetic_core.table
+    core = canon.concat([core.loc[core["STO"] != "P51C"].reset_index(drop=True), cfc])
+    effect, _ = gdp.gdp_impact_rows(synthetic_core.inputs, core, load_classification())
+    return canon.concat([core, effect])
+
+
 def facts(provenance: dict[str, str] | None = None) -> list[PackageFacts]:
     return [PackageFacts("_X", "N117DG", Provenance(provenance or {}))]
 
@@ -42,13 +66,15 @@ def obs(rows: pd.DataFrame, sto: str, year: str = "2020") -> pd.Series:
     return found.iloc[0]
 
 
-def test_levels_after_capitalisation_by_hand(synthetic_result):
-    send, _ = select(synthetic_result.table, facts(), "1.9", "low")
+def test_levels_after_capitalisation_by_hand(table):
+    send, _ = select(table, facts(), "1.9", "low")
     assert set(send["STO"]) == {"P1", "P2", "B1G", "D21X31", "D1", "D29X39", "P51C", "B2A3N", "P3", "P51G", "P52", "P6", "P7", "B1GQ"}
     p1 = obs(send, "P1")
-    assert p1[canon.VALUE] == pytest.approx(180000 + 3249.3) and p1["_OBS_VALUE_TEXT"] == "183249.30"
-    assert obs(send, "B1GQ")[canon.VALUE] == pytest.approx(100000 + 3349.275)
+    assert p1[canon.VALUE] == pytest.approx(180000 + 927 + 20 + 679.8 + 160 / 9 + 772.5) and p1["_OBS_VALUE_TEXT"] == "182417.08"
+    gdp = obs(send, "B1GQ")
+    assert gdp[canon.VALUE] == pytest.approx(100000 + 947 + 679.8 + 160 / 9 + 99.975 + 772.5) and gdp["_OBS_VALUE_TEXT"] == "102517.05"
     assert obs(send, "P51G")[canon.VALUE] == pytest.approx(20000 + 3349.275)
+    assert obs(send, "P51C")["_OBS_VALUE_TEXT"] == "15130.00"
     d1 = obs(send, "D1")
     assert d1[canon.VALUE] == 50000 and d1["_OBS_VALUE_TEXT"] == "50000.00"
     # statuses: changed by capitalisation -> G (experimental); unchanged -> the published A
@@ -57,35 +83,35 @@ def test_levels_after_capitalisation_by_hand(synthetic_result):
     assert set(send.loc[send["STO"].isin(["P51G", "P51C"]), "INSTR_ASSET"]) == {"N11G"}
     assert set(send.loc[~send["STO"].isin(["P51G", "P51C"]), "INSTR_ASSET"]) == {"_Z"}
     assert set(send["UNIT_MEASURE"]) == {"XDC"} and set(send["ACTIVITY"]) == {"_T"}
-    assert "before 180000.00 + change 3249.30" in p1["COMMENT_OBS"]
+    assert "before 180000.00 + change 2417.08" in p1["COMMENT_OBS"]
 
 
-def test_high_bound_differs_by_the_high_gfcf(synthetic_result):
+def test_high_bound_differs_by_the_high_gfcf(table):
     """High bound 2020: data GFCF 2592.75 (tests/test_gdp.py) + databases + data R&D."""
-    low, _ = select(synthetic_result.table, facts(), "1.9", "low")
-    high, _ = select(synthetic_result.table, facts(), "1.9", "high")
+    low, _ = select(table, facts(), "1.9", "low")
+    high, _ = select(table, facts(), "1.9", "high")
     assert obs(high, "B1GQ")[canon.VALUE] > obs(low, "B1GQ")[canon.VALUE]
     assert obs(high, "D1")[canon.VALUE] == obs(low, "D1")[canon.VALUE] == 50000
 
 
-def test_illustrative_inputs_give_status_e_never_a(synthetic_result):
-    send, _ = select(synthetic_result.table, facts({"national_accounts": "illustrative"}), "1.9", "low")
+def test_illustrative_inputs_give_status_e_never_a(table):
+    send, _ = select(table, facts({"national_accounts": "illustrative"}), "1.9", "low")
     assert set(send["OBS_STATUS"]) == {"E"}
     assert "declares illustrative: national_accounts" in obs(send, "D1")["COMMENT_OBS"]
     # an illustrative satellite input marks only what capitalisation changes
-    send, _ = select(synthetic_result.table, facts({"national_accounts": "published", "occupations": "illustrative"}), "1.9", "low")
+    send, _ = select(table, facts({"national_accounts": "published", "occupations": "illustrative"}), "1.9", "low")
     assert obs(send, "P1")["OBS_STATUS"] == "E" and obs(send, "D1")["OBS_STATUS"] == "A"
 
 
-def test_left_out_by_reason(synthetic_result):
-    table = synthetic_result.table
+def test_left_out_by_reason(table):
     _, left = select(table, facts(), "1.9", "low")
     reason = dict(zip(left[SERIES_KEY], left[REASON], strict=True))
     assert set(left[REASON]) <= set(REASONS)
     x = "A.N._X"
     assert reason[f"{x}.W0.S1.S1.C.P1._Z._T._Z.XDC.V.N"] == "before_capitalisation"
-    assert reason[f"{x}.W2.S1.S1.B.B1GQ.N117DG._T._Z.XDC.V.N"] == "change"
+    assert reason[f"{x}.W2.S1.S1.B.B1GQ_DCAP.N117DG._T._Z.XDC.V.N"] == "change"
     assert reason[f"{x}.W0.S11.S1._Z.EMP_DOCC._Z.J62._Z.PS._Z.N"] == "occupation_subtotal"
+    assert reason[f"{x}.W2.S1.S1.B.B1GQ_DCAP.N117DG._T._Z.PT_B1GQ.V.N"] == "change"
     assert reason[f"{x}.W0.S1.S1.D.P51G.N117DG._T._Z.PT_B1GQ.V.N"] == "unit_conversion"
     assert reason[f"{x}.W0.S1.S1.D.P51G.N11733G._T._Z.XDC.V.N"] == "project_code"
     assert reason[f"{x}.W0.S1.S1.D.P51G.N11732G._T._Z.XDC.V.N"] == "satellite_detail"
@@ -113,8 +139,8 @@ def test_rescaling_and_length_facet_by_hand():
     assert too_long.tolist() == [True]
 
 
-def test_both_messages_state_their_bound_and_are_clean(synthetic_result, tmp_path):
-    report = write_na_main(synthetic_result.table, tmp_path, SETTINGS, facts(), "1.9")
+def test_both_messages_state_their_bound_and_are_clean(table, tmp_path):
+    report = write_na_main(table, tmp_path, SETTINGS, facts(), "1.9")
     assert report["structure"] == "ESTAT:NAMAIN_IDC_N(1.9)" and report["receiver"] == "ESTAT"
     for bound in canon.BOUNDS:
         path = tmp_path / f"na_main-{bound}.xml"
