@@ -176,9 +176,9 @@ class CountryViews:
             if (sto, name) not in zero:
                 columns += [(name, BOUND_NAMES[b]) for b in tbl.BOUNDS]
                 specs += self.bound_specs(sto, total)
-        if self.cube.has(codes.EMPLOYMENT, unit=codes.PERSONS):
+        if self.cube.has(codes.EMPLOYMENT, unit=codes.PERSONS, prices=codes.NOT_APPLICABLE):  # persons: PRICES _Z
             columns.append(("Persons in data occupations",))
-            specs.append(self.spec(codes.EMPLOYMENT, unit=codes.PERSONS))
+            specs.append(self.spec(codes.EMPLOYMENT, unit=codes.PERSONS, prices=codes.NOT_APPLICABLE))
         if self.cube.has(codes.COMPENSATION):
             columns.append(("Labour cost before time shares",))
             specs.append(self.spec(codes.COMPENSATION))
