@@ -316,7 +316,7 @@ def _print_summary(facts: dict, out: Path, verbose: bool) -> None:
         print(f"  open      {out / written['html']}")
     print(f"  table     {out / written['observations']}")
     if "sdmx" in written:
-        print(f"  SDMX      {out / 'sdmx' / 'data.xml'}, {out / 'sdmx' / 'structure.xml'}, {out / 'sdmx' / 'na_main.xml'} (more in {out / 'sdmx'})")
+        print(f"  SDMX      {out / 'sdmx' / 'data.xml'}, {out / 'sdmx' / 'structure.xml'}, {out / 'sdmx' / 'na_main-low.xml'} (more in {out / 'sdmx'})")
     print(f"  report    {out / written['report']}")
     if verbose:
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
