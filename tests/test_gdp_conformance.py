@@ -128,7 +128,7 @@ def test_other_years_and_bounds(result):
     assert d(t, "B1GQ", "N117DG", "S1", year="2020") == pytest.approx(10846, rel=TOL)
     assert d(t, "P3", "N117DG", "S1", year="2020") == pytest.approx(-3565, rel=TOL)
     assert d(t, "B1GQ", "N117DG", "S1", bound="high") == pytest.approx(15207, rel=TOL)
-    share = tbl.select(t, STO="B1GQ_DCAP", INSTR_ASSET="N117DG", REF_SECTOR="S1", TIME_PERIOD="2021", BOUND="low", UNIT_MEASURE="XDC_R_B1GQ")
+    share = tbl.select(t, STO="B1GQ_DCAP", INSTR_ASSET="N117DG", REF_SECTOR="S1", TIME_PERIOD="2021", BOUND="low", UNIT_MEASURE="PT_B1GQ")
     assert float(share[tbl.VALUE].iloc[0]) == pytest.approx(11.559, rel=TOL)  # 11559 / 100000 x 100
 
 
