@@ -423,9 +423,9 @@ def test_country_headline_on_hand_made_rows():
     cells = [  # STO, asset, unit, year, bound, value
         ("P51G", "N117DG", "XDC", "2020", "low", 1000.0), ("P51G", "N117DG", "XDC", "2020", "high", 1200.0),
         ("P51G", "N117DG", "XDC", "2022", "low", 1210.0), ("P51G", "N117DG", "XDC", "2022", "high", 1452.0),
-        ("P51G", "N117DG", "XDC_R_B1GQ", "2022", "low", 1.21), ("P51G", "N117DG", "XDC_R_B1GQ", "2022", "high", 1.452),
+        ("P51G", "N117DG", "PT_B1GQ", "2022", "low", 1.21), ("P51G", "N117DG", "PT_B1GQ", "2022", "high", 1.452),
         ("LE", "N117DN", "XDC", "2022", "low", 5000.0), ("LE", "N117DN", "XDC", "2022", "high", 6000.0),
-        ("LE", "N117DN", "XDC_R_B1GQ", "2022", "low", 5.0), ("LE", "N117DN", "XDC_R_B1GQ", "2022", "high", 6.0),
+        ("LE", "N117DN", "PT_B1GQ", "2022", "low", 5.0), ("LE", "N117DN", "PT_B1GQ", "2022", "high", 6.0),
     ]
     rows = pd.DataFrame([{"STO": s, "INSTR_ASSET": a, "ACTIVITY": "_T", "UNIT_MEASURE": u, "PRICES": "V", "COUNTERPART_AREA": "W0",
                           tbl.TIME: y, tbl.BOUND: b, tbl.VALUE: v, "DECIMALS": 2, "UNIT_MULT": 0} for s, a, u, y, b, v in cells])
