@@ -200,7 +200,7 @@ def test_gdp_after_capitalisation(site, compiled):
     rows = cells(block(doc, "gdp-change"))
     b1gq = after.loc[after["STO"] == "B1GQ"].set_index([tbl.TIME, tbl.BOUND])
     gfcf = series(table, "CN", "P51G", "N117DG")
-    share = series(table, "CN", "B1GQ_DCAP", "N117DG", unit="XDC_R_B1GQ")
+    share = series(table, "CN", "B1GQ_DCAP", "N117DG", unit="PT_B1GQ")
     assert rows
     for row in rows:
         year = row[0]
