@@ -107,7 +107,7 @@ def test_unknown_sdmx_key_found_by_validate(synthetic, capsys):
     """Issue 13: validate missed [sdmx] errors that compile reported."""
     (synthetic / "package.toml").write_text((synthetic / "package.toml").read_text() + '\n[sdmx]\nagencyy = "X"\n')
     assert main(["validate", str(synthetic)]) == 2
-    assert "synthetic/package.toml, key 'sdmx.agencyy', value 'agencyy': expected keys agency, dataflow_id, dsd_id, sender, version only (did you mean 'agency'?)" in capsys.readouterr().err
+    assert "synthetic/package.toml, key 'sdmx.agencyy', value 'agencyy': expected keys agency, dataflow_id, dsd_id, receiver, sender, version only (did you mean 'agency'?)" in capsys.readouterr().err
 
 
 def test_invalid_sdmx_value_found_by_validate(synthetic, capsys):
