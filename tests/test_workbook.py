@@ -340,3 +340,32 @@ def test_written_workbook_has_notes_and_validation_lists(tmp_path):
     column = next(c for c in codes_sheet[1] if c.value == "CL_SECTOR").column_letter
     assert sectors.formula1.startswith(f"_codes!${column}$2:${column}$")
     assert "S13" in [c.value for c in codes_sheet[column]]
+
+
+BAD_WORKBOOKS = {
+    "wrong type in a cell": (lambda b, s: s["employment"].write_boolean(3, 4, False), "employment!E4, column 'compensation', value 'FALSE'"),
+    "missing sheet": ("cost_ratios", "synthetic.xlsx, cost_ratios: expected a sheet cost_ratios"),
+    "extra column": (lambda b, s: s["macro"].write_string(0, 6, "gdp_usd"), "macro!G1, column 'gdp_usd', value 'gdp_usd': expected only the columns"),
+    "merged cells": (lambda b, s: s["cost_ratios"].merge_range("C2:D2", 0.5), "cost_ratios!C2, column 'capital_ratio', value 'C2:D2'"),
+    "hidden rows": (lambda b, s: s["occupations"].set_row(2, None, None, {"hidden": True}), "occupations!3:3: expected visible rows (row 3 is hidden"),
+    "empty sheet": (lambda b, s: b.add_worksheet("imports"), "synthetic.xlsx, imports: expected a header in row 1 from A1"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_WORKBOOKS))
+def test_each_bad_workbook_exits_2_naming_sheet_and_cell(book, capsys, case):
+    edit, expected = BAD_WORKBOOKS[case]
+    path = book(skip=(edit,)) if isinstance(edit, str) else book(edit)
+    assert expected in cli_errors(path, capsys)
+
+
+def test_job_records_and_legacy_xls_are_refused(book, synthetic, tmp_path):
+    """A workbook cannot hold job records (the error names the package.toml row); an
+    Excel 97-2003 file (an OLE container without encryption) is named as such."""
+    lines = (synthetic / "package.toml").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("labour_input")) + 1
+    errors = errors_of(book(lambda b, s: b.worksheets()[0].write_string(row - 1, 0, 'labour_input = "microdata"')))
+    assert only(errors, column="package.labour_input").cell == f"package.toml!A{row}"
+    legacy = tmp_path / "old.xls"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    assert "Excel 97-2003 .xls file" in only(errors_of(legacy), file="old.xls").expected

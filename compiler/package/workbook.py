@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -95,8 +96,9 @@ class WorkbookSource:
         problems = list(self.problems)
         if self.toml is None:
             return None, problems + [InputError(TOML_SHEET, None, None, None, "a sheet package.toml with the package settings, one TOML line per row in column A (it is missing)")]
-        manifest, errors = parse_manifest("\n".join(self.toml).encode("utf-8") + b"\n", areas, sectors)
-        if manifest is not None and manifest.labour_input == "microdata":
+        text = "\n".join(self.toml) + "\n"
+        manifest, errors = parse_manifest(text.encode("utf-8"), areas, sectors)
+        if _labour_input(text) == "microdata":
             errors.append(InputError(TOML_SHEET, None, "package.labour_input", "microdata", "\"occupations\" or \"industry_shares\" in a workbook package (job records stay in files: keep such a package as a folder)"))
             manifest = None
         return manifest, problems + errors
@@ -112,7 +114,7 @@ class WorkbookSource:
         typed, errors = check_table(sheet.frame.copy(), schema, codes, years, label)
         seen = {(p.row, p.column) for p in problems}
         errors = [e for e in errors if (e.row, e.column) not in seen]  # a bad cell is reported once
-        return (typed if not problems else None), problems + errors
+        return typed, problems + errors  # as for a CSV file: bad cells are errors, the table is still checked further
 
     def has(self, name: str) -> bool:
         return sheet_name(name) in self.sheets
@@ -149,9 +151,18 @@ class WorkbookSource:
         return InputError(self.path.name, error.row, error.column, error.value, expected, _cell(name, header, error.row, error.column))
 
 
+def _labour_input(text: str) -> object:
+    try:
+        package = tomllib.loads(text).get("package")
+    except tomllib.TOMLDecodeError:
+        return None  # reported by parse_manifest
+    return package.get("labour_input") if isinstance(package, dict) else None
+
+
 def _check_container(path: Path) -> None:
     """A zip (xlsx) file, not an encrypted (password-protected) or legacy .xls one."""
-    head = path.read_bytes()[:8] if path.stat().st_size < 8 else path.open("rb").read(8)
+    with path.open("rb") as handle:
+        head = handle.read(8)
     if head.startswith(_OLE):
         data = path.read_bytes()
         if any(marker in data for marker in _ENCRYPTED):
@@ -162,6 +173,8 @@ def _check_container(path: Path) -> None:
 
 
 def _read_book(path: Path, book, structures: dict[str, SheetStructure]) -> WorkbookSource:
+    from python_calamine import SheetVisibleEnum
+
     problems: list[InputError] = []
     sheets: dict[str, Sheet] = {}
     toml: list[str] | None = None
@@ -172,7 +185,7 @@ def _read_book(path: Path, book, structures: dict[str, SheetStructure]) -> Workb
         if name != TOML_SHEET and name not in TABLES:
             problems.append(InputError(path.name, None, None, name, f"sheets named package.toml, {', '.join(TABLES)} or README.md (notes go in sheets whose names begin with _)", name))
             continue
-        if str(meta.visible).rsplit(".", 1)[-1] != "Visible":
+        if meta.visible != SheetVisibleEnum.Visible:
             problems.append(InputError(path.name, None, None, name, "a visible sheet (this one is hidden: unhide it, or delete it)", name))
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         merged = book.get_sheet_by_name(name).merged_cell_ranges or []
