@@ -1,4 +1,4 @@
-"""Canonical rows of the cost → input → output → GFCF stages (seed paper tables 8 and 9).
+"""Canonical rows of the cost → input → output → GFCF stages (Wang et al. 2024, tables 8 and 9).
 
 Each component is its own observation, keyed by asset (INSTR_ASSET, gross code),
 industry (ACTIVITY) and institutional sector (REF_SECTOR); totals over industries,

@@ -1,7 +1,7 @@
 """The sum-of-costs method: labour → input → output → GFCF for each data asset.
 
 For asset *j*, bound *b*, industry *i*, sector *s* and year *t* (methodology.md §4.2;
-2008 SNA §6.125; StatCan 2019; CBS 2020 ch. 4.1; seed paper §3.3.1)::
+2008 SNA §6.125; StatCan 2019; CBS 2020 ch. 4.1; Wang et al. 2024 §3.3.1)::
 
     labour    L  = Σ_o E_{o,i,t} · w_{o,i,t} · s_{o,j,b}
     capital   K  = κ_K · L          intermediate  IC = κ_IC · L      other  O = κ_O · L

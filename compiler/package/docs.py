@@ -23,7 +23,7 @@ Every problem is reported with its file, line, column, value and what was expect
 
 Required files: `package.toml`, `occupations.csv`, `industries.csv`, `cost_ratios.csv`
 and `macro.csv`. With `labour_input = "occupations"` you also need `employment.csv`.
-With `labour_input = "industry_shares"` (the seed paper's method) you need
+With `labour_input = "industry_shares"` (the method of Wang et al. 2024) you need
 `industry_employment.csv` and `occupation_shares.csv` instead. With
 `labour_input = "microdata"` datasat builds the employment.csv table itself from worker
 or job records in Parquet or CSV files (see [job records](#job-records-microdata)).

@@ -75,7 +75,7 @@ EMPLOYMENT = TableSchema(
 
 INDUSTRY_EMPLOYMENT = TableSchema(
     name="industry_employment.csv",
-    description="Employment and average compensation per employee by industry and year, as in the seed paper "
+    description="Employment and average compensation per employee by industry and year, as in Wang et al. (2024) "
     "(package.toml labour_input = \"industry_shares\"); combined with occupation_shares.csv.",
     columns=(
         _YEAR,
@@ -90,7 +90,7 @@ INDUSTRY_EMPLOYMENT = TableSchema(
 
 OCCUPATION_SHARES = TableSchema(
     name="occupation_shares.csv",
-    description="Share of each industry's employment that works in each data occupation (seed paper: from the "
+    description="Share of each industry's employment that works in each data occupation (Wang et al. 2024: from the "
     "economic and population censuses). Shares of an industry sum to at most 1.",
     columns=(
         Column("industry", "code", "industry code from industries.csv", codes="industries"),
@@ -132,10 +132,12 @@ JOB_RECORDS = TableSchema(
 COST_RATIOS = TableSchema(
     name="cost_ratios.csv",
     description="Other costs and mark-up relative to labour input, by year, for all industries (industry _T) or "
-    "by industry (a row for an industry overrides _T). capital_ratio: capital input / labour (seed paper "
+    "by industry (a row for an industry overrides _T). capital_ratio: capital input / labour (Wang et al. 2024 "
     "'capital/labour ratio', 1.0061 on average); intermediate_ratio: intermediate consumption / labour; "
     "other_ratio: other costs not split between the two (StatCan 50 %, CBS 60 %); markup: net return on "
-    "capital as a fraction of the mark-up base (package.toml method.markup_base), market producers only.",
+    "capital as a fraction of the mark-up base (package.toml method.markup_base), market producers only; "
+    "tax_ratio (optional): other taxes less subsidies on production / labour, a component of output at cost "
+    "(2008 SNA §6.125), not given when the column is absent.",
     columns=(
         _YEAR,
         Column("industry", "code", "_T for all industries, or an industry code from industries.csv", codes="industries_or_total"),
