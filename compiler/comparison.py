@@ -8,7 +8,7 @@ International comparison (cross-country table of the HTML index)
 GFCF (``P51G``, gross codes) and the net stock (``LE``, net codes) of each data asset and
 of their aggregate, current prices, all industries (``_T``) and sectors (``S1``), are
 converted with the optional ``macro.csv`` columns of the same year (market exchange
-rate, purchasing power parity for GDP, population), as the seed paper compares China
+rate, purchasing power parity for GDP, population), as Wang et al. (2024) compare China
 with Canada at the exchange rate of the year::
 
     USD       = X · 10^m / usd_exchange_rate / 10^6      millions of US dollars (UNIT_MULT 6)
@@ -31,7 +31,7 @@ Shares (UNIT_MEASURE ``PT_B1GQ``, percent of GDP (project code), ``PT`` in perce
 ------------------------------------------------------------------------
 The cost and stocks stages already give P1 and P51G (``_T``) and the net stock as a
 percentage of GDP. Added here, via :func:`compiler.ratios.percent_of_gdp`: the gross
-stock and CFC (``P51C``) at current prices (seed paper table 11), and P1 and P51G of
+stock and CFC (``P51C``) at current prices (Wang et al. 2024, table 11), and P1 and P51G of
 all data assets by industry (table 9). ``PT``: each market industry's share in the
 output of all data assets of market producers (table 10: "share of expenditure on data"
 by industry, output at cost being the expenditure on data production; see
@@ -168,7 +168,7 @@ def market_share_rows(inputs: Inputs, table: pd.DataFrame, by_industry: pd.DataF
     """``PT``: each market industry's P1 as a percentage of the P1 of all market producers.
 
     The denominator is P1 of ``_T`` at ``S1`` less P1 of ``_T`` at each non-market sector
-    ([method] non_market_sectors): the seed paper's table 10 compares the industries'
+    ([method] non_market_sectors): Wang et al. (2024, table 10) compare the industries'
     share with an enterprise survey, "excluding public officials engaged in statistical
     work". Industries of non-market sectors get no row.
     """

@@ -15,7 +15,7 @@ def cn(fixture_table):
 
 @pytest.mark.parametrize(("bound", "target"), [("low", 17_600), ("high", 19_700)])
 def test_cn_2020_gfcf_in_all_data_assets(cn, bound, target):
-    """Seed paper: RMB 1.76-1.97 trillion in 2020 (units: RMB 100 million), within 2 %."""
+    """Wang et al. (2024): RMB 1.76-1.97 trillion in 2020 (units: RMB 100 million), within 2 %."""
     assert total(cn, "P51G", "N117DG", 2020, bound) == pytest.approx(target, rel=0.02)
 
 

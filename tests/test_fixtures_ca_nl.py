@@ -156,3 +156,16 @@ def test_no_fixture_retires_assets_in_their_year_of_acquisition(fixture):
 
     assets = stock_report(load_package(Path(__file__).resolve().parents[1] / "fixtures" / fixture))["assets"]
     assert {a: v["first_year_survival"] >= 0.99 for a, v in assets.items()} == {a: True for a in assets}
+
+
+@pytest.mark.parametrize(("fixture", "first", "last"), [("CA", 2005, 2018), ("CN", 2010, 2022), ("NL", 2001, 2017)])
+def test_fixture_stocks_at_end_year_prices_and_first_year_revaluation(fixture_table, fixture, first, last):
+    """Issue 11: LE at current prices / LE at constant prices = the published end-year index (LE, DR) in every
+    year; K7 is not 0 in the first year (the opening stock is revalued from the end of the year before)."""
+    table = fixture_table(fixture)
+    for year in range(first - 1, last + 1):
+        end = total(table, "LE", "N11733N", year, "low", unit="IX", prices="DR")
+        ratio = total(table, "LE", "N11733N", year, "low") / total(table, "LE", "N11733N", year, "low", prices="Q")
+        assert ratio == pytest.approx(end, rel=1e-9)
+    for bound in ("low", "high"):
+        assert abs(total(table, "K7", "N117DN", first, bound)) > 0

@@ -172,8 +172,11 @@ def method_items(meta: PackageMeta, cube: Cube, net: str, gross: str, years: Seq
         pim += (f" Measured on the compiled figures, consumption of fixed capital in {rate[0]} is {percent(rate[1])} (low) and {percent(rate[2])} (high) "
                 "of the net stock at the start of the year, at constant prices: the effective depreciation rate.")
     items.append(MethodItem("Capital stock", "A perpetual inventory accumulates GFCF at constant prices into gross and net stocks (OECD 2009). " + pim))
-    items.append(MethodItem("Prices", f"GFCF is deflated by the package's investment price index ({meta.base_year} = 1); "
-                            f"stocks at current prices are revalued with the same index."))
+    items.append(MethodItem("Prices", f"GFCF is deflated by the package's investment price index ({meta.base_year} = 1), or by an input-cost index "
+                            "where the package chooses one. Flows (GFCF, consumption of fixed capital) are valued at the annual-average index; stocks at "
+                            "the end-of-year index (2008 SNA ch. 13): as given in macro.csv, or else approximated as the geometric mean of the year's and "
+                            "the next year's averages (the last year extrapolated). The revaluation closes the accumulation account. Stocks in US dollars "
+                            "use end-of-year exchange rates, approximated the same way where not given."))
     items.append(MethodItem("Effect on GDP", "GDP before capitalisation is the published national accounts. Capitalising data moves own-account output "
                             "of data into GFCF and purchases of capitalised data out of intermediate consumption, and adds the consumption of fixed capital "
                             f"of the non-market producers ({', '.join(meta.non_market_sectors)}), whose output is valued at cost. The three approaches "
