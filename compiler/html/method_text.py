@@ -174,7 +174,7 @@ def method_items(meta: PackageMeta, cube: Cube, net: str, gross: str, years: Seq
     items.append(MethodItem("Capital stock", "A perpetual inventory accumulates GFCF at constant prices into gross and net stocks (OECD 2009). " + pim))
     items.append(MethodItem("Prices", f"GFCF is deflated by the package's investment price index ({meta.base_year} = 1), or by an input-cost index "
                             "where the package chooses one. Flows (GFCF, consumption of fixed capital) are valued at the annual-average index; stocks at "
-                            "the end-of-year index (2008 SNA ch. 13): as given in macro.csv, or else approximated as the geometric mean of the year's and "
+                            "the end-of-year index (2008 SNA ch. 13): as the package gives it, or else approximated as the geometric mean of the year's and "
                             "the next year's averages (the last year extrapolated). The revaluation closes the accumulation account. Stocks in US dollars "
                             "use end-of-year exchange rates, approximated the same way where not given."))
     items.append(MethodItem("Effect on GDP", "GDP before capitalisation is the published national accounts. Capitalising data moves own-account output "
