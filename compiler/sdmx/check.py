@@ -59,8 +59,8 @@ FINDINGS_TRUNCATED             info      more than ``max_per_code`` findings of 
 =============================  ========  ==============================================
 
 A message is clean when it has no ``error`` or ``warning`` finding. ``main`` (the
-``check-sdmx`` command) exits 0 when clean, 2 with findings, 1 when the message or the
-structure cannot be read.
+``datasat check-sdmx`` command) exits 0 when clean; 2 with findings, when the message or
+the structure cannot be read, or on bad usage; 1 on an internal error.
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
+from compiler.sdmx.check_facets import decimals_problem, facet_problem
 from compiler.sdmx.official import (
     DATASET,
     GROUP,
@@ -101,6 +102,16 @@ CODES: Mapping[str, str] = {
     "NON_NUMERIC_VALUE": ERROR,
     "BAD_TIME_PERIOD": ERROR,
     "WRONG_DIMENSION_ORDER": ERROR,
+    "STRUCTURE_MISMATCH": ERROR,
+    "NAMESPACE_MISMATCH": ERROR,
+    "BAD_NAMESPACE": ERROR,
+    "FACET_VIOLATION": ERROR,
+    "ATTRIBUTE_WRONG_LEVEL": ERROR,
+    "EMPTY_DATASET": ERROR,
+    "BAD_ACTION": ERROR,
+    "BAD_CSV_STRUCTURE": ERROR,
+    "NOT_UTF8": ERROR,
+    "VALUE_PRECISION": WARNING,
     "CODELIST_UNAVAILABLE": INFO,
     "APPROXIMATE_CODELIST": INFO,
     "FINDINGS_TRUNCATED": INFO,
@@ -133,7 +144,7 @@ _URN = re.compile(r"\.(?P<class>\w+)=(?P<agency>[^:]+):(?P<id>[^(]+)\((?P<versio
 
 
 class CheckError(Exception):
-    """The message or the structure cannot be read (``check-sdmx`` exit code 1)."""
+    """The message or the structure cannot be read (``datasat check-sdmx`` exit code 2)."""
 
 
 @dataclass(frozen=True)
@@ -251,9 +262,12 @@ def dsd_from_sdmx(dsd: Any, msg: Any) -> OfficialDsd:
     measure = Component(measures[0].id if measures else "OBS_VALUE", "measure")
     n_dims = len(dims)
     attributes = tuple(
-        Component(a.id, "attribute", None, codelist_of(a), "", _status(a), _attachment(a, n_dims))
+        Component(a.id, "attribute", None, codelist_of(a), *_facets(a)[:1], _status(a), _attachment(a, n_dims), *_facets(a)[1:])
         for a in dsd.attributes.components
     )
+    measure = Component(measure.id, "measure", None, "", *_facets(measures[0])[:1], "", "", *_facets(measures[0])[1:]) if measures else measure
+    flows = tuple(_ref_of(df) for df in getattr(msg, "dataflow", {}).values()
+                  if df.structure is not None and df.structure.id == dsd.id and (df.structure.version or "") in ("", dsd.version or ""))
     return OfficialDsd(
         agency=getattr(dsd.maintainer, "id", "") or "",
         id=dsd.id,
@@ -264,7 +278,24 @@ def dsd_from_sdmx(dsd: Any, msg: Any) -> OfficialDsd:
         attributes=attributes,
         codelists=codelists,
         missing=tuple(sorted(missing)),
+        dataflows=flows,
     )
+
+
+def _facets(component: Any) -> tuple[str, int | None, int | None, str]:
+    """(textType, minLength, maxLength, pattern) of a non-enumerated representation."""
+    rep = getattr(component, "local_representation", None)
+    text_type, low, high, pattern = "", None, None, ""
+    for facet in getattr(rep, "non_enumerated", None) or []:
+        kind = getattr(facet, "type", None)
+        low = getattr(kind, "min_length", None) if getattr(kind, "min_length", None) is not None else low
+        high = getattr(kind, "max_length", None) if getattr(kind, "max_length", None) is not None else high
+        pattern = getattr(kind, "pattern", None) or pattern
+        value_type = getattr(facet, "value_type", None)
+        if value_type is not None:
+            text_type = {"double": "Double", "integer": "Integer", "string": "String", "decimal": "Decimal", "float": "Float",
+                         "long": "Long", "short": "Short", "boolean": "Boolean", "big_integer": "BigInteger"}.get(value_type.name, text_type)
+    return text_type, (int(low) if low is not None else None), (int(high) if high is not None else None), pattern
 
 
 def _parse_ref(text: str) -> tuple[str, str, str]:
@@ -384,6 +415,24 @@ class _Checker:
             if values.get(cid, "") == "":
                 self.sink.add("MISSING_MANDATORY_ATTRIBUTE", f"mandatory {where} attribute {cid} is missing", key, line, cid)
 
+    def _facets(self, values: Mapping[str, str], key: str, line: int | None) -> None:
+        """FACET_VIOLATION: text-format facets of non-coded values (length, type, pattern)."""
+        for cid, value in values.items():
+            component = self.components.get(cid)
+            if component is None or component.codelist or (cid == self.measure and not DOUBLE.fullmatch(value)):
+                continue  # codes are checked against codelists; a non-number is NON_NUMERIC_VALUE
+            problem = facet_problem(component, value)
+            if problem:
+                self.sink.add("FACET_VIOLATION", problem, key, line, cid, value)
+
+    def _level(self, values: Iterable[str], allowed: set[str], key: str, line: int | None, where: str) -> None:
+        """ATTRIBUTE_WRONG_LEVEL: an attribute of the DSD given where its attachment is not."""
+        for cid in values:
+            component = self.components.get(cid)
+            if component is not None and component.kind == "attribute" and component.attachment not in allowed:
+                self.sink.add("ATTRIBUTE_WRONG_LEVEL", f"{cid} is attached at {component.attachment} level in "
+                              f"{self.dsd.urn_ref}, but {where} carries it", key, line, cid)
+
     def _conflicts(self, key: str, values: Mapping[str, str], line: int | None) -> None:
         present = {a: values[a] for a in self.series_attrs if values.get(a, "") != ""}
         known = self.series_values.get(key)
@@ -399,10 +448,14 @@ class _Checker:
     def dataset(self, values: Mapping[str, str], line: int | None) -> None:
         self.dataset_values.update(values)
         self._unknown(values, "", line, "the data set")
+        self._level(values, {DATASET}, "", line, "the data set")
         self._codes(values, "", line)
+        self._facets(values, "", line)
 
     def end_dataset(self, line: int | None) -> None:
         self._missing(self.dataset_values, self.mandatory[DATASET], "", line, "data set")
+        if self.observations == 0:
+            self.sink.add("EMPTY_DATASET", "the data set holds no observation", "", line)
 
     def group(self, values: Mapping[str, str], line: int | None) -> None:
         self._unknown(values, "", line, "the group")
@@ -412,6 +465,8 @@ class _Checker:
         self.series_count += 1
         key = self.key(values)
         self._unknown(values, key, line, "the series")
+        self._level(values, {SERIES, GROUP}, key, line, "the series")
+        self._facets(values, key, line)
         for d in self.series_dims:
             if values.get(d, "") == "":
                 self.sink.add("MISSING_DIMENSION", f"the series lacks dimension {d}", key, line, d)
@@ -426,6 +481,7 @@ class _Checker:
             full = values
             key = self.key(full)
             self._unknown(values, key, line, "the observation")
+            self._level(values, {OBSERVATION, SERIES, GROUP}, key, line, "the observation")
             for d in self.dims:
                 if values.get(d, "") == "":
                     self.sink.add("MISSING_DIMENSION", f"the observation lacks dimension {d}", key, line, d)
@@ -436,6 +492,7 @@ class _Checker:
             full = {**series, **values}
             key = self.key(full)
             self._unknown(values, key, line, "the observation")
+            self._level(values, {OBSERVATION}, key, line, "the observation")
             self._codes(values, key, line)
             if self.dim_at_obs and values.get(self.dim_at_obs, "") == "":
                 self.sink.add("MISSING_DIMENSION", f"the observation lacks dimension {self.dim_at_obs}", key, line, self.dim_at_obs)
@@ -446,6 +503,9 @@ class _Checker:
         value = values.get(self.measure)
         if value is not None and not DOUBLE.fullmatch(value):
             self.sink.add("NON_NUMERIC_VALUE", f"{self.measure} {value!r} is not an xs:double", key, line, self.measure, value)
+        self._facets(values, key, line)
+        if value is not None and (problem := decimals_problem(value, full.get("DECIMALS", ""))):
+            self.sink.add("VALUE_PRECISION", problem, key, line, self.measure, value)
         if period is not None:
             seen = self.times.setdefault(key, set())
             period = sys.intern(period)
@@ -497,10 +557,12 @@ def peek(path: Path) -> tuple[str, dict[str, str]]:
             if not fmt:
                 ns = el.tag[1 : el.tag.find("}")] if el.tag.startswith("{") else ""
                 fmt = _format_of(name, ns, path)
+                ref["root_ns"], ref["root_line"] = ns, str(el.sourceline or 1)
             if event == "start" and name == "DataSet":
                 break
             if event == "end" and name == "Structure" and _local(el.getparent().tag) == "Header":
                 ref["dim_at_obs"] = el.get("dimensionAtObservation", "")
+                ref["namespace"], ref["line"] = el.get("namespace", ""), str(el.sourceline or "")
                 for child in el.iter():
                     if _local(child.tag) == "Ref" and child.get("id"):
                         ref.update({"class": child.get("class", ""), "agency": child.get("agencyID", ""), "id": child.get("id", ""), "version": child.get("version", "")})
@@ -515,6 +577,53 @@ def peek(path: Path) -> tuple[str, dict[str, str]]:
     except etree.XMLSyntaxError as exc:
         raise CheckError(f"{path} is not well-formed XML: {exc}") from exc
     return fmt, ref
+
+
+MESSAGE_NS = {
+    "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message": "2.1",
+    "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message": "3.0",
+}
+
+
+def _reference_findings(model: OfficialDsd, ref: Mapping[str, str], fmt: str, sink: _Sink) -> None:
+    """STRUCTURE_MISMATCH, NAMESPACE_MISMATCH and BAD_NAMESPACE: the message must name
+    the structure it is checked against (the DSD, or a dataflow known to use it), its
+    structure-specific namespace must be that structure's (or its DSD's), and the root
+    element must be in an SDMX-ML message namespace."""
+    line = int(ref["line"]) if ref.get("line", "").isdigit() else None
+    if fmt.startswith("SDMX-ML") and ref.get("root_ns", "") not in MESSAGE_NS:
+        sink.add("BAD_NAMESPACE", f"the root element's namespace {ref.get('root_ns', '')!r} is not an SDMX-ML message namespace "
+                 f"({', '.join(MESSAGE_NS)})", "", int(ref.get("root_line", "1")), "", ref.get("root_ns", ""))
+    if not ref.get("id"):
+        if fmt.startswith("SDMX-ML"):
+            sink.add("STRUCTURE_MISMATCH", "the header names no structure (mes:Structure with a DSD or dataflow reference)", "", line)
+        return
+    named = f"{ref.get('agency', '')}:{ref['id']}({ref.get('version', '')})"
+    if ref.get("class", "").lower() in ("dataflow", "structureusage", "dataprovision"):
+        known = [f for f in model.dataflows if _same(f, ref)]
+        if not known:
+            sink.add("STRUCTURE_MISMATCH", f"the message references dataflow {named}, which the structure does not define "
+                     f"as a dataflow of {model.urn_ref} (known: {', '.join(model.dataflows) or 'none'})", "", line, "", named)
+    elif not _same(model.urn_ref, ref):
+        sink.add("STRUCTURE_MISMATCH", f"the message references DSD {named}, not {model.urn_ref}", "", line, "", named)
+    namespace = ref.get("namespace", "")
+    if fmt.endswith("structure-specific") and namespace:
+        dim = ref.get("dim_at_obs", "") or "TIME_PERIOD"
+        kind = "Dataflow" if ref.get("class", "").lower() == "dataflow" else "DataStructure"
+        level = "AllDimensions" if dim == "AllDimensions" else f"ObsLevelDim:{dim}"
+        allowed = {f"urn:sdmx:org.sdmx.infomodel.datastructure.{kind}={named}:{level}",
+                   f"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={model.urn_ref}:{level}"}
+        if namespace not in allowed:
+            sink.add("NAMESPACE_MISMATCH", f"the structure-specific namespace {namespace!r} names neither the referenced "
+                     f"structure nor its DSD (expected one of {sorted(allowed)})", "", line, "", namespace)
+
+
+def _same(urn_ref: str, ref: Mapping[str, str]) -> bool:
+    """Whether ``AGENCY:ID(VERSION)`` is the structure ``ref`` names (agency and version
+    compared when the reference gives them)."""
+    agency, ident, version = _parse_ref(urn_ref)
+    return (ident == ref.get("id") and (not ref.get("version") or version == ref.get("version"))
+            and (not ref.get("agency") or agency == ref.get("agency")))
 
 
 def _format_of(root: str, ns: str, path: Path) -> str:
@@ -534,6 +643,7 @@ def _check_xml(path: Path, fmt: str, checker: _Checker) -> None:
     buckets: dict[str, dict[str, str]] = {}
     series_line: int | None = None
     dataset_line: int | None = None
+    datasets = 0
     try:
         for event, el in etree.iterparse(str(path), events=("start", "end"), huge_tree=True, remove_comments=True, remove_pis=True):
             name = _local(el.tag)
@@ -541,6 +651,7 @@ def _check_xml(path: Path, fmt: str, checker: _Checker) -> None:
                 if name == "DataSet":
                     checker.new_dataset()
                     dataset_line = el.sourceline
+                    datasets += 1
                     if not generic:
                         checker.dataset(_attrs(el), el.sourceline)
                 elif name == "Series":
@@ -596,6 +707,8 @@ def _check_xml(path: Path, fmt: str, checker: _Checker) -> None:
                 _release(el)
     except etree.XMLSyntaxError as exc:
         raise CheckError(f"{path} is not well-formed XML: {exc}") from exc
+    if not datasets:
+        checker.sink.add("EMPTY_DATASET", "the message holds no data set", "", None)
 
 
 def checker_totals(checker: _Checker) -> None:
@@ -676,7 +789,7 @@ def _check_csv(path: Path, fmt: str, checker: _Checker) -> None:
         if d not in columns:
             sink.add("MISSING_DIMENSION", f"the header lacks the dimension column {d}", "", 1, d)
     present = [c for c in columns if c in order]
-    if present != sorted(present, key=order.index):
+    if fmt == "SDMX-CSV 1.0" and present != sorted(present, key=order.index):  # 2.0: any column order
         sink.add("WRONG_DIMENSION_ORDER", f"dimension columns are {present}, expected DSD order {[d for d in order if d in present]}", "", 1)
     for level in (SERIES, OBSERVATION, DATASET):
         for a in checker.mandatory[level]:
@@ -685,11 +798,15 @@ def _check_csv(path: Path, fmt: str, checker: _Checker) -> None:
     state = _CsvState()
     line = 2
     for chunk in _chain(first, chunks, path, fmt):
+        if chunk.empty:
+            continue
         chunk.columns = columns
         for c, lab in zip(columns, labelled, strict=True):
             if lab:
                 chunk[c] = chunk[c].str.split(": ", n=1).str[0]
         line = _check_csv_chunk(chunk.loc[:, ~chunk.columns.duplicated()], line, checker, state)
+    if state.rows == 0:
+        sink.add("EMPTY_DATASET", "the file holds a header and no observation", "", 1)
     checker.total_obs = state.rows
     checker.total_series = len(state.series)
 
@@ -709,6 +826,46 @@ class _CsvState:
     series: set[str] = field(default_factory=set)
     first_values: dict[str, dict[str, str]] = field(default_factory=dict)
     reported: set[tuple[str, str, str, str]] = field(default_factory=set)
+
+
+#: SDMX-CSV 2.0.0: STRUCTURE values (any letter case accepted: .Stat Suite writes
+#: ``DATAFLOW``) and ACTION values (I information, A append, R replace, D delete).
+CSV_STRUCTURES = ("dataflow", "datastructure", "dataprovision")
+CSV_ACTIONS = ("I", "A", "R", "D")
+
+
+def _csv_lead_checks(chunk: pd.DataFrame, lines: np.ndarray, checker: _Checker) -> None:
+    """BAD_CSV_STRUCTURE, STRUCTURE_MISMATCH and BAD_ACTION on the leading columns, once
+    per distinct value (first row that has it)."""
+    sink, model = checker.sink, checker.dsd
+
+    def first(column: str, value: str) -> int:
+        return int(lines[int(np.flatnonzero((chunk[column] == value).to_numpy())[0])])
+
+    if "STRUCTURE" in chunk.columns:
+        for value in chunk["STRUCTURE"].unique().tolist():
+            if value.lower() not in CSV_STRUCTURES:
+                sink.add("BAD_CSV_STRUCTURE", f"STRUCTURE {value!r} is not one of {', '.join(CSV_STRUCTURES)}", "", first("STRUCTURE", value), "STRUCTURE", value)
+    column = "STRUCTURE_ID" if "STRUCTURE_ID" in chunk.columns else "DATAFLOW" if "DATAFLOW" in chunk.columns else None
+    if column:
+        kinds = chunk["STRUCTURE"].str.lower() if "STRUCTURE" in chunk.columns else pd.Series("dataflow", index=chunk.index)
+        pairs = pd.DataFrame({"id": chunk[column], "kind": kinds}).drop_duplicates()
+        for value, kind in pairs.itertuples(index=False):
+            match = re.fullmatch(r"(?P<agency>[A-Za-z][\w.\-]*):(?P<id>[\w@$\-]+)\((?P<version>[\w.\-+]+)\)", value)
+            if not match:
+                sink.add("BAD_CSV_STRUCTURE", f"{column} {value!r} is not AGENCY:ID(VERSION)", "", first(column, value), column, value)
+                continue
+            ref = match.groupdict()
+            # SDMX-CSV 1.0 DATAFLOW: a dataflow, though producers (UNdata) also put the DSD there
+            known = ((*model.dataflows, model.urn_ref) if column == "DATAFLOW" else
+                     model.dataflows if kind in ("dataflow", "dataprovision") else (model.urn_ref,))
+            if not any(_same(k, ref) for k in known):
+                sink.add("STRUCTURE_MISMATCH", f"{column} {value!r} is not {'a dataflow of ' if kind != 'datastructure' else ''}"
+                         f"{model.urn_ref} (known: {', '.join(known) or 'none'})", "", first(column, value), column, value)
+    if "ACTION" in chunk.columns:
+        for value in chunk["ACTION"].unique().tolist():
+            if value not in CSV_ACTIONS:
+                sink.add("BAD_ACTION", f"ACTION {value!r} is not one of {', '.join(CSV_ACTIONS)} (SDMX-CSV 2.0.0)", "", first("ACTION", value), "ACTION", value)
 
 
 def _check_csv_chunk(chunk: pd.DataFrame, line0: int, checker: _Checker, state: _CsvState) -> int:
@@ -748,6 +905,24 @@ def _check_csv_chunk(chunk: pd.DataFrame, line0: int, checker: _Checker, state: 
                 state.reported.add(tag)
             sink.add(code, message(value) if callable(message) else message, str(keys[i]), int(lines[i]), component, value)
 
+    _csv_lead_checks(chunk, lines, checker)
+    for cid in chunk.columns:  # text-format facets of non-coded components, per distinct value
+        component = checker.components.get(cid)
+        if component is None or component.codelist or not (component.max_length or component.min_length or component.text_type or component.pattern):
+            continue
+        values = chunk[cid]
+        for value in values.unique().tolist():
+            if cid == checker.measure and (value == "" or not DOUBLE.fullmatch(value)):
+                continue
+            problem = facet_problem(component, value)
+            if problem:
+                report((values == value).to_numpy(), "FACET_VIOLATION", cid, problem, cid not in (checker.measure, *checker.mandatory[OBSERVATION]))
+    if checker.measure in chunk.columns and "DECIMALS" in chunk.columns:
+        text = chunk[checker.measure]
+        digits = text.str.partition(".")[2].str.len().where(text.str.contains(".", regex=False) & ~text.str.contains("[eE]"), 0)
+        allowed = pd.to_numeric(chunk["DECIMALS"], errors="coerce")
+        over = (digits > allowed).to_numpy()
+        report(over, "VALUE_PRECISION", checker.measure, lambda v: f"OBS_VALUE {v!r} has more digits after the point than its DECIMALS", False)
     # dimensions: empty values, codes
     for d in dims:
         values = chunk[d]
@@ -802,6 +977,38 @@ def _check_csv_chunk(chunk: pd.DataFrame, line0: int, checker: _Checker, state: 
 
 
 # --------------------------------------------------------------------------- API ---
+def _utf8_problem(path: Path, block: int = 1 << 20) -> tuple[int, str] | None:
+    """(line, message) of the first byte sequence that is not UTF-8 (or a NUL: binary
+    data), streamed; ``None`` when the file is UTF-8 text. An XML message declaring
+    another encoding is left to the XML parser."""
+    import codecs
+
+    with open(path, "rb") as f:
+        head = f.read(200)
+        if head.startswith(b"<?xml") and re.search(rb"encoding=[\"'](?![Uu][Tt][Ff]-?8)", head.split(b"?>")[0]):
+            return None
+        f.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        line, offset = 1, 0
+        while chunk := f.read(block):
+            nul = chunk.find(b"\0")
+            try:
+                decoder.decode(chunk if nul < 0 else chunk[:nul])
+            except UnicodeDecodeError as exc:
+                at = exc.start
+                return line + chunk[:at].count(b"\n"), f"byte {offset + at} is not UTF-8 ({exc.reason}): SDMX-ML and SDMX-CSV are read as UTF-8"
+            if nul >= 0:
+                return line + chunk[:nul].count(b"\n"), f"byte {offset + nul} is NUL: binary data, not an SDMX message"
+            line += chunk.count(b"\n")
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            return line, f"the file ends inside a UTF-8 sequence ({exc.reason})"
+    return None
+
+
+
 def check_message(
     message: Path | str,
     structure: Path | str | OfficialDsd,
@@ -812,9 +1019,15 @@ def check_message(
     path = Path(message)
     if not path.is_file():
         raise CheckError(f"message not found: {path}")
+    sink = _Sink(max_per_code)
+    bad = _utf8_problem(path)
+    if bad:
+        sink.add("NOT_UTF8", bad[1], "", bad[0])
+        return CheckReport(path=str(path), structure=str(structure), format="unreadable", findings=sink.findings)
     fmt, ref = peek(path)
     model = load_structure(structure, ref, dsd)
-    sink = _Sink(max_per_code)
+    if fmt.startswith("SDMX-ML"):
+        _reference_findings(model, ref, fmt, sink)
     for ref_missing in model.missing:
         sink.add("CODELIST_UNAVAILABLE", f"the structure does not contain codelist {ref_missing}: its codes are not checked")
     for ref_approx, note in model.approximations.items():
@@ -862,25 +1075,52 @@ def format_json(report: CheckReport) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``check-sdmx MESSAGE --structure STRUCTURE [--dsd REF] [--format text|json]``."""
-    parser = argparse.ArgumentParser(prog="check-sdmx", description="Check an SDMX data message against a DSD and its codelists.")
+USAGE_EPILOG = """examples:
+  datasat check-sdmx out/sdmx/data.xml --structure out/sdmx/structure.xml
+  datasat check-sdmx out/sdmx/data.csv --structure out/sdmx/structure.xml --format json
+  datasat check-sdmx out/sdmx/na_main-low.xml --structure NA_MAIN-1.9
+  datasat check-sdmx message.xml --structure registry.xml --dsd ESTAT:NA_MAIN(1.9)
+
+exit status:
+  0  clean: no error or warning finding
+  2  findings (listed on standard output), or the message or structure cannot be
+     read (not UTF-8, not well-formed, not found), or bad usage
+  1  internal error
+
+finding codes: docs/check-sdmx.md"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="datasat check-sdmx",
+        description="Check an SDMX-ML 2.1/3.0 or SDMX-CSV 1.0/2.0 data message against a structure as a registry "
+        "would: the structure it names, codes in codelists, attributes at their attachment level, mandatory "
+        "attributes, text-format facets, duplicate or conflicting keys, numeric values, time periods.",
+        epilog=USAGE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("message", type=Path, help="SDMX-ML 2.1/3.0 data message or SDMX-CSV 1.0/2.0 file")
     parser.add_argument("--structure", required=True, help="SDMX-ML structure file, or a shipped NA_MAIN version (1.9, 1.11)")
     parser.add_argument("--dsd", help="AGENCY:ID(VERSION) of the DSD when the structure file holds several")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--max-per-code", type=int, default=MAX_PER_CODE, help="list at most N findings of each code (0: no limit)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``datasat check-sdmx MESSAGE --structure STRUCTURE [--dsd REF] [--format text|json]``;
+    exit 0 clean, 2 findings, unreadable input or bad usage, 1 internal error."""
     try:
-        args = parser.parse_args(argv)
+        args = _parser().parse_args(argv)
     except SystemExit as exc:
-        return 0 if exc.code in (0, None) else 1
+        return 0 if exc.code in (0, None) else 2
     try:
         report = check_message(args.message, args.structure, args.dsd, args.max_per_code or None)
     except CheckError as exc:
-        print(f"check-sdmx: error: {exc}", file=sys.stderr)
-        return 1
+        print(f"datasat check-sdmx: error: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 - report, never a traceback, for a CLI
-        print(f"check-sdmx: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"datasat check-sdmx: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     sys.stdout.write(format_json(report) if args.format == "json" else format_text(report))
     return 0 if report.clean else 2

@@ -37,13 +37,14 @@ from compiler import table as canon
 from compiler.sdmx import prepare
 from compiler.sdmx.decimals import decimal_text
 from compiler.sdmx.na_main_select import REASONS, PackageFacts, after_capitalisation_rows, reasons_left_out
+from compiler.sdmx import official
 from compiler.sdmx.official import OfficialDsd, load_na_main
 from compiler.sdmx.prepare import VALUE_TEXT, xml_attr
 
 DEFAULT_VERSION = "1.9"
 #: NA_MAIN version -> the dataflow exchanges use for it (SDMX Global Registry, 2020-07-30:
 #: ESTAT:NAMAIN_IDC_N(1.9) on ESTAT:NA_MAIN(1.9), the international data cooperation flow).
-DATAFLOWS: dict[str, tuple[str, str]] = {"1.9": ("NAMAIN_IDC_N", "1.9")}
+DATAFLOWS = official.DATAFLOWS
 #: ESTAT:NA_MAIN OBS_VALUE facet (TextFormat maxLength, registry file of 2020-07-30).
 MAX_VALUE_LENGTH = 15
 SERIES_KEY = "SERIES_KEY"

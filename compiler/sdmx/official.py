@@ -23,6 +23,10 @@ from types import MappingProxyType
 
 from compiler.resources import codelists_dir
 
+#: NA_MAIN version -> the dataflow exchanges use for it (SDMX Global Registry, 2020-07-30:
+#: ESTAT:NAMAIN_IDC_N(1.9) on ESTAT:NA_MAIN(1.9), the international data cooperation flow).
+DATAFLOWS: dict[str, tuple[str, str]] = {"1.9": ("NAMAIN_IDC_N", "1.9")}
+
 #: Attachment levels (SDMX 2.1 section 2 §5.3.2: attribute relationship).
 OBSERVATION, SERIES, DATASET, GROUP = "Observation", "Series", "DataSet", "Group"
 MANDATORY = "Mandatory"
@@ -39,6 +43,9 @@ class Component:
     text_type: str = ""
     status: str = ""  # attributes: "Mandatory" or "Conditional"
     attachment: str = ""  # attributes: Observation, Series, DataSet or Group
+    min_length: int | None = None  # text-format facets (TextFormat minLength / maxLength)
+    max_length: int | None = None
+    pattern: str = ""
 
     @property
     def mandatory(self) -> bool:
@@ -64,6 +71,9 @@ class OfficialDsd:
     codelists: Mapping[str, frozenset[str]]
     approximations: Mapping[str, str] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
+    #: ``AGENCY:ID(VERSION)`` of the dataflows known to use this DSD (a message may
+    #: reference one of them instead of the DSD itself).
+    dataflows: tuple[str, ...] = ()
 
     @property
     def urn_ref(self) -> str:
@@ -149,6 +159,7 @@ def _load(version: str) -> OfficialDsd:
         codelists=MappingProxyType(codelists),
         approximations=MappingProxyType(approximations),
         missing=missing,
+        dataflows=(f"ESTAT:{DATAFLOWS[version][0]}({DATAFLOWS[version][1]})",) if version in DATAFLOWS else (),
     )
 
 
@@ -161,6 +172,8 @@ def _component(rec: dict[str, str]) -> Component:
         text_type=rec["text_type"],
         status=rec["assignment_status"],
         attachment=rec["attachment"],
+        min_length=int(rec["min_length"]) if rec.get("min_length") else None,
+        max_length=int(rec["max_length"]) if rec.get("max_length") else None,
     )
 
 

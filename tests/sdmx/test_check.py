@@ -248,6 +248,8 @@ def test_csv_defects_with_line_numbers(tmp_path: Path, version: str) -> None:
 
 
 def test_csv_header_defects(tmp_path: Path) -> None:
+    """SDMX-CSV 2.0 allows its columns in any order: ADJUSTMENT before FREQ is no finding
+    (SDMX-CSV 1.0 keeps the DSD order: WRONG_DIMENSION_ORDER)."""
     columns = [c for c in CSV_COLUMNS if c not in ("PRICES", "UNIT_MULT")] + ["EXTRA"]
     columns[0], columns[1] = columns[1], columns[0]  # ADJUSTMENT before FREQ
     row = dict(zip(CSV_COLUMNS, csv_row("2020"), strict=True)) | {"EXTRA": "x"}
@@ -258,8 +260,9 @@ def test_csv_header_defects(tmp_path: Path) -> None:
         ("MISSING_DIMENSION", 1, "PRICES"),
         ("MISSING_MANDATORY_ATTRIBUTE", 1, "UNIT_MULT"),
         ("UNKNOWN_COMPONENT", 1, "EXTRA"),
-        ("WRONG_DIMENSION_ORDER", 1, ""),
     ]
+    one = csv_text([[row[c] for c in columns]], "1.0", columns)
+    assert ("WRONG_DIMENSION_ORDER", 1) in [(f.code, f.line) for f in check_message(write(tmp_path, one, "data1.csv"), "1.9").findings]
 
 
 # ---------------------------------------------------------------- output, CLI ---
@@ -276,12 +279,13 @@ def test_json_and_text_output(tmp_path: Path, capsys) -> None:
     assert json.loads(format_json(report))["observations"] == 1
 
 
-def test_unreadable_inputs_exit_1(tmp_path: Path, capsys) -> None:
-    assert main([str(tmp_path / "absent.xml"), "--structure", "1.9"]) == 1
+def test_unreadable_inputs_exit_2(tmp_path: Path, capsys) -> None:
+    """Bad input is exit 2 (README: bad input or bad usage); 1 is kept for internal errors."""
+    assert main([str(tmp_path / "absent.xml"), "--structure", "1.9"]) == 2
     broken = write(tmp_path, ss_message(CLEAN).replace("</Series>", ""), "broken.xml")
-    assert main([str(broken), "--structure", "1.9"]) == 1
+    assert main([str(broken), "--structure", "1.9"]) == 2
     good = write(tmp_path, ss_message(CLEAN))
-    assert main([str(good), "--structure", "9.99"]) == 1
+    assert main([str(good), "--structure", "9.99"]) == 2
     err = capsys.readouterr().err
     assert "available versions: 1.9, 1.11" in err and "not well-formed" in err
     with pytest.raises(CheckError, match="neither SDMX-ML nor SDMX-CSV"):
@@ -289,8 +293,11 @@ def test_unreadable_inputs_exit_1(tmp_path: Path, capsys) -> None:
 
 
 def test_nine_eleven_extract_flags_approximate_codelists(tmp_path: Path) -> None:
-    report = check_message(write(tmp_path, ss_message(CLEAN)), "1.11")
-    assert errors(report) == [] and report.clean
+    report = check_message(write(tmp_path, ss_message(CLEAN).replace("NA_MAIN(1.9)", "NA_MAIN(1.11)").replace('version="1.9"', 'version="1.11"')), "1.11")
+    assert errors(report) == [] and report.clean, report.findings
+    # the same message naming NA_MAIN 1.9 is checked against another DSD than it says
+    mismatch = check_message(write(tmp_path, ss_message(CLEAN), "named19.xml"), "1.11")
+    assert [f.code for f in errors(mismatch)] == ["STRUCTURE_MISMATCH"]
     approx = [f.message for f in report.findings if f.code == "APPROXIMATE_CODELIST"]
     assert len(approx) == 11 and any(m.startswith("ESTAT:CL_OBS_STATUS(2.2) checked against version 2.3 (newer") for m in approx)
 
