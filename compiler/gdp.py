@@ -321,7 +321,8 @@ def change_long(inputs: Inputs, table: pd.DataFrame, classification: AssetClassi
         sectors = ", ".join(sorted(frame.loc[missing, "REF_SECTOR"].unique()))
         raise ValueError(f"no P51C rows by producing sector ({sectors}) in the table: the stocks stage must run per sector before the GDP effect")
     frame["CFC"] = frame["CFC"].fillna(0.0)
-    imports = capitalised_imports(inputs, classification, frame)
+    imports, import_notes = capitalised_imports(inputs, classification, frame)
+    notes += import_notes
     long = pd.concat([long_changes(producer_changes(frame)), long_changes(buyer_changes(frame, imports))], ignore_index=True)
     long = with_totals(long, classification.code("all_data")).assign(ACTIVITY=codes.TOTAL_ACTIVITY)
     weights = {str(y): use[0][[c for c in use[0].columns if c not in t.FINAL_USE_COLUMNS]].sum(axis=0) for y, use in baseline_tables(inputs, settings).items()}
@@ -329,7 +330,7 @@ def change_long(inputs: Inputs, table: pd.DataFrame, classification: AssetClassi
     buyers = long.loc[long["REF_SECTOR"] == NOT_SECTORISED]
     by_industry = buyer_industry_rows(buyers, weights)
     if (imports["M"] != 0).any():
-        notes.append("CFC of capitalised imports is not computed (imports are not in the perpetual inventory): dP51C of the buyers excludes it")
+        notes.append("capitalised imports are GFCF of the buyers; their CFC comes from the asset's PIM run on them; the satellite's stocks leave them out")
     years = sorted(frame[tbl.TIME].unique())
     if (buyers.loc[buyers["STO"] == "P51G", tbl.VALUE] != 0).any():
         unallocated = [y for y in years if y not in weights]

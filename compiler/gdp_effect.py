@@ -17,7 +17,8 @@ occupations already counted in own-account software (occupations.csv
                            (output at cost: P12 leaves final consumption for GFCF and only the
                            CFC of the new assets is a new cost; 2008 SNA §6.130, §9.98, §10.35)
     buyers (S1N)           K = (1 − ov) · c · Σ_s (1 − sw_s)(1 − a) P1_s + (1 − ov) · m · P7
-                           ΔP51G = ΔB1G = ΔB1GQ = K;  ΔP2 = −K;  ΔP51C = (1 − ov) Σ_s (1 − sw_s)(1 − φ) P51C_s;
+                           ΔP51G = ΔB1G = ΔB1GQ = K;  ΔP2 = −K;
+                           ΔP51C = (1 − ov) [Σ_s (1 − sw_s)(1 − φ) P51C_s + CFC of the imports (the asset's PIM)];
                            ΔB2A3N = K − ΔP51C  (buyers' sectors are not given: REF_SECTOR S1N,
                            "not sectorised", and they are taken as market producers)
 
@@ -162,7 +163,8 @@ def producer_changes(frame: pd.DataFrame) -> pd.DataFrame:
 def buyer_changes(frame: pd.DataFrame, imports: pd.DataFrame) -> pd.DataFrame:
     """Changes of the buyers of purchased and imported data (REF_SECTOR S1N), wide by STO.
 
-    ``imports``: INSTR_ASSET, TIME_PERIOD, BOUND, M (imports capitalised = m · P7, canonical units).
+    ``imports``: INSTR_ASSET, TIME_PERIOD, BOUND, M (imports capitalised = m · P7) and CM
+    (their CFC, :func:`imported_cfc`), canonical units, before the overlap.
     """
     keep = (1.0 - frame["sw"])
     capitalised = frame["a"] + (1.0 - frame["a"]) * frame["c"]
@@ -172,32 +174,68 @@ def buyer_changes(frame: pd.DataFrame, imports: pd.DataFrame) -> pd.DataFrame:
     )
     index = ["INSTR_ASSET", tbl.TIME, tbl.BOUND]
     sums = parts.groupby(index).agg(K=("K", "sum"), C=("C", "sum"), ov=("ov", "first"))
-    sums = sums.join(imports.set_index(index)["M"], how="left").fillna({"M": 0.0})
+    sums = sums.join(imports.set_index(index)[["M", "CM"]], how="left").fillna({"M": 0.0, "CM": 0.0})
     new = 1.0 - sums["ov"]
     out = pd.DataFrame(index=sums.index)
     out["P51G"] = new * (sums["K"] + sums["M"])
     out["P2"] = 0.0 - out["P51G"]  # not -x: no negative zeros
     out["B1G"] = out["P51G"]
     out["B1GQ"] = out["P51G"]
-    out["P51C"] = new * sums["C"]
+    out["P51C"] = new * (sums["C"] + sums["CM"])
     out["B2A3N"] = out["B1G"] - out["P51C"]
     out = out.reset_index()
     out["REF_SECTOR"] = NOT_SECTORISED
     return out
 
 
-def capitalised_imports(inputs: Inputs, classification: AssetClassification, frame: pd.DataFrame) -> pd.DataFrame:
-    """M = imported_capitalised_share × imports.csv, by asset, year and bound (canonical units)."""
+def capitalised_imports(inputs: Inputs, classification: AssetClassification, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """M = imported_capitalised_share × imports.csv and its CFC (CM), by asset, year and
+    bound (canonical units), and notes."""
     keys = frame[["INSTR_ASSET", tbl.TIME, tbl.BOUND]].drop_duplicates()
     imports = inputs.optional.get(t.IMPORTS.name)
     if imports is None or not len(imports):
-        return keys.assign(M=0.0)
+        return keys.assign(M=0.0, CM=0.0), []
     share = imports["asset"].map(lambda a: inputs.manifest.capitalisation[a].imported_capitalised_share)
     given = pd.DataFrame({
         "INSTR_ASSET": imports["asset"].map(classification.code), tbl.TIME: imports["year"].astype(int).astype(str),
         "M": share * imports["value"] / inputs.manifest.unit_factor,
     })
-    return keys.merge(given, how="left").fillna({"M": 0.0})
+    out = keys.merge(given, how="left").fillna({"M": 0.0})
+    cfc, notes = imported_cfc(inputs, classification, out)
+    return out.merge(cfc, how="left").fillna({"CM": 0.0}), notes
+
+
+def imported_cfc(inputs: Inputs, classification: AssetClassification, imports: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """CFC at current prices of the imported assets capitalised (column CM), from the
+    package's perpetual inventory of the asset run on the imports (docs/method.md §3, §4.3).
+
+    Assets whose PIM takes a given opening stock are left out (no opening stock of
+    imported assets is given): a note says so and their CFC is not computed."""
+    from .pim import run_pim
+    from .pim_settings import pim_settings
+    from .stock_prices import investment_prices, series_prices
+
+    years = [str(y) for y in inputs.manifest.years]
+    wide = imports.pivot_table(index=["INSTR_ASSET", tbl.BOUND], columns=tbl.TIME, values="M", aggfunc="sum").reindex(columns=years).fillna(0.0)
+    wide = wide.loc[(wide != 0).any(axis=1)]
+    if wide.empty:
+        return pd.DataFrame(columns=["INSTR_ASSET", tbl.TIME, tbl.BOUND, "CM"]), []
+    settings = pim_settings(inputs)
+    assets = [classification.asset_of(c) for c in wide.index.get_level_values("INSTR_ASSET")]
+    given = [a for a in assets if settings.params[a].initial_stock == "given"]
+    notes = []
+    if given:
+        notes.append(f"CFC of capitalised imports not computed for {', '.join(sorted(set(given)))}: its PIM needs a given opening stock, "
+                     "and none is given for imported assets")
+        keep = [a not in given for a in assets]
+        wide, assets = wide.loc[keep], [a for a in assets if a not in given]
+        if wide.empty:
+            return pd.DataFrame(columns=["INSTR_ASSET", tbl.TIME, tbl.BOUND, "CM"]), notes
+    prices = investment_prices(inputs)
+    average, end, _ = series_prices(inputs, prices, settings.input_cost, assets)
+    result = run_pim(wide.to_numpy(), average, [settings.params[a] for a in assets], base_position=prices.base_position, end_price_index=end)
+    cfc = pd.DataFrame(result.cfc_cp, index=wide.index, columns=wide.columns).stack().rename("CM").reset_index()
+    return cfc, notes
 
 
 def long_changes(wide: pd.DataFrame) -> pd.DataFrame:
