@@ -62,6 +62,7 @@ from .gdp_effect import (
 )
 from .package import InputError, InputErrors, Inputs
 from .package import tables as t
+from .package.confine import outside_error
 from .package.schema import LINE
 from .sut import baseline_tables
 
@@ -91,6 +92,9 @@ def read_baseline(inputs: Inputs) -> tuple[pd.DataFrame | None, str]:
         frame["year"] = frame["year"].astype(int)
         return frame, prefix + CSV_FILE
     if xml.exists():
+        outside = outside_error(xml, inputs.folder, prefix + XML_FILE)
+        if outside is not None:
+            raise InputErrors([outside])
         return read_sdmx_baseline(xml, inputs.manifest.ref_area, prefix + XML_FILE), prefix + XML_FILE
     return None, ""
 

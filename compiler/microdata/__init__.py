@@ -23,7 +23,6 @@ records read = used + out of scope + rejected (by rule), per file and in total, 
 from __future__ import annotations
 
 import csv
-import glob
 import hashlib
 import io
 import math
@@ -34,6 +33,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from ..package.confine import glob_files, outside_error
 from ..package.errors import InputError, InputErrors
 from .spec import (
     BIT,
@@ -134,10 +134,15 @@ def inspect_files(settings, folder: Path, prefix: str) -> tuple[list[SourceFile]
     errors: list[InputError] = []
     paths: list[Path] = []
     for pattern in settings.files:
-        matches = sorted(Path(p) for p in glob.glob(str(folder / pattern), recursive=True) if Path(p).is_file())
+        matches = glob_files(folder, pattern)  # directory links not followed (compiler.package.confine)
         if not matches:
             errors.append(InputError(prefix + "package.toml", None, "microdata.files", pattern, "a glob matching at least one file of job records in the package"))
-        paths += [p for p in matches if p not in paths]
+        for path in matches:
+            outside = outside_error(path, folder, prefix + path.relative_to(folder).as_posix())
+            if outside is not None:
+                errors.append(outside)
+            elif path not in paths:
+                paths.append(path)
     files = []
     for path in paths:
         label = prefix + path.relative_to(folder).as_posix()

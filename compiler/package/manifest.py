@@ -22,6 +22,7 @@ from .. import codes
 from ..classification import DEFAULT_STEMS
 from ..microdata.spec import COLUMNS as MICRODATA_COLUMNS
 from ..microdata.spec import MAX_HOURS, OTHER_OCCUPATIONS
+from .confine import outside_error
 from .errors import InputError
 from .provenance import Provenance, parse_provenance
 from .publication import KEYS as PUBLICATION_KEYS
@@ -148,6 +149,9 @@ _OTHER_OCCUPATIONS = (
 def read_manifest(folder: Path, areas: frozenset[str], sectors: frozenset[str]) -> tuple[Manifest | None, list[InputError]]:
     """Parse and check ``folder/package.toml``; return the manifest or every error."""
     path = folder / FILE
+    outside = outside_error(path, folder, FILE)
+    if outside is not None:
+        return None, [outside]
     if not path.is_file():
         return None, [InputError(FILE, None, None, None, "a package.toml file in the package folder (it is missing)")]
     return parse_manifest(path.read_bytes(), areas, sectors)

@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .confine import outside_error
 from .errors import InputError
 
 Kind = Literal["code", "number", "year", "text"]
@@ -125,6 +126,9 @@ def check_table(
 
 
 def _decode(path: Path, name: str) -> tuple[str | None, list[InputError]]:
+    outside = outside_error(path, path.parent, name)  # tables lie in the package folder itself
+    if outside is not None:
+        return None, [outside]
     if not path.is_file():
         return None, [InputError(name, None, None, None, f"a file {path.name} in the package (it is missing)")]
     raw = path.read_bytes()

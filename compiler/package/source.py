@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
+from .confine import outside_error
 from .errors import InputError, InputErrors
 from .manifest import Manifest, read_manifest
 from .schema import TableSchema, read_table
@@ -62,8 +63,11 @@ class FolderSource:
         return (self.path / name).exists()
 
     def hashes(self) -> dict[str, str]:
-        """SHA-256 of every CSV and TOML file of the folder."""
-        return {p.name: sha256(p) for p in sorted(self.path.iterdir()) if p.suffix in (".csv", ".toml") and p.is_file()}
+        """SHA-256 of every CSV and TOML file of the folder (not of links out of it: never read)."""
+        return {
+            p.name: sha256(p) for p in sorted(self.path.iterdir())
+            if p.suffix in (".csv", ".toml") and p.is_file() and outside_error(p, self.path, p.name) is None
+        }
 
     def locate(self, errors: list[InputError]) -> list[InputError]:
         return errors
