@@ -22,6 +22,7 @@ from .atomic_output import OutputFolder, OutputFolderError, OutputWriteError
 from .output import write_json, write_observations
 from .microdata import ENGINES
 from .package import InputErrors
+from .csv_safety import neutralise
 from .packages_together import check_packages_together
 from .parallel import compile_many
 from .pipeline import combine
@@ -297,13 +298,14 @@ def _write_outputs(args: argparse.Namespace, results: list, progress: Progress, 
 
 
 def write_records(records: list[dict], path: Path) -> None:
-    """A list of records as CSV, UTF-8, one column per key of the first record."""
+    """A list of records as CSV, UTF-8, one column per key of the first record; text cells
+    neutralised against CSV injection (they may hold package values)."""
     import csv
 
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(records[0]), lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({k: neutralise(v) if isinstance(v, str) else v for k, v in r.items()} for r in records)
 
 
 def _print_summary(facts: dict, out: Path, verbose: bool) -> None:

@@ -19,17 +19,21 @@ import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
 
 from . import table as tbl
+from .csv_safety import neutralise
 from .sdmx.prepare import format_values_arrow
 
 
 def write_observations(table: pd.DataFrame, path: Path) -> None:
-    """The canonical table as CSV: full float precision, NaN for missing values.
+    """The canonical table as CSV: full float precision, NaN for missing values; text cells
+    neutralised against CSV injection (compiler.csv_safety), numbers as they are.
 
-    The bytes are those of ``table.to_csv(path, index=False, float_format=None,
+    The bytes are those of (the neutralised) ``table.to_csv(path, index=False, float_format=None,
     na_rep="NaN", lineterminator="\\n", encoding="utf-8")``; a canonical table is written
     column-wise with pyarrow instead (about 10 times faster), anything else by pandas.
     """
     if not _canonical(table):
+        text = table.select_dtypes(include=["object", "string"]).columns
+        table = table.assign(**{c: table[c].map(lambda v: neutralise(v) if isinstance(v, str) else v) for c in text})
         table.to_csv(path, index=False, float_format=None, na_rep="NaN", lineterminator="\n", encoding="utf-8")
         return
     with open(path, "wb") as out:
@@ -86,7 +90,7 @@ def _csv_chunk(rows: pd.DataFrame) -> memoryview:
             columns.append(pa.array(uniques.astype(str), pa.large_string()).take(pa.array(codes.reshape(-1))))
         else:
             encoded = series.array.__arrow_array__().combine_chunks().dictionary_encode()
-            quoted = pa.array([_csv_field(v) for v in encoded.dictionary.to_pylist()], pa.large_string())
+            quoted = pa.array([_csv_field(neutralise(v)) for v in encoded.dictionary.to_pylist()], pa.large_string())
             columns.append(quoted.take(encoded.indices))
     newline = pa.scalar("\n", pa.large_string())
     columns[-1] = pc.binary_join_element_wise(columns[-1], pa.repeat(newline, len(rows)), pa.scalar("", pa.large_string()))

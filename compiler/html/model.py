@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from ..csv_safety import neutralise_all
+
 MISSING = "–"  # en dash: figure not available
 MISSING_NOTE = "– not available."
 MINUS = "\u2212"
@@ -124,16 +126,20 @@ class TableView:
         return not any(any(math.isfinite(v) for v in r.values) or r.texts for g in self.groups for r in g.rows)
 
     def csv_rows(self) -> list[list[str]]:
-        """Header line (paths joined by " - ", group label as a column if any) and body."""
+        """Header line (paths joined by " - ", group label as a column if any) and body.
+
+        Text cells (labels may come from the package) are neutralised against CSV
+        injection (compiler.csv_safety); numbers are written as numbers.
+        """
         grouped = any(g.label for g in self.groups)
         head = ([self.stub] if not grouped else ["Group", self.stub]) + [" - ".join(p) for p in self.columns]
-        out = [head]
+        out = [neutralise_all(head)]
         for group in self.groups:
             for row in group.rows:
                 stub = f"{row.label} ({row.code})" if row.code else row.label
                 line = ([stub] if not grouped else [group.label, stub]) + list(row.texts)
-                figures = [row.fill] * len(row.values) if row.fill else [csv_number(v, d) for v, d in zip(row.values, row.decimals)]
-                out.append(line + figures)
+                figures = neutralise_all([row.fill] * len(row.values)) if row.fill else [csv_number(v, d) for v, d in zip(row.values, row.decimals)]
+                out.append(neutralise_all(line) + figures)
         return out
 
 

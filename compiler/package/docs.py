@@ -6,7 +6,7 @@ the committed file is current.
 
 from __future__ import annotations
 
-from .schema import MAX_MAGNITUDE, YEARS
+from .schema import MAX_MAGNITUDE, MAX_NOTE, MAX_TEXT, YEARS
 from .tables import ALL_TABLES, JOB_RECORDS, OPTIONAL_TABLES
 from .workbook_docs import WORKBOOK
 
@@ -152,7 +152,7 @@ needs them in every year, and every industry of industries.csv needs records.
 
 
 NUMBERS = f"""\
-## Numbers and their ranges
+## Numbers, text and their ranges
 
 Every number cell must be a finite number (`nan`, `inf` and values beyond the range of a
 double such as `1e999` are errors) inside the range that the column's *allowed* entry
@@ -164,6 +164,12 @@ divide, so they are bounded away from 0; employment and population are at most 1
 persons; cost ratios at most 10 (ten times the labour input). Years are whole numbers from first_year to last_year (package.toml, both within
 {YEARS[0]}..{YEARS[1]}). Each cell outside its range is an error naming the file, line,
 column, value and the range.
+
+Text cells (labels, codes) hold no control characters (NUL, tab, line break...: an
+error naming the character) and at most {MAX_TEXT} characters; the free-text `source` and
+`note` columns at most {MAX_NOTE}. A label that a spreadsheet would take for a formula
+(beginning with `=`, `+`, `-`, `@`) is accepted and written to every CSV datasat produces
+with a leading `'`, so it stays text (OWASP, CSV injection).
 """
 
 

@@ -31,6 +31,10 @@ _NOT_NUMBERS = {"nan", "inf", "+inf", "-inf", "infinity", "-infinity"}
 #: the largest GDP in any currency ~1e17).
 MAX_MAGNITUDE = 1e20
 YEARS = (1900, 2100)  # the years a package may cover (package.toml first_year..last_year)
+#: Longest text cell (labels, codes); the free-text source and note columns may be longer.
+MAX_TEXT, MAX_NOTE = 500, 2000
+NOTE_COLUMNS = ("source", "note")
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"  # C0 and C1 control characters, DEL (line breaks and tabs too)
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,7 @@ def check_table(
     if errors:
         return None, errors
     absent = {c.name for c in schema.columns if c.name not in frame.columns}
+    errors += _check_text(frame, name)
     frame = _add_defaults(frame, schema)
     allowed = range(years.start - 1, years.stop) if years is not None and schema.year_before_allowed else years
     errors += _check_cells(frame, schema, codes, allowed, name, skip=absent)
@@ -232,6 +237,33 @@ def _check_cells(
             unknown = ~blank & ~values.isin(list(allowed)).to_numpy()
             report(unknown, column.name, f"a code of {column.codes}" + _sample(allowed))
     return errors
+
+
+def _check_text(frame: pd.DataFrame, name: str) -> list[InputError]:
+    """No control characters (NUL, line breaks, tabs...) and no overlong cell, in any column.
+
+    Labels end up in HTML, CSV and SDMX: a control character breaks or hides text there,
+    a 10 MB label multiplies the output (issue 13).
+    """
+    errors = []
+    lines = frame[LINE].to_numpy()
+    for column in (c for c in frame.columns if c != LINE):
+        values = frame[column]
+        control = values.str.contains(_CONTROL, regex=True).to_numpy()
+        limit = MAX_NOTE if column in NOTE_COLUMNS else MAX_TEXT
+        long = (values.str.len() > limit).to_numpy()
+        for i in np.flatnonzero(control):
+            found = re.search(_CONTROL, values.iloc[i]).group()
+            errors.append(InputError(name, int(lines[i]), column, _clip(values.iloc[i]), f"text without control characters (found U+{ord(found):04X})"))
+        for i in np.flatnonzero(long & ~control):
+            errors.append(InputError(name, int(lines[i]), column, _clip(values.iloc[i]), f"at most {limit} characters (found {len(values.iloc[i])})"))
+    return errors
+
+
+def _clip(text: str, keep: int = 60) -> str:
+    """A long or odd cell as shown in a message: its start, control characters escaped."""
+    shown = text if len(text) <= keep else text[:keep] + "..."
+    return shown.encode("unicode_escape").decode("ascii") if re.search(_CONTROL, shown) else shown
 
 
 def _numbers(values: pd.Series) -> np.ndarray:
