@@ -5,7 +5,7 @@ N countries × Y years × I industries × O occupations: one valid input package
 ``employment.csv`` holds Y × I × O rows. Every figure is synthetic but of a realistic
 magnitude (values in US dollars): a country's population, GDP per head, employment in data
 occupations (about 3 % of employment), compensation (about half of GDP per head, with an
-occupational premium), cost ratios near the seed paper's (capital/labour ~1, mark-up ~5 %),
+occupational premium), cost ratios near Wang et al. (2024)'s (capital/labour ~1, mark-up ~5 %),
 a baseline national accounts table whose three approaches agree exactly (integers), and,
 for the SUT benchmark years (every 5th year by default), a use and a supply table that
 balance product by product. Country codes are the first N two-letter country codes of

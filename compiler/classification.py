@@ -3,7 +3,7 @@
 ``codelists/CL_INSTR_ASSET_DATA.csv`` holds the official IPP codes of
 ESTAT:CL_INSTR_ASSET(1.14.0) with the project's provisional codes beside them: data
 (``N11733``) under computer software and databases, data R&D (``N11711``) under R&D, and
-the aggregate of all data assets (``N117D``), as the seed paper proposes (its §2.3) and
+the aggregate of all data assets (``N117D``), as Wang et al. (2024) proposes (its §2.3) and
 the 2025 SNA is expected to record (methodology.md §2.2). ``codelists/aggregates.csv``
 says which codes an aggregate sums. A package may replace the provisional codes
 (``[classification]`` in package.toml) once an official 2025 SNA code exists: the

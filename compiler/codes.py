@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-#: The three data asset types of the seed paper, StatCan (2019) and CBS (2020).
+#: The three data asset types of Wang et al. (2024), StatCan (2019) and CBS (2020).
 ASSET_TYPES: Final = ("data", "databases", "data_rd")
 
 # --- sum of costs (SNA 2008 §6.125: output for own final use valued at cost) -----

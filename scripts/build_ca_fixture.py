@@ -16,7 +16,7 @@ What is published and what is illustrative (fixtures/CA/README.md has the full t
   constant GDP, 2015 = 100) used as a stated substitute for the investment price index,
   the exchange rate (FRED AEXCAUS), PPP (WDI PA.NUS.PPP); three ESDC COPS employment
   counts (NOC 1422+1423 in 2016, NOC 2161 and 2172 in 2021); StatCan's global parameters
-  as quoted by the seed paper (other costs 50 % of labour, mark-up 3 %) and its 2018
+  as quoted by Wang et al. (2024) (other costs 50 % of labour, mark-up 3 %) and its 2018
   results (investment CA$29.455-40.025 bn, net stock CA$157-218 bn).
 * illustrative: employment of the other occupations and every year other than the
   published ones (constant growth rates of :data:`OCCUPATIONS`), compensation, the split
@@ -44,7 +44,7 @@ DEFAULT_OUT = ROOT / "fixtures" / "CA"
 YEARS = range(2005, 2019)
 CAL_YEAR = 2018
 
-# --- StatCan 2019 (secondary source: seed paper; methodology.md §1.1, §10) -----------------
+# --- StatCan 2019 (secondary source: Wang et al. (2024); methodology.md §1.1, §10) -----------------
 TARGET_LOW, TARGET_HIGH = 29.455e9, 40.025e9  # CAD, 2018 investment in data, databases, data science
 STOCK_LOW, STOCK_HIGH = 157e9, 218e9  # CAD, 2018 net stock
 OTHER_RATIO, MARKUP = 0.50, 0.03
@@ -139,7 +139,7 @@ def main(argv: list[str]) -> int:
     out = fb.build(
         COUNTRY, argv, DEFAULT_OUT, employment, "of the occupation's",
         "illustrative: time shares set for this fixture x calibration factors {f_low:g} (low) and {f_high:g} (high); StatCan's table of NOC time shares is not available",
-        "published (secondary source: seed paper, quoting StatCan 2019): other costs 50 % of labour cost, mark-up 3 %; not split into capital and intermediate consumption",
+        "published (secondary source: Wang et al. (2024), quoting StatCan 2019): other costs 50 % of labour cost, mark-up 3 %; not split into capital and intermediate consumption",
     )
     for (bound, asset), value in (fb.net_stocks(COUNTRY, out) or {}).items():  # the stock needs the PIM
         target = STOCK_LOW if bound == "low" else STOCK_HIGH

@@ -1,4 +1,4 @@
-"""Build the CSV tables of ``fixtures/CN/`` (China 2010-2022, after the seed paper).
+"""Build the CSV tables of ``fixtures/CN/`` (China 2010-2022, after Wang et al. (2024)).
 
 A maintainer's tool, run by hand when the reference series change:
 
@@ -13,7 +13,7 @@ What is published and what is illustrative (fixtures/CN/README.md has the full t
 
 * published: GDP (WDI), exchange rate (FRED), PPP (WDI), the NBS fixed-asset investment
   price index 2010-2011, the GDP deflator used as its substitute from 2012, and the NBS
-  average wages by sector in the years the reference folder has them; the seed paper's
+  average wages by sector in the years the reference folder has them; Wang et al. (2024)'s
   averages (capital/labour ratio 1.0061, mark-up 4.76 %), its 50 % rule for manufacturing
   and its 2020 results (RMB 1.76-1.97 trillion, 1.74-1.95 % of GDP).
 * illustrative: employment by industry after 2008 (extrapolated from the last published
@@ -23,8 +23,8 @@ What is published and what is illustrative (fixtures/CN/README.md has the full t
 
 Calibration: one factor multiplies the illustrative occupation shares of the industries
 in :data:`SCALED_INDUSTRIES` (J, K, G, M) so that the 2020 GFCF in all data assets hits
-the seed paper's level; the factor is solved here and printed with the achieved figures.
-The manufacturing shares (the seed paper's 50 %) and the official statisticians (a
+Wang et al. (2024)'s level; the factor is solved here and printed with the achieved figures.
+The manufacturing shares (Wang et al. (2024)'s 50 %) and the official statisticians (a
 headcount, all of whom are data professionals) are not scaled.
 """
 
@@ -43,7 +43,7 @@ DEFAULT_OUT = ROOT / "fixtures" / "CN"
 YEARS = range(2010, 2023)
 CAL_YEAR = 2020
 
-# --- seed paper targets (published, seed paper §5.2.1) ------------------------------------
+# --- Wang et al. (2024) targets (published, Wang et al. (2024) §5.2.1) ------------------------------------
 TARGET_LOW, TARGET_HIGH = 1.76e12, 1.97e12  # RMB, 2020 data capital formation
 TARGET_PCT_LOW, TARGET_PCT_HIGH = 1.74, 1.95  # percent of 2020 GDP
 PAPER_CAPITAL_RATIO, PAPER_MARKUP = 1.0061, 0.0476  # averages over the years of its Table 7
@@ -70,9 +70,9 @@ EMPLOYMENT_GROWTH = {
 }
 #: Share of the selected data-intensive sub-industries (computer, communication and
 #: electronic equipment, electrical machinery, instruments ...) in manufacturing
-#: employment: the seed paper's economic-census split coefficients are not in our text.
+#: employment: Wang et al. (2024)'s economic-census split coefficients are not in our text.
 MANUFACTURING_SPLIT = 0.40
-#: Seed paper §5.1.3: 50 % of employment in the selected manufacturing industries are
+#: Wang et al. (2024) §5.1.3: 50 % of employment in the selected manufacturing industries are
 #: data professionals.
 MANUFACTURING_DATA_SHARE = 0.50
 #: Official statisticians (NBS, its survey teams, local statistical bureaus and the
@@ -81,7 +81,7 @@ STATISTICIANS_2010, STATISTICIANS_GROWTH = 120_000, 0.01
 
 # --- occupations (ISCO-08, methodology.md §8.3) and time shares ----------------------------
 # Illustrative; each occupation's high total is about 1.12 x its low total so that the
-# high/low ratio of output matches the seed paper's narrow band (1.97 / 1.76 = 1.119).
+# high/low ratio of output matches Wang et al. (2024)'s narrow band (1.97 / 1.76 = 1.119).
 # code: (label, data low, high, databases low, high, data R&D low, high)
 OCCUPATIONS = {
     "2120": ("Mathematicians, actuaries and statisticians", 0.12, 0.135, 0.05, 0.055, 0.50, 0.560),
@@ -97,7 +97,7 @@ OCCUPATIONS = {
 }
 
 #: Illustrative share of each industry's employment in each data occupation, before
-#: calibration. C sums to the seed paper's 50 %; O84's employment is already the
+#: calibration. C sums to Wang et al. (2024)'s 50 %; O84's employment is already the
 #: headcount of official statisticians, so its shares are their occupational mix.
 OCCUPATION_SHARES = {
     "J": {"2512": 0.25, "2511": 0.08, "2521": 0.04, "2120": 0.01, "3314": 0.02, "4132": 0.03, "2413": 0.01},
@@ -109,8 +109,8 @@ OCCUPATION_SHARES = {
 }
 SCALED_INDUSTRIES = ("J", "K", "G", "M")
 
-# --- cost ratios: illustrative yearly path with the seed paper's averages ------------------
-# 2021-2022 rise (seed paper §5.2.1: "affected by change in the value of capital/labor
+# --- cost ratios: illustrative yearly path with Wang et al. (2024)'s averages ------------------
+# 2021-2022 rise (Wang et al. (2024) §5.2.1: "affected by change in the value of capital/labor
 # ratio and the proportion of total mark-up"); 2020 closes the average.
 CAPITAL_PATH = {2010: 0.951, 2011: 0.958, 2012: 0.966, 2013: 0.972, 2014: 0.960, 2015: 0.955, 2016: 0.962, 2017: 0.968, 2018: 0.970, 2019: 0.966, 2021: 1.200, 2022: 1.280}
 MARKUP_PATH = {2010: 0.047, 2011: 0.046, 2012: 0.044, 2013: 0.045, 2014: 0.046, 2015: 0.045, 2016: 0.044, 2017: 0.046, 2018: 0.047, 2019: 0.045, 2021: 0.056, 2022: 0.060}
@@ -218,7 +218,7 @@ def main(argv: list[str]) -> int:
         assert all(lo <= hi for lo, hi in zip(t[::2], t[1::2])) and sum(t[1::2]) <= 1, code
 
     # --- calibration: one factor on the shares of SCALED_INDUSTRIES ------------------------
-    # Target: the geometric mean of low and high equals that of the seed paper's figures read
+    # Target: the geometric mean of low and high equals that of Wang et al. (2024)'s figures read
     # both as RMB (1.76, 1.97 trn) and as shares of the WDI GDP (1.74, 1.95 %), so that both
     # the levels and the GDP shares (to two decimals) are reproduced.
     gdp_cal = float(gdp[CAL_YEAR]["value"])
@@ -245,7 +245,7 @@ def main(argv: list[str]) -> int:
     write(
         out / "occupations.csv",
         ["occupation", "label", "data_low", "data_high", "databases_low", "databases_high", "data_rd_low", "data_rd_high", "source"],
-        [[code, label, *t, "illustrative: time shares set for this fixture (seed paper Table 6 values are not in our text)"] for code, (label, *t) in OCCUPATIONS.items()],
+        [[code, label, *t, "illustrative: time shares set for this fixture (Wang et al. (2024) Table 6 values are not in our text)"] for code, (label, *t) in OCCUPATIONS.items()],
     )
     rows = []
     for ind, occ_shares in shares.items():
@@ -253,7 +253,7 @@ def main(argv: list[str]) -> int:
             if ind in SCALED_INDUSTRIES:
                 how = f"illustrative: {OCCUPATION_SHARES[ind][occ]:g} x calibration factor {scale:g}"
             elif ind == "C":
-                how = "illustrative split of the seed paper's 50 % data professionals in selected manufacturing (not calibrated)"
+                how = "illustrative split of Wang et al. (2024)'s 50 % data professionals in selected manufacturing (not calibrated)"
             else:
                 how = "illustrative: occupational mix of official statisticians (not calibrated)"
             rows.append([ind, occ, f"{s:.6f}".rstrip("0").rstrip("."), how])
@@ -269,7 +269,7 @@ def main(argv: list[str]) -> int:
         ["year", "industry", "capital_ratio", "intermediate_ratio", "other_ratio", "markup", "source"],
         [
             [y, "_T", f"{capital[y]:.4f}", 0, 0, f"{markup[y]:.4f}",
-             f"illustrative yearly path; its 2010-2022 means are the seed paper's published averages (capital/labour {PAPER_CAPITAL_RATIO}, mark-up {PAPER_MARKUP:.2%})"]
+             f"illustrative yearly path; its 2010-2022 means are Wang et al. (2024)'s published averages (capital/labour {PAPER_CAPITAL_RATIO}, mark-up {PAPER_MARKUP:.2%})"]
             for y in YEARS
         ],
     )
@@ -296,7 +296,7 @@ def main(argv: list[str]) -> int:
         g = float(gdp[y]["value"])
         print(f"{y}  {low / 1e8:12,.0f}  {high / 1e8:13,.0f}  {low / g * 100:7.3f}  {high / g * 100:8.3f}  {high / low:8.4f}")
     low, high = gfcf(emp, wage, shares, capital, markup, 1.0, CAL_YEAR)
-    print(f"2020 vs seed paper: low {low / TARGET_LOW - 1:+.2%}, high {high / TARGET_HIGH - 1:+.2%} (tolerance 2 %)")
+    print(f"2020 vs Wang et al. (2024): low {low / TARGET_LOW - 1:+.2%}, high {high / TARGET_HIGH - 1:+.2%} (tolerance 2 %)")
     return 0
 
 

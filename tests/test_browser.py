@@ -131,7 +131,7 @@ def test_tables_hold_the_canonical_values(site, driver):
         assert len(shown) > 100, area
         strange = sorted({s for s in shown if s not in allowed})
         assert not strange, (area, strange[:10])
-        # GFCF of all data assets, low and high, cell by cell (table 9 of the seed paper)
+        # GFCF of all data assets, low and high, cell by cell (table 9 of Wang et al. (2024))
         gfcf = tbl.select(rows, STO="P51G", INSTR_ASSET="N117DG", UNIT_MEASURE="XDC", PRICES="V", ACTIVITY="_T", REF_SECTOR="S1")
         expected = {(r[tbl.TIME], r[tbl.BOUND]): format_number(r[tbl.VALUE], r["DECIMALS"]) for _, r in gfcf.iterrows()}
         for row in driver.execute_script(TABLE_JS, "gfcf-asset"):

@@ -190,7 +190,7 @@ def test_gfcf_table_cell_by_cell(site, compiled):
         want = [format_number(*expected[a][(year, b)]) for a in assets for b in tbl.BOUNDS]
         want += [format_number(*share[(year, b)]) for b in tbl.BOUNDS]
         assert row[1:] == want
-    assert rows[10][7] == "17,621.4"  # 2020, low: the seed paper's RMB 1.76 trillion (README.md)
+    assert rows[10][7] == "17,621.4"  # 2020, low: Wang et al. (2024)'s RMB 1.76 trillion (README.md)
 
 
 def test_gdp_after_capitalisation(site, compiled):

@@ -199,7 +199,7 @@ def _check_time_shares(occupations: pd.DataFrame, name: str) -> list[InputError]
 def _from_industry_shares(
     industry: pd.DataFrame | None, shares: pd.DataFrame | None, prefix: str, errors: list[InputError]
 ) -> pd.DataFrame | None:
-    """Seed-paper labour input: industry employment × share of each data occupation."""
+    """Labour input of Wang et al. (2024): industry employment × share of each data occupation."""
     if shares is not None:
         total = shares.groupby("industry")["share"].sum()
         for industry_code, value in total[total > 1 + 1e-12].items():
