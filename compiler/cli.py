@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     compile_.add_argument("-o", "--out", type=Path, default=Path("out"), metavar="OUT", help="output folder (default: out/)")
     compile_.add_argument("--prepared", metavar="DATETIME", help="SDMX header Prepared time, e.g. 2026-01-01T00:00:00Z (default: SOURCE_DATE_EPOCH, else now): same inputs and time give byte-identical files")
     compile_.add_argument("--bound", choices=("low", "high", "both"), default="both", help="bound(s) of the NA_MAIN messages OUT/sdmx/na_main-<bound>.xml (default: both; low is the conservative estimate)")
-    compile_.add_argument("--na-main-version", default="1.9", metavar="VERSION", help="ESTAT:NA_MAIN version whose codelists na_main.xml must satisfy (1.9 or 1.11; default 1.9)")
+    compile_.add_argument("--na-main-version", default="1.9", metavar="VERSION", help="ESTAT:NA_MAIN version of the NA_MAIN messages, whose codelists they must satisfy (1.9 or 1.11; default 1.9)")
     compile_.add_argument("--no-sdmx", action="store_true", help="do not write OUT/sdmx/")
     compile_.add_argument("--no-html", action="store_true", help="do not write OUT/html/ (the satellite tables and the cross-country index)")
     _add_run_options(compile_)

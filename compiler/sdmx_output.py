@@ -1,9 +1,8 @@
-"""The SDMX projection of the canonical table: OUT/sdmx/ (structures, data, na_main.xml).
+"""The SDMX projection of the canonical table: OUT/sdmx/ (structures, data, the NA_MAIN messages).
 
 Settings (agency, ids, versions) come from the ``[sdmx]`` section of the packages'
 package.toml; packages compiled together must agree on them, since they share one
-structure. ``na_main.xml`` holds the series whose codes exist in the codelists that the
-``na_main-low.xml`` and ``na_main-high.xml`` carry the main aggregates after capitalising
+structure. ``na_main-low.xml`` and ``na_main-high.xml`` carry the main aggregates after capitalising
 data assets under ESTAT:NA_MAIN keys (:mod:`compiler.sdmx.na_main_select`); what they
 leave out is counted by reason in report.json.
 """
@@ -56,6 +55,7 @@ def write_sdmx_outputs(
     large data messages are validated in worker processes
     (:func:`compiler.sdmx.write.write_sdmx`); the files are the same.
     """
+    bounds = (bounds,) if isinstance(bounds, str) else tuple(bounds)
     settings = settings_for(inputs, prepared)
     files = write_sdmx(table, folder, settings, jobs=jobs)
     na_main = write_na_main(table, folder, settings, package_facts(inputs), version=version, bounds=bounds)
