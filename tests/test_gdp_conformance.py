@@ -198,3 +198,19 @@ def test_undeclared_overlap_exits_2_naming_file_and_key(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "package.toml" in err and "accounts.overlap.data_rd" in err and "R&D (N1171) is capitalised" in err
     assert not (tmp_path / "out" / "report.json").exists()
+
+
+def test_imported_cfc_not_computed_without_an_opening_stock_for_imports(tmp_path):
+    """Databases' PIM starts from a given opening stock of domestic assets (0 here, so their
+    CFC is as before): none is given for
+    imported ones, so their CFC is not computed (a note says so) and the buyers' dP51C is the
+    purchased assets' 139.2 alone; GDP does not change (1071)."""
+    package = tmp_path / "conformance"
+    shutil.copytree(PACKAGE, package)
+    toml = package / "package.toml"
+    toml.write_text(toml.read_text().replace("# A quarter of the databases", '[pim.databases]\ninitial_stock = "given"\nopening_stock = {low = 0, high = 0}\n\n# A quarter of the databases'))
+    result = compile_package(package)
+    assert d(result.table, "P51C", "N11732G", "S1N") == pytest.approx(139.2, rel=TOL)
+    assert d(result.table, "B1GQ", "N11732G", "S1N") == pytest.approx(1071, rel=TOL)
+    basis = next(c for c in result.checks if c.name == "GDP effect: basis")
+    assert "CFC of capitalised imports not computed for databases" in basis.detail
