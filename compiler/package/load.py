@@ -221,7 +221,8 @@ def _check_cost_ratio_cover(ratios: pd.DataFrame, industries: pd.DataFrame | Non
     """Every industry needs ratios in every year: its own row or the ``_T`` row."""
     if industries is None:
         return []
-    covered = set(zip(ratios["year"].astype(int), ratios["industry"]))
+    known = ratios.dropna(subset=["year"])  # a missing or bad year is reported by the reader
+    covered = set(zip(known["year"].astype(int), known["industry"]))
     errors = []
     for industry in sorted(industries["industry"]):
         missing = [y for y in years if (y, industry) not in covered and (y, codes.TOTAL_ACTIVITY) not in covered]

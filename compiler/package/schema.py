@@ -287,7 +287,8 @@ def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
             if column.default is not None:
                 numbers = numbers.fillna(float(column.default))
             if column.kind == "year":
-                numbers = numbers.where(numbers == np.round(numbers)).astype("Int64")
+                plausible = (numbers == np.round(numbers)) & (numbers >= YEARS[0] - 1) & (numbers <= YEARS[1])
+                numbers = numbers.where(plausible).astype("Int64")  # others are reported by _check_cells
             out[column.name] = numbers
     return out
 
