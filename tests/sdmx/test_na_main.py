@@ -198,3 +198,16 @@ def test_shipped_19_extract_agrees_with_registry_file() -> None:
     with open(Path(__file__).resolve().parents[2] / "codelists/official/NA_MAIN-1.9/MANIFEST.csv") as f:
         manifest = {r["id"]: int(r["codes"]) for r in csv.DictReader(f)}
     assert manifest["CL_NA_STO"] == 568 and manifest["CL_INSTR_ASSET"] == 407 and manifest["CL_AREA"] == 841
+
+
+def test_sender_and_receiver_come_from_sdmx_settings():
+    """[sdmx] sender and receiver (default ESTAT) reach the header; a bad id is an error."""
+    settings = SdmxSettings.from_mapping({"sender": "CN1", "receiver": "IMF"}, environ={})
+    assert (settings.sender, settings.receiver) == ("CN1", "IMF")
+    assert SdmxSettings.from_mapping({}, environ={}).receiver == "ESTAT"
+    from compiler.sdmx.na_main import header_xml
+
+    header = header_xml(settings, "1.9")
+    assert '<mes:Sender id="CN1"/>' in header and '<mes:Receiver id="IMF"/>' in header
+    with pytest.raises(ValueError, match="receiver"):
+        SdmxSettings.from_mapping({"receiver": "not an id"}, environ={})
