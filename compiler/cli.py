@@ -284,7 +284,7 @@ def _write_outputs(args: argparse.Namespace, results: list, progress: Progress, 
         if not args.no_html:
             progress.stage("html", f"writing the HTML pages of {', '.join(i.manifest.ref_area for i in inputs)}")
             generated = resolve_prepared(args.prepared, os.environ).date().isoformat()
-            extra["html"] = write_html(table, inputs, stage / "html", generated=generated)
+            extra["html"] = write_html(table, inputs, stage / "html", generated=generated, downloads=_downloads(extra.get("sdmx")))
             written["html"] = "html/index.html"
         report = build_report(results, table, extra, package_reports)
         report, lists = detach_long_lists(report)
@@ -295,6 +295,18 @@ def _write_outputs(args: argparse.Namespace, results: list, progress: Progress, 
         report = {"summary": summary(report, written), **report}
         write_json(report, stage / "report.json")
     return report
+
+
+def _downloads(sdmx: dict | None) -> dict[str, str]:
+    """What the pages link beside their own tables: link text -> path relative to OUT."""
+    links = {"All observations, one row per figure (CSV)": "observations.csv"}
+    if sdmx is not None:
+        files = set(sdmx.get("files", []))
+        names = {"data.xml": "SDMX-ML 2.1 data (structure-specific)", "data.csv": "SDMX-CSV 2.0 data", "structure.xml": "SDMX structures (codelists, DSD, dataflows)",
+                 "na_main.xml": "Data for ESTAT:NA_MAIN (official codes only)"}
+        links.update({text: f"sdmx/{name}" for name, text in names.items() if name in files})
+    links["Compilation report (JSON)"] = "report.json"
+    return links
 
 
 def write_records(records: list[dict], path: Path) -> None:

@@ -217,3 +217,16 @@ def test_long_lists_leave_the_report():
     report, files = detach_long_lists({"a": {"b": records, "short": records[:2]}, "n": 1})
     assert report == {"a": {"b": {"file": "report-a-b.csv", "count": LONG_LIST + 1}, "short": records[:2]}, "n": 1}
     assert files == {"report-a-b.csv": records}
+
+
+def test_pages_link_the_other_outputs(tmp_path):
+    """Every download link on the pages resolves inside OUT (observations, SDMX, report)."""
+    from lxml import html as lxml_html
+
+    out = tmp_path / "out"
+    assert main(["compile", str(SYNTHETIC), "-o", str(out), "-q"]) == 0
+    for page in (out / "html" / "index.html", out / "html" / "_X" / "index.html"):
+        links = lxml_html.fromstring(page.read_text(encoding="utf-8")).xpath("//section[@id='downloads']//a/@href")
+        assert any(link.endswith("observations.csv") for link in links) and any(link.endswith("sdmx/data.xml") for link in links)
+        for link in links:
+            assert (page.parent / link).resolve().is_file(), (page, link)
