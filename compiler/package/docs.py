@@ -9,6 +9,7 @@ from __future__ import annotations
 from .schema import MAX_MAGNITUDE, MAX_NOTE, MAX_TEXT, YEARS
 from .tables import ALL_TABLES, JOB_RECORDS, OPTIONAL_TABLES
 from .workbook_docs import WORKBOOK
+from .toml_schema import render_sections
 
 HEADER = """\
 # Input packages
@@ -30,65 +31,11 @@ or job records in Parquet or CSV files (see [job records](#job-records-microdata
 
 ## package.toml
 
-```toml
-[package]
-ref_area = "CN"            # IMF:CL_AREA code of the country (REF_AREA)
-name = "China"
-currency = "CNY"           # ISO 4217
-unit_mult = 8              # outputs in 10^8 currency units (UNIT_MULT); inputs are in units
-decimals = 1               # DECIMALS attribute of money series
-first_year = 2010          # every table covers first_year..last_year
-last_year = 2022
-base_year = 2015           # constant prices (perpetual inventory)
-agency = "DATASAT"         # SDMX agency of the structures
-labour_input = "industry_shares"   # or "occupations", or "microdata" (job records)
+A TOML file of sections. Every key of every section is listed below; any other key or
+section is an input error (with the closest known key). Each section's table is
+generated from the same description as this page (compiler/package/toml_schema.py).
 
-[method]
-markup_base = "costs"      # mark-up on labour + other costs ("costs") or on labour only ("labour")
-non_market_sectors = ["S13", "S15"]   # no mark-up for these producers (2008 SNA 6.125 ff.)
-
-[capitalisation.databases] # one table per asset type: data, databases, data_rd
-own_account_share = 1.0    # output kept for own use = own-account GFCF (default 1)
-purchased_capitalised_share = 0.0  # share of the sold output that buyers capitalise (default 0)
-export_share = 0.0         # share of the sold output exported (supply and use)
-imported_capitalised_share = 0.0  # share of imports.csv bought for use over more than a
-                           # year: GFCF of the buyers, out of their intermediate consumption
-
-[classification]           # provisional codes; replace once the 2025 SNA code is published
-data = "N11733"
-databases = "N11732"
-data_rd = "N11711"
-all_data = "N117D"
-
-[microdata]                # only with labour_input = "microdata"
-files = ["jobs/*.parquet"] # globs relative to the package: .parquet or .csv files
-employment = "persons"     # Σ weight; or "fte": Σ weight × hours / full_time_hours
-full_time_hours = 1800     # required with employment = "fte"
-max_rejected_share = 0.0   # default 0: any rejected record is an input error
-other_occupations = "reject"  # or "out_of_scope": records in occupations not in
-                           # occupations.csv are counted and left out, not rejected
-
-[microdata.columns]        # optional: record column = column name in the files
-compensation = "annual_pay"
-```
-
-Further sections (`[pim.<asset>]`, `[accounts]`, `[sdmx]`) belong to the stages that
-use them and are documented with those stages. `[accounts]` (compiler/accounts.py):
-
-```toml
-[accounts]
-baseline_tolerance = 1e-6         # relative tolerance of the baseline national accounts and SUT
-final_consumption_share = 0.0     # share of domestic, non-capitalised use of data that is P3
-                                  # (a number, or a table by asset: { databases = 0.2 })
-sut_data_hidden_in = []           # products of use_table.csv whose supply held the sold data
-                                  # before capitalisation (default: every product)
-
-[accounts.overlap]                # share (0 to 1) of each asset's GFCF that the published
-data = 0.0                        # accounts already hold; only the rest changes GDP
-databases = 1.0                   # (docs/method.md §4.2). With national accounts, databases
-data_rd = 1.0                     # and data_rd must be declared; data defaults to 0
-```
-
+{sections}
 Optional tables (below the required ones) are read when the file exists:
 `other_volume_changes.csv` (stocks), `national_accounts.csv` or `national_accounts.xml`
 (GDP effect), `imports.csv`, and `use_table.csv` with `supply_table.csv` (supply and
@@ -174,7 +121,7 @@ with a leading `'`, so it stays text (OWASP, CSV injection).
 
 
 def render() -> str:
-    parts = [HEADER, NUMBERS, WORKBOOK]
+    parts = [HEADER.replace("{sections}", render_sections().rstrip() + "\n"), NUMBERS, WORKBOOK]
     for schema in (*ALL_TABLES, *OPTIONAL_TABLES):
         parts.append(f"## {schema.name}\n\n{schema.description}\n")
         if schema is JOB_RECORDS:
