@@ -122,12 +122,13 @@ data = 0.0
 databases = 0.0
 data_rd = 1.0''')
 
-SDMX = Section("sdmx", "Identifiers of the SDMX output; packages compiled together must agree on them.", (
-    Key("agency", "text", "[package] agency", "maintenance agency of the structures"),
-    Key("dsd_id", "text", "project default", "id of the data structure definition"),
-    Key("dataflow_id", "text", "project default", "stem of the dataflow ids (one per bound)"),
-    Key("version", "text", "project default", "version of the structures, e.g. \"1.0\""),
-    Key("sender", "text", "project default", "sender id in the message headers"),
+SDMX = Section("sdmx", "Identifiers of the SDMX output; packages compiled together must agree on them. The header's Prepared time comes from --prepared, not from here.", (
+    Key("agency", "text", "\"DATASAT\"", "maintenance agency of the structures"),
+    Key("dsd_id", "text", "\"DSD_DATA_ASSETS\"", "id of the data structure definition"),
+    Key("dataflow_id", "text", "\"DF_DATA_ASSETS\"", "base of the two dataflow ids (…_LOW, …_HIGH)"),
+    Key("version", "text", "\"1.0.0\"", "version of every structure"),
+    Key("sender", "text", "the agency", "header Sender id: the compiling organisation's id"),
+    Key("receiver", "text", "\"ESTAT\"", "header Receiver id of the NA_MAIN messages"),
 ))
 
 PROVENANCE = Section("provenance", "Whether each input is published, calibrated or illustrative. Pages put a visible note on every table resting on an illustrative input. An input not declared is \"not declared\", never taken as published.", (
