@@ -96,8 +96,11 @@ def driver(tmp_path_factory):
 def load(driver, path: Path) -> list[dict]:
     """Open ``path``; return the console entries logged while loading it."""
     driver.get_log("browser")  # drop what earlier pages logged
+    from selenium.webdriver.support.ui import WebDriverWait
+
     driver.get(path.resolve().as_uri())
-    assert driver.execute_script("return document.readyState") == "complete"
+    # a loaded machine (parallel tests) may hand the page back before it is complete: wait for it
+    WebDriverWait(driver, 60, poll_frequency=0.1).until(lambda d: d.execute_script("return document.readyState") == "complete")
     return driver.get_log("browser")
 
 
