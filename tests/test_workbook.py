@@ -369,3 +369,11 @@ def test_job_records_and_legacy_xls_are_refused(book, synthetic, tmp_path):
     legacy = tmp_path / "old.xls"
     legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     assert "Excel 97-2003 .xls file" in only(errors_of(legacy), file="old.xls").expected
+
+
+def test_convert_writes_formula_results_as_values_and_says_so(book, tmp_path, capsys):
+    """employment!E2 = 50*3 stored as 150 (the CSV held 100): the CSV gets 150 and the command warns."""
+    path = book(lambda b, s: s["employment"].write_formula(1, 4, "=50*3", None, 150))
+    assert main(["convert", str(path), str(tmp_path / "back")]) == 0
+    assert "warning: synthetic.xlsx, employment: 1 cell(s) hold formulas (E2)" in capsys.readouterr().out
+    assert (tmp_path / "back" / "employment.csv").read_text(encoding="utf-8").splitlines()[1] == "2020,T01,J62,10,150"

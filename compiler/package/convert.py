@@ -41,8 +41,8 @@ def convert(src: Path, dst: Path, force: bool = False) -> str:
         tables = folder_to_workbook(src, dst)
         return f"{src} -> {dst}: package.toml and {len(tables)} table(s) as sheets ({', '.join(tables)})"
     if src.is_file():
-        tables = workbook_to_folder(src, dst)
-        return f"{src} -> {dst}/: package.toml and {len(tables)} table(s) as CSV files"
+        tables, warnings = workbook_to_folder(src, dst)
+        return "\n".join([f"{src} -> {dst}/: package.toml and {len(tables)} table(s) as CSV files", *warnings])
     raise InputErrors([InputError(str(src), None, None, None, "a package folder or a package workbook (.xlsx) to convert")])
 
 
@@ -85,8 +85,9 @@ def _toml_text(src: Path, prefix: str, errors: list[InputError]) -> str:
     return text
 
 
-def workbook_to_folder(src: Path, dst: Path) -> list[str]:
-    """Write the workbook package ``src`` as the folder ``dst``; the CSV files written."""
+def workbook_to_folder(src: Path, dst: Path) -> tuple[list[str], list[str]]:
+    """Write the workbook package ``src`` as the folder ``dst``; the CSV files written, and
+    warnings (formula cells, whose stored results are written as values)."""
     source = WorkbookSource.open(src)
     errors = list(source.problems)
     if source.toml is None:
@@ -108,7 +109,7 @@ def workbook_to_folder(src: Path, dst: Path) -> list[str]:
             (stage / "README.md").write_text(readme, encoding="utf-8")
 
     atomic_folder(dst, write)
-    return [TABLES[name].name for name in source.sheets]
+    return [TABLES[name].name for name in source.sheets], [f"warning: {w} (written as values)" for w in source.warnings()]
 
 
 def _readme(src: Path) -> str | None:

@@ -45,7 +45,7 @@ checked as in a CSV file.
 
 | cell | read as |
 |---|---|
-| a number | the number; whole numbers without a decimal point (`2020`, not `2020.0`), others in the shortest form that gives back the same value |
+| a number | the number; whole numbers without a decimal point (`2020`, not `2020.0`), others in the shortest form that gives back the same value. A cell formatted as a percentage holds a fraction: `50 %` is read as `0.5`, which is what share and ratio columns expect |
 | text | the text, stripped of leading and trailing spaces. A number stored as text (`12.5`) is that number, as in a CSV file; `1,234` is not a number (as in CSV) |
 | empty | an empty cell (an error where a value is required); rows with no value at all are skipped |
 | a date or time | an error in a number, year or code column (`format the cell as a number or as text`); ISO text (`2020-01-05`) in a text column |
