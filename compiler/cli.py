@@ -206,7 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"datasat: {len(exc.errors)} input error(s); nothing was written:", file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
-        return EXIT_INPUT
+        failed = getattr(exc, "also_failed", [])
+        for failure in failed:  # another package crashed: reported, not swallowed (please report it)
+            print(f"datasat: also {failure}. Please report this.", file=sys.stderr)
+        return EXIT_INTERNAL if failed else EXIT_INPUT
     except CheckFailed as exc:
         print(f"datasat: internal error: a check failed; nothing was written: {exc}", file=sys.stderr)
         return EXIT_INTERNAL

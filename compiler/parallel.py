@@ -110,11 +110,23 @@ def _run_pool(folders: list[Path], workers: int, load_options: dict[str, Any], o
                 progress(done, len(folders), folders[i])
 
 
+def _failure(payload: Any) -> str:
+    """One line for a failed check or an internal error of a package (its trace is in the note)."""
+    if isinstance(payload, list):
+        return "a check failed: " + "; ".join(f"{c.name}: {c.detail}" for c in payload)
+    notes = getattr(payload, "__notes__", None) or [""]
+    where = notes[0].split("\n", 1)[0].removesuffix(":")
+    return f"internal error {type(payload).__name__}: {payload} ({where})"
+
+
 def _results(outcomes: list[tuple[str, Any]]) -> list[PackageResult]:
     """The results, or the errors raised as a serial run raises them."""
     input_errors: list[InputError] = [e for kind, payload in outcomes if kind == _INPUT for e in payload]
     if input_errors:
-        raise InputErrors(input_errors)
+        exc = InputErrors(input_errors)
+        # the other packages' failures are not swallowed: the command reports them too (exit 1)
+        exc.also_failed = [_failure(payload) for kind, payload in outcomes if kind in (_CHECK, _ERROR)]
+        raise exc
     for kind, payload in outcomes:
         if kind == _CHECK:
             raise CheckFailed(payload)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True, order=True)
@@ -22,6 +22,9 @@ class InputError:
     value: str | None
     expected: str
     cell: str | None = None
+    #: a problem of the whole file's form (encoding, byte-order mark, delimiter): listed
+    #: before every other error, since it causes many of them
+    first: bool = field(default=False, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = f"{self.file}, {self.cell}" if self.cell else self.file + (f":{self.row}" if self.row is not None else "")
@@ -40,7 +43,7 @@ class InputErrors(Exception):
     """Every problem found in one or more packages, raised together."""
 
     def __init__(self, errors: list[InputError]):
-        self.errors = sorted(set(errors), key=lambda e: (e.file, (e.cell or "").split("!")[0], e.row or 0, e.column or "", e.expected))
+        self.errors = sorted(set(errors), key=lambda e: (not e.first, e.file, (e.cell or "").split("!")[0], e.row or 0, e.column or "", e.expected))
         super().__init__(f"{len(self.errors)} input error(s)")
 
     def __str__(self) -> str:

@@ -86,9 +86,10 @@ def _load(source: PackageSource, folder: Path, engine: str) -> Inputs:
 
     occupations = read(t.OCCUPATIONS)
     industries = read(t.INDUSTRIES)
-    code_sets["occupations"] = set(occupations["occupation"]) if occupations is not None else set()
-    code_sets["industries"] = set(industries["industry"]) if industries is not None else set()
-    code_sets["industries_or_total"] = code_sets["industries"] | {codes.TOTAL_ACTIVITY}
+    # None: the table could not be read; codes from it are not checked (no cascade of errors)
+    code_sets["occupations"] = set(occupations["occupation"]) if occupations is not None else None
+    code_sets["industries"] = set(industries["industry"]) if industries is not None else None
+    code_sets["industries_or_total"] = code_sets["industries"] | {codes.TOTAL_ACTIVITY} if industries is not None else None
     if occupations is not None:
         errors.extend(_check_time_shares(occupations, prefix + t.OCCUPATIONS.name))
     microdata = None
@@ -175,7 +176,7 @@ def fixed_code_sets() -> dict[str, frozenset[str] | set[str]]:
 def _prefixed(error: InputError, prefix: str) -> InputError:
     if error.cell is not None:  # located already (a workbook's own problems)
         return error
-    return InputError(prefix + error.file, error.row, error.column, error.value, error.expected)
+    return InputError(prefix + error.file, error.row, error.column, error.value, error.expected, error.cell, error.first)
 
 
 def _check_time_shares(occupations: pd.DataFrame, name: str) -> list[InputError]:

@@ -8,6 +8,7 @@ quoted cells.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections.abc import Collection, Mapping
@@ -139,19 +140,23 @@ def _decode(path: Path, name: str) -> tuple[str | None, list[InputError]]:
     raw = path.read_bytes()
     for bom, encoding in _BOMS.items():
         if raw.startswith(bom):
-            return None, [InputError(name, 1, None, repr(bom)[2:-1], f"UTF-8 text without a byte-order mark (found a {encoding} BOM)")]
+            return None, [InputError(name, 1, None, repr(bom)[2:-1], f"UTF-8 text without a byte-order mark (found a {encoding} BOM)", first=True)]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         bad = raw[exc.start : exc.end + 2]
-        return None, [InputError(name, line, None, repr(bad)[2:-1], "UTF-8 text (the file is in another encoding; save it as UTF-8)")]
+        return None, [InputError(name, line, None, repr(bad)[2:-1], "UTF-8 text (the file is in another encoding; save it as UTF-8)", first=True)]
     if not text.strip():
         return None, [InputError(name, None, None, None, "a header line and at least one data row (the file is empty)")]
     return text, []
 
 
 def _parse(text: str, name: str) -> tuple[pd.DataFrame | None, list[InputError]]:
+    header = next(csv.reader(io.StringIO(text.lstrip("\r\n"))), [])
+    problem = _header_problem(header, name)
+    if problem is not None:
+        return None, [problem]
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True, engine="c")
     except pd.errors.ParserError as exc:
@@ -168,11 +173,45 @@ def _parse(text: str, name: str) -> tuple[pd.DataFrame | None, list[InputError]]
     return frame, []
 
 
+def _header_problem(header: list[str], name: str) -> InputError | None:
+    """A header that is not comma-separated (another delimiter) or repeats a column, as written."""
+    if len(header) == 1:
+        for delimiter, called in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+            if delimiter in header[0]:
+                return InputError(
+                    name, 1, None, header[0][:60], f"comma-separated values (the file is separated by {called}; save it as CSV with commas)", first=True
+                )
+    names = [h.strip() for h in header]
+    repeated = sorted({h for h in names if names.count(h) > 1})
+    if repeated:
+        return InputError(name, 1, repeated[0], repeated[0], f"distinct column names (the header has {repeated[0]!r} {names.count(repeated[0])} times)")
+    return None
+
+
 def _line_numbers(text: str, n_rows: int) -> np.ndarray:
-    """Editor line of each data row, skipping blank lines as pandas does."""
+    """Editor line where each data row begins, skipping blank lines as pandas does.
+
+    Quoted cells may hold line breaks: then the lines are counted by Python's csv reader.
+    """
     lines = text.splitlines()
     nonblank = [i + 1 for i, line in enumerate(lines) if line.strip()]
-    return np.asarray(nonblank[1 : n_rows + 1], dtype=np.int64)
+    if len(nonblank) == n_rows + 1:  # one line per record: the fast path
+        return np.asarray(nonblank[1:], dtype=np.int64)
+    reader = csv.reader(io.StringIO(text))
+    starts, end = [], 0
+    for record in reader:
+        start, end = end + 1, reader.line_num
+        if any(cell.strip() for cell in record):
+            starts.append(start + _leading_blank_lines(lines, start))
+    return np.asarray((starts[1:] + [0] * n_rows)[:n_rows], dtype=np.int64)
+
+
+def _leading_blank_lines(lines: list[str], start: int) -> int:
+    """Blank lines before the record that begins at line ``start`` (csv skips them)."""
+    skipped = 0
+    while start - 1 + skipped < len(lines) and not lines[start - 1 + skipped].strip():
+        skipped += 1
+    return skipped
 
 
 def _check_header(frame: pd.DataFrame, schema: TableSchema, name: str) -> list[InputError]:
@@ -234,6 +273,10 @@ def _check_cells(
                 report(ok & outside, column.name, column.range_text())
         elif column.kind == "code" and column.codes is not None:
             allowed = codes[column.codes]
+            if allowed is None:  # the table defining these codes could not be read: say so once
+                count = int((~blank).sum())
+                errors.append(InputError(name, None, column.name, f"{count} cells", f"codes of {column.codes}: not checked, as that table could not be read (its error is listed first)"))
+                continue
             unknown = ~blank & ~values.isin(list(allowed)).to_numpy()
             report(unknown, column.name, f"a code of {column.codes}" + _sample(allowed))
     return errors
