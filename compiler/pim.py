@@ -102,6 +102,8 @@ INITIAL_STOCKS = ("none", "opening", "closing", "backcast", "given")
 _DISTRIBUTIONS = ("normal", "gamma", "lognormal", "weibull", "linear")
 #: Retirements whose mean life follows from other keys (linear: (min + max)/2; table: Σ_a S(a)).
 _DERIVED_LIFE = ("linear", "table")
+#: [pim] keys read by compiler.pim_settings before from_mapping (named in unknown-key messages).
+PACKAGE_KEYS = ("opening_stock", "price_index", "other_costs_index")
 #: Smallest share of a vintage still in use at the end of its year of acquisition
 #: (a fixed asset is used in production for more than one year: 2008 SNA §10.33).
 MIN_FIRST_YEAR_SURVIVAL = 0.99
@@ -191,7 +193,7 @@ class PimParameters:
         problems: list[str] = []
         known = {f.name for f in fields(cls)} | {"declining_balance"}
         for key in sorted(set(values) - known, key=str):
-            problems.append(_msg(where, key, values[key], f"one of the keys {sorted(known)}"))
+            problems.append(_msg(where, key, values[key], f"one of the keys {sorted(known | set(PACKAGE_KEYS))}"))
             del values[key]
         if "retirement" not in values:
             problems.append(f"{where}: key 'retirement' is missing: expected one of {list(RETIREMENTS)}")
@@ -365,9 +367,9 @@ def _plausibility(params: PimParameters, where: str) -> list[str]:
         return []
     keys = {"table": "survival", "linear": "min_life", "simultaneous": "mean_life"}.get(params.retirement, "mean_life, cov, min_life")
     return [
-        f"{where}: keys {keys}: the retirement profile retires {1 - s0:.1%} of each year's assets in their year of acquisition "
-        f"(S(0) = {s0:.4f}): expected S(0) >= {MIN_FIRST_YEAR_SURVIVAL} because a fixed asset is used in production for more "
-        "than one year (2008 SNA §10.33); raise min_life (e.g. min_life = 1) or the mean life"
+        f"{where}: retirement profile of keys {keys}: expected S(0) >= {MIN_FIRST_YEAR_SURVIVAL}, since a fixed asset is used in "
+        f"production for more than one year (2008 SNA §10.33); this profile retires {1 - s0:.1%} of each year's assets in their "
+        f"year of acquisition (S(0) = {s0:.4f}): raise min_life (e.g. min_life = 1) or the mean life"
     ]
 
 

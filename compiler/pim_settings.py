@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -64,8 +66,8 @@ def pim_settings(inputs: Inputs) -> PimSettings:
         if isinstance(mapping.get("survival"), str):
             mapping["survival"] = _survival_file(inputs, mapping["survival"], where, problems)
         if (stock is None) == (mapping.get("initial_stock") == "given"):
-            problems.append(f"{where}: key 'opening_stock' " + ("is missing: expected it with initial_stock 'given'" if stock is None
-                                                                else f"value {stock!r}: expected it only with initial_stock 'given'"))
+            problems.append(f"{where}: key 'opening_stock'" + (" is missing: expected it with initial_stock 'given'" if stock is None
+                                                                else f", value {stock!r}: expected no opening_stock without initial_stock 'given'"))
         elif stock is not None:
             opening[asset] = _opening_stock(stock, where, inputs.manifest.unit_factor, problems)
         try:
@@ -73,8 +75,31 @@ def pim_settings(inputs: Inputs) -> PimSettings:
         except PimParameterError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise InputErrors([InputError(f"{inputs.folder.name}/package.toml", None, "pim", None, p) for p in problems])
+        raise InputErrors([as_input_error(f"{inputs.folder.name}/package.toml", p) for p in problems])
     return PimSettings(params, opening, input_cost)
+
+
+_MESSAGE = re.compile(r"^(?P<file>[^ ]+\.(?:toml|csv))(?: \[(?P<section>[^\]]+)\])?(?::(?P<row>\d+))?: "
+                      r"(?:(?:key|column) '(?P<key>[^']+)'(?:, value (?P<value>.*?))?|(?P<what>[^:]*?))(?::| is missing:) expected (?P<expected>.*)$", re.S)
+
+
+def as_input_error(file: str, message: str) -> InputError:
+    """A PIM problem message ("<file> [pim.x]: key 'k', value v: expected …") as an
+    :class:`InputError` naming the key ``pim.x.k``; other messages kept whole."""
+    match = _MESSAGE.match(message)
+    if not match:
+        return InputError(file, None, "pim", None, message)
+    section, key = match["section"], match["key"]
+    column = ".".join(x for x in (section, key) if x) or None
+    if match["file"].endswith(".csv"):
+        return InputError(match["file"], int(match["row"]) if match["row"] else None, key, match["value"], match["expected"])
+    expected = match["expected"] if match["what"] is None else f"{match['expected']} ({match['what']})"
+    if message.split(": ", 1)[1].startswith(f"key {key!r} is missing"):
+        expected = "a value " + expected.removeprefix("it ")
+    value = match["value"]
+    if value and len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return InputError(match["file"], None, column, value, expected)
 
 
 def _price_index(choice: Any, other: Any, where: str, problems: list[str]) -> str | None:
