@@ -30,7 +30,8 @@ Rows emitted (nothing that already exists is repeated)
 ------------------------------------------------------
 * Baseline: every baseline STO except B1GQ with INSTR_ASSET ``_Z``, ACTIVITY ``_T``,
   REF_SECTOR and COUNTERPART_SECTOR ``S1``, entries and areas of
-  :data:`compiler.accounts.KEY_OF`, OBS_STATUS ``A``, the same value in both bounds.
+  :data:`compiler.accounts.KEY_OF`, OBS_STATUS ``A`` (``E`` where ``[provenance]`` declares the national accounts
+  illustrative or calibrated), the same value in both bounds.
   B1GQ before capitalisation is the existing macro.csv row (same key), checked equal.
   P52 is emitted only when given.
 * Change: STO ``<STO>_DCAP`` (project codes; a change is never coded as a level) for
@@ -209,6 +210,14 @@ def _common(inputs: Inputs) -> dict[str, object]:
     return {"REF_AREA": m.ref_area, "UNIT_MULT": m.unit_mult, "DECIMALS": m.decimals}
 
 
+def baseline_status(inputs: Inputs) -> str:
+    """ESTAT:CL_OBS_STATUS of the published accounts as the package gives them: ``A``
+    (normal value) unless ``[provenance]`` declares ``national_accounts`` illustrative or
+    calibrated, then ``E`` (estimated value): never ``A`` on a figure that was not measured."""
+    status = inputs.manifest.provenance.status(t.NATIONAL_ACCOUNTS.name.removesuffix(".csv"))
+    return "E" if status in ("illustrative", "calibrated") else "A"
+
+
 def baseline_rows(baseline: pd.DataFrame, inputs: Inputs, label: str) -> pd.DataFrame:
     """Canonical rows of the baseline (every STO given except B1GQ, which macro.csv gives)."""
     frame = baseline.loc[(baseline["sto"] != "B1GQ") & baseline["year"].isin(list(inputs.manifest.years))]
@@ -220,7 +229,7 @@ def baseline_rows(baseline: pd.DataFrame, inputs: Inputs, label: str) -> pd.Data
     if not parts:
         return tbl.empty()
     return tbl.make_rows(  # one call for every STO: the rows of one make_rows per STO, concatenated
-        pd.concat(parts, ignore_index=True), **_common(inputs), OBS_STATUS="A",
+        pd.concat(parts, ignore_index=True), **_common(inputs), OBS_STATUS=baseline_status(inputs),
         COMMENT_OBS=f"national accounts before capitalisation of data ({label.rsplit('/', 1)[-1]}; same in both bounds)",
     )
 

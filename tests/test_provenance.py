@@ -55,3 +55,15 @@ def test_fixtures_declare_their_inputs(name: str) -> None:
     assert provenance.status("macro", "gdp") == "published"  # WDI GDP in every fixture
     assert provenance.status("national_accounts") == "illustrative"
     assert provenance.status("occupations") in ("illustrative", "calibrated")
+
+
+def test_published_accounts_built_from_illustrative_inputs_are_estimated(fixture_table, synthetic_result) -> None:
+    """ESTAT:CL_OBS_STATUS: ``A`` is a normal (measured) value, ``E`` an estimated one. The
+    fixtures' national_accounts.csv are round shares of published GDP (illustrative), so
+    their baseline rows are ``E``; the synthetic package declares nothing, so ``A``."""
+    table = fixture_table("CN")
+    baseline = table[(table["STO"] == "P1") & (table["INSTR_ASSET"] == "_Z") & (table["ACTIVITY"] == "_T")]
+    assert len(baseline) and set(baseline["OBS_STATUS"]) == {"E"}
+    synthetic = synthetic_result.table
+    p1 = synthetic[(synthetic["STO"] == "P1") & (synthetic["INSTR_ASSET"] == "_Z")]
+    assert len(p1) and set(p1["OBS_STATUS"]) == {"A"}
