@@ -313,3 +313,21 @@ def test_chart_text_at_least_12_px(site, driver):
             small = [s for s in sizes if s[1] < 11.95]
             assert not small, (width, page, small[:5])
     driver.set_window_size(1280, 900)
+
+
+def test_print_repeats_captions_and_keeps_badges_small(site, driver):
+    """In print the caption rides in the table head (repeated on every page a table spans), code badges are no larger than labels."""
+    out = site[0]
+    load(driver, out / "CN" / "index.html")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        caption, repeated = driver.execute_script("return [getComputedStyle(document.querySelector('caption')).display, "
+                                                  "getComputedStyle(document.querySelector('thead tr.print-cap')).display]")
+        assert caption == "none" and repeated == "table-row"
+        assert driver.execute_script("return getComputedStyle(document.querySelector('thead')).display") == "table-header-group"
+        badge, label = driver.execute_script("const c = document.querySelector('tbody th .code'); "
+                                             "return [parseFloat(getComputedStyle(c).fontSize), parseFloat(getComputedStyle(c.closest('th')).fontSize)]")
+        assert badge <= label
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert driver.execute_script("return getComputedStyle(document.querySelector('thead tr.print-cap')).display") == "none"
