@@ -76,6 +76,12 @@ def compile_one(folder: Path, load_options: dict[str, Any]) -> tuple[str, Any]:
             return _ERROR, RuntimeError(f"{type(exc).__name__}: {exc} (while compiling {folder})\n{trace}")
 
 
+def package_labels(folders: Sequence[Path]) -> list[str]:
+    """How messages name each package: its folder's name, or its path where names repeat."""
+    names = [Path(f).name for f in folders]
+    return [name if names.count(name) == 1 else str(folder) for name, folder in zip(names, folders)]
+
+
 def compile_many(
     folders: Sequence[Path | str], jobs: int | None = 1, progress: Progress | None = None, **load_options: Any
 ) -> list[PackageResult]:
@@ -87,22 +93,23 @@ def compile_many(
     packages, else the first :class:`CheckFailed` or other error in folder order.
     """
     folders = [Path(f) for f in folders]
+    labels = package_labels(folders)
     workers = min(resolve_jobs(jobs), len(folders))
     outcomes: list[tuple[str, Any] | None] = [None] * len(folders)
     if workers <= 1:
         for i, folder in enumerate(folders):
-            outcomes[i] = compile_one(folder, load_options)
+            outcomes[i] = compile_one(folder, {**load_options, "label": labels[i]})
             if progress is not None:
                 progress(i + 1, len(folders), folder)
     else:
-        _run_pool(folders, workers, load_options, outcomes, progress)
+        _run_pool(folders, workers, load_options, outcomes, progress, labels)
     return _results(outcomes)  # type: ignore[arg-type]
 
 
-def _run_pool(folders: list[Path], workers: int, load_options: dict[str, Any], outcomes: list, progress: Progress | None) -> None:
+def _run_pool(folders: list[Path], workers: int, load_options: dict[str, Any], outcomes: list, progress: Progress | None, labels: list[str]) -> None:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(compile_one, folder, load_options): i for i, folder in enumerate(folders)}
+        futures = {pool.submit(compile_one, folder, {**load_options, "label": labels[i]}): i for i, folder in enumerate(folders)}
         for done, future in enumerate(as_completed(futures), start=1):
             i = futures[future]
             outcomes[i] = future.result()  # raises only if the pool itself broke (a worker died)

@@ -75,3 +75,17 @@ def test_validate_reports_every_package_crash_included(synthetic, tmp_path, monk
     err = capsys.readouterr().err
     assert "synthetic/macro.csv:2, column 'gdp', value 'x'" in err
     assert "datasat: also internal error RuntimeError: boom (while compiling " in err and "good" in err
+
+
+def test_packages_in_folders_of_the_same_name_are_told_apart(synthetic, tmp_path, capsys):
+    import shutil
+
+    first, second = tmp_path / "a" / "pkg", tmp_path / "b" / "pkg"
+    for folder, area in ((first, "DE"), (second, "FR")):
+        shutil.copytree(synthetic, folder)
+        toml = folder / "package.toml"
+        toml.write_text(toml.read_text().replace('ref_area = "_X"', f'ref_area = "{area}"'))
+        (folder / "macro.csv").write_text("year,gdp\n2020,x\n")
+    assert main(["validate", str(first), str(second)]) == 2
+    err = capsys.readouterr().err
+    assert f"{first}/macro.csv:2, column 'gdp', value 'x'" in err and f"{second}/macro.csv:2, column 'gdp', value 'x'" in err

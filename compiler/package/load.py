@@ -49,8 +49,11 @@ class Inputs:
     source: PackageSource | None = None
 
 
-def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
+def load_package(folder: Path, engine: str = "duckdb", label: str | None = None) -> Inputs:
     """Read and check the package in ``folder``.
+
+    ``label`` names the package in messages (default: the folder's name; compile_many
+    gives the path when two packages' folders have the same name).
 
     ``engine`` aggregates job records (``labour_input = "microdata"``): one of
     :data:`compiler.microdata.ENGINES` (``"duckdb"``, ``"dask"``); other packages ignore it.
@@ -62,7 +65,7 @@ def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
     folder = Path(folder)
     source = open_source(folder)
     try:
-        inputs = _load(source, folder, engine)
+        inputs = _load(source, folder, engine, label or folder.name)
     except InputErrors as exc:
         raise InputErrors(source.locate(exc.errors)) from None
     inputs.source = source
@@ -70,8 +73,8 @@ def load_package(folder: Path, engine: str = "duckdb") -> Inputs:
     return inputs
 
 
-def _load(source: PackageSource, folder: Path, engine: str) -> Inputs:
-    prefix = folder.name + "/"
+def _load(source: PackageSource, folder: Path, engine: str, label: str) -> Inputs:
+    prefix = label + "/"
     manifest, errors = source.manifest(official_codes("CL_AREA"), official_codes("CL_SECTOR"))
     errors = [_prefixed(e, prefix) for e in errors]
     if manifest is None:
