@@ -132,13 +132,7 @@ def accounts_settings(manifest: Manifest) -> AccountsSettings:
     share = raw.get("final_consumption_share", 0.0)
     shares: dict[str, float] = {}
     if isinstance(share, dict):
-        for asset, value in share.items():
-            if asset not in codes.ASSET_TYPES:
-                error(f"final_consumption_share.{asset}", asset, f"one of {', '.join(codes.ASSET_TYPES)}")
-            elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-                error(f"final_consumption_share.{asset}", value, "a share from 0 to 1")
-            else:
-                shares[asset] = float(value)
+        shares = _asset_shares(share, "final_consumption_share", "a share from 0 to 1", error)
     elif isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         error("final_consumption_share", share, "a share from 0 to 1, or a table of shares by asset type")
     else:
@@ -166,12 +160,17 @@ def _overlap(table: Any, error: Any) -> dict[str, float]:
     if not isinstance(table, dict):
         error("overlap", table, "a table [accounts.overlap] with a share (0 to 1) per asset type: data, databases, data_rd")
         return {}
+    return _asset_shares(table, "overlap", "a share from 0 to 1 of the asset's GFCF already in the published accounts", error)
+
+
+def _asset_shares(table: dict, key: str, expected: str, error: Any) -> dict[str, float]:
+    """A table of shares by asset type (``key.<asset>``), each from 0 to 1; errors reported."""
     shares = {}
     for asset, value in table.items():
         if asset not in codes.ASSET_TYPES:
-            error(f"overlap.{asset}", asset, f"one of {', '.join(codes.ASSET_TYPES)}")
+            error(f"{key}.{asset}", asset, f"one of {', '.join(codes.ASSET_TYPES)}")
         elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            error(f"overlap.{asset}", value, "a share from 0 to 1 of the asset's GFCF already in the published accounts")
+            error(f"{key}.{asset}", value, expected)
         else:
             shares[asset] = float(value)
     return shares

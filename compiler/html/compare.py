@@ -108,19 +108,29 @@ def measure_tables(rows: pd.DataFrame, metas: Sequence[PackageMeta], number: int
 
 def illustrative_note(metas: Sequence[PackageMeta], table: str) -> tuple[str, str]:
     """The index's provenance note: which countries' figures rest on illustrative inputs."""
-    shaky = [m.name for m in metas if status_note(m, table)[0] == "illustrative"]
+    shaky = _illustrative_countries(metas, table)
     if not shaky:
         return "", ""
     return "illustrative", (f"The figures of {', '.join(shaky)} rest on illustrative inputs, set for the package and not measured: "
                             "they show how the method works and are not estimates to quote. Each country page says which inputs.")
 
 
-def common_year(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> str | None:
-    """The latest year in which every country has GFCF in data assets as a share of GDP (low bound)."""
+def _illustrative_countries(metas: Sequence[PackageMeta], table: str) -> list[str]:
+    """Names of the countries whose ``table`` rests on illustrative inputs."""
+    return [m.name for m in metas if status_note(m, table)[0] == "illustrative"]
+
+
+def _gfcf_share(rows: pd.DataFrame) -> pd.DataFrame:
+    """GFCF in data assets, percent of GDP, by (REF_AREA, BOUND) × year; empty when absent."""
     if rows.empty:
-        return None
-    values, _, _ = _wide(rows)
-    share, _ = _measure(values, values, codes.GFCF, GDP)
+        return pd.DataFrame()
+    values, decimals, _ = _wide(rows)
+    return _measure(values, decimals, codes.GFCF, GDP)[0]
+
+
+def common_year(rows: pd.DataFrame, metas: Sequence[PackageMeta], share: pd.DataFrame | None = None) -> str | None:
+    """The latest year in which every country has GFCF in data assets as a share of GDP (low bound)."""
+    share = _gfcf_share(rows) if share is None else share
     if share.empty:
         return None
     low = share.xs("low", level=tbl.BOUND).reindex([m.ref_area for m in metas])
@@ -130,11 +140,10 @@ def common_year(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> str | None:
 
 def index_headline(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> list[str]:
     """One or two generated sentences comparing the countries in their common year."""
-    year = common_year(rows, metas)
+    share = _gfcf_share(rows)
+    year = common_year(rows, metas, share)
     if year is None:
         return []
-    values, decimals, _ = _wide(rows)
-    share, _ = _measure(values, decimals, codes.GFCF, GDP)
     names = {m.ref_area: m.name for m in metas}
     pairs = {m.ref_area: (float(share.at[(m.ref_area, "low"), year]), float(share.at[(m.ref_area, "high"), year])) for m in metas
              if (m.ref_area, "high") in share.index}
@@ -147,7 +156,7 @@ def index_headline(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> list[str
         sentences = [f"In {year}, the latest year compiled for all {len(pairs)} countries, gross fixed capital formation (GFCF) in data assets "
                      f"ranges from {text(pairs[ranked[0]])} of gross domestic product (GDP) in {names[ranked[0]]} to {text(pairs[ranked[-1]])} "
                      f"in {names[ranked[-1]]} (low–high bound)."]
-    shaky = [m.name for m in metas if status_note(m, "gfcf-asset")[0] == "illustrative"]
+    shaky = _illustrative_countries(metas, "gfcf-asset")
     if shaky:
         sentences.append(f"The figures of {', '.join(shaky)} rest on illustrative inputs: they show the method at work and are not estimates to quote.")
     return sentences
@@ -155,10 +164,7 @@ def index_headline(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> list[str
 
 def trend_chart(rows: pd.DataFrame, metas: Sequence[PackageMeta]) -> charts.BandChart | None:
     """GFCF in data assets, % of GDP, one low–high band per country over all years."""
-    if rows.empty:
-        return None
-    values, _, years = _wide(rows)
-    share, _ = _measure(values, values, codes.GFCF, GDP)
+    share = _gfcf_share(rows)
     if share.empty:
         return None
     years = [str(y) for y in share.dropna(axis=1, how="all").columns]

@@ -23,7 +23,6 @@ records read = used + out of scope + rejected (by rule), per file and in total, 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import math
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from ..package.confine import glob_files, outside_error
+from ..digest import sha256
 from ..package.errors import InputError, InputErrors
 from .spec import (
     BIT,
@@ -118,7 +118,7 @@ def aggregate(
         return MicrodataResult(None, errors=list(exc.errors))
     result = finish(spec, raw, settings, prefix)
     result.counts["engine"] = engine
-    result.files = {s.path.relative_to(folder).as_posix(): _sha256(s.path) for s in files}
+    result.files = {s.path.relative_to(folder).as_posix(): sha256(s.path) for s in files}
     return result
 
 
@@ -218,14 +218,6 @@ def _parquet_schema(path: Path) -> tuple[list[str], list[str], str | None]:
             else str(t)
         )
     return list(schema.names), kinds, None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # --- from the engine's sums to the table -------------------------------------------------

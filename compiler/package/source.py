@@ -9,7 +9,6 @@ folder keeps ``file:line``, a workbook gives ``sheet!C14``
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
+from ..digest import sha256
 from .confine import outside_error
 from .errors import InputError, InputErrors
 from .manifest import Manifest, read_manifest
@@ -98,12 +98,3 @@ def locating(inputs: Inputs) -> Iterator[None]:
         if source is None:
             raise
         raise InputErrors(source.locate(exc.errors)) from None
-
-
-def sha256(path: Path) -> str:
-    """SHA-256 of a file, read in blocks (job-record files can be large)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -37,7 +37,7 @@ from .errors import InputError, InputErrors
 from .manifest import FILE as TOML_SHEET
 from .manifest import Manifest, parse_manifest
 from .schema import LINE, TableSchema, check_table
-from .source import sha256
+from ..digest import sha256
 from .workbook_xml import SheetStructure, cell_name, column_letter, read_structures
 
 README_SHEET = "README.md"
