@@ -1,4 +1,4 @@
-"""Benchmark compiler.balance.gras against the target "GRAS to 1e-9 under 5 s".
+"""Benchmark compiler.accounts.balance.gras against the target "GRAS to 1e-9 under 5 s".
 
 Builds a 2,000 × 2,000 table with 5 % negative cells (and 10 % zeros; lognormal
 magnitudes, sigma 2), takes its
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from compiler.balance import gras  # noqa: E402
+from compiler.accounts.balance import gras  # noqa: E402
 
 TARGET_SECONDS = 5.0
 TOL = 1e-9

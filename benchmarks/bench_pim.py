@@ -1,4 +1,4 @@
-"""Benchmark of compiler.pim.run_pim against the target "PIM under 1 s".
+"""Benchmark of compiler.accounts.pim.run_pim against the target "PIM under 1 s".
 
 10,000 series × 60 years of random GFCF with a moving price index and other
 volume changes; half the series use a truncated-normal × geometric profile (§10
@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from compiler.pim import PimParameters, accumulation_residual, run_pim, survival, value_profile  # noqa: E402
+from compiler.accounts.pim import PimParameters, accumulation_residual, run_pim, survival, value_profile  # noqa: E402
 
 N_SERIES, N_YEARS, SUBSET, TARGET_S = 10_000, 60, 1_000, 1.0
 

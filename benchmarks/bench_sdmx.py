@@ -24,10 +24,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from compiler import table as canon  # noqa: E402
-from compiler.sdmx import csv as sdmx_csv  # noqa: E402
-from compiler.sdmx import dsd_schema, generic, ml21, ml30, prepare  # noqa: E402
-from compiler.sdmx.settings import SdmxSettings  # noqa: E402
-from compiler.sdmx.structure import build_structures, structure_21_xml  # noqa: E402
+from compiler.outputs.sdmx import csv as sdmx_csv  # noqa: E402
+from compiler.outputs.sdmx import dsd_schema, generic, ml21, ml30, prepare  # noqa: E402
+from compiler.outputs.sdmx.settings import SdmxSettings  # noqa: E402
+from compiler.outputs.sdmx.structure import build_structures, structure_21_xml  # noqa: E402
 
 AREAS = ["NL", "DE", "FR", "BE", "AT", "IT", "ES", "PT", "IE", "DK", "SE", "FI", "PL", "CZ", "SK", "HU", "SI", "HR", "RO", "BG"]
 STOS = ["P1", "P51G", "P51C", "P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "LE", "K7"]

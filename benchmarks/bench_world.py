@@ -5,7 +5,7 @@ prints wall time and peak memory per stage, with the targets of issue 6 and, whe
 missed, by how much:
 
 1. **Microdata.** M job records (Parquet) aggregated into the employment table of one
-   package (``labour_input = "microdata"``) by ``compiler.microdata`` (DuckDB engine, via
+   package (``labour_input = "microdata"``) by ``compiler.inputs.microdata`` (DuckDB engine, via
    ``load_package``), and by two peers in plain pandas: streaming row groups
    (``groupby().sum()`` per batch, then over the batches) and, when it fits
    (``--naive-max``), everything read at once. Each runs in its own process; its peak
@@ -14,14 +14,14 @@ missed, by how much:
 2. **End to end.** The N packages (Y years × I industries × O occupations each):
    load + compile (``compiler.parallel.compile_many``, ``--jobs`` processes), combine,
    observations.csv, SDMX (``write_sdmx_outputs``: structures, five data messages,
-   validation, na_main-low/-high.xml), HTML (``compiler.html.write_html``) and report.json, as
+   validation, na_main-low/-high.xml), HTML (``compiler.outputs.html.write_html``) and report.json, as
    ``datasat compile`` runs them. Peak memory per stage is the largest resident set of
    this process plus its workers, sampled every 20 ms (psutil). A serial run of a sample
    of packages splits a package's compile time into load / costs / stocks / accounts
    (GDP, SUT) / the rest (comparison stage, checks, concatenation). Target: 200 × 30 ×
    20 × 50 in under 60 s.
 3. **SDMX peer.** sdmx1's writer (``sdmx.to_xml`` of a DataMessage built from a sample of
-   the panel's observations, scaled linearly) against ours (``compiler.sdmx.ml21``) on
+   the panel's observations, scaled linearly) against ours (``compiler.outputs.sdmx.ml21``) on
    the same sample and on the whole table.
 
 Run: ``python benchmarks/bench_world.py`` (the target scale: 200 countries, 100 M records;
@@ -201,7 +201,7 @@ KEYS = ["year", "occupation", "industry"]
 
 
 def peer_duckdb(folder: Path, out: Path) -> dict:
-    from compiler.package import load_package
+    from compiler.inputs import load_package
 
     start = time.perf_counter()
     inputs = load_package(folder, engine="duckdb")
@@ -294,9 +294,9 @@ def bench_microdata(folder: Path, records: int, report: Report, naive_max: int) 
         for name in PEERS:
             if name == "duckdb":
                 try:
-                    import compiler.microdata  # noqa: F401
+                    import compiler.inputs.microdata  # noqa: F401
                 except ImportError:
-                    report.say("  compiler.microdata (DuckDB)       skipped: compiler.microdata not available")
+                    report.say("  compiler.inputs.microdata (DuckDB)       skipped: compiler.inputs.microdata not available")
                     continue
             if name == "pandas-naive" and records > naive_max:
                 need = records * 120 / GIB
@@ -305,7 +305,7 @@ def bench_microdata(folder: Path, records: int, report: Report, naive_max: int) 
             out = Path(tmp) / f"{name}.parquet"
             result = run_peer(name, folder, out)
             results[name] = result
-            label = {"duckdb": "compiler.microdata (DuckDB)", "pandas-stream": "pandas, streamed batches", "pandas-naive": "pandas, all records in memory"}[name]
+            label = {"duckdb": "compiler.inputs.microdata (DuckDB)", "pandas-stream": "pandas, streamed batches", "pandas-naive": "pandas, all records in memory"}[name]
             if "error" in result:
                 report.say(f"  {label:<30} failed: {result['error']}")
                 continue
@@ -318,7 +318,7 @@ def bench_microdata(folder: Path, records: int, report: Report, naive_max: int) 
                 continue
             other = table.assign(year=table["year"].astype(int)).set_index(KEYS).sort_index().reindex(base.index)
             worst = max(float(np.nanmax(np.abs(other[c] / base[c] - 1))) for c in ("employment", "compensation"))
-            report.say(f"  {name} agrees with compiler.microdata: {len(other):,} cells, largest relative difference {worst:.1e}")
+            report.say(f"  {name} agrees with compiler.inputs.microdata: {len(other):,} cells, largest relative difference {worst:.1e}")
     engine = results.get("duckdb")
     if engine and "error" not in engine:
         scale = MICRO_RECORDS / records
@@ -333,8 +333,8 @@ def bench_microdata(folder: Path, records: int, report: Report, naive_max: int) 
 
 
 STAGE_HOOKS = {  # module, function -> stage of the breakdown
-    ("compiler.costs", "wage_bill"): "costs",
-    ("compiler.costs", "sum_of_costs"): "costs",
+    ("compiler.accounts.costs", "wage_bill"): "costs",
+    ("compiler.accounts.costs", "sum_of_costs"): "costs",
     ("compiler.pipeline", "cost_observations"): "costs",
     ("compiler.pipeline", "stock_observations"): "stocks",
     ("compiler.pipeline", "gdp_impact_rows"): "accounts (GDP, SUT)",
@@ -346,7 +346,7 @@ def stage_breakdown(folders: list[Path]) -> dict[str, float]:
     """Mean CPU seconds per package and stage, from a serial run of ``folders`` with hooks."""
     import importlib
 
-    from compiler.package import load_package
+    from compiler.inputs import load_package
     from compiler.pipeline import compile_inputs
 
     totals: dict[str, float] = {}
@@ -393,11 +393,11 @@ def stage_breakdown(folders: list[Path]) -> dict[str, float]:
 def bench_world(folders: list[Path], jobs: int, report: Report, sampler: PeakSampler, sample: int, out: Path) -> dict:
     import pandas as pd
 
-    from compiler.output import write_json, write_observations
+    from compiler.outputs.observations import write_json, write_observations
     from compiler.parallel import compile_many, resolve_jobs
     from compiler.pipeline import combine
-    from compiler.report import build_report
-    from compiler.sdmx_output import write_sdmx_outputs
+    from compiler.outputs.report import build_report
+    from compiler.outputs.sdmx.folder import write_sdmx_outputs
 
     workers = resolve_jobs(jobs)
     report.say(f"\n== 2. end to end: {len(folders)} packages, {workers} worker process(es); peak = RSS of this process + workers")
@@ -420,14 +420,14 @@ def bench_world(folders: list[Path], jobs: int, report: Report, sampler: PeakSam
     with stage(report, sampler, "SDMX (5 data messages, structures, na_main)") as st:
         try:
             extra["sdmx"] = write_sdmx_outputs(table, [r.inputs for r in results], out / "sdmx", "2026-01-01T00:00:00Z", ("low", "high"), "1.9", jobs=jobs)
-        except TypeError:  # a compiler.sdmx_output without jobs
+        except TypeError:  # a compiler.outputs.sdmx.folder without jobs
             extra["sdmx"] = write_sdmx_outputs(table, [r.inputs for r in results], out / "sdmx", "2026-01-01T00:00:00Z", ("low", "high"), "1.9")
         st.note = f"{sum(p.stat().st_size for p in (out / 'sdmx').rglob('*') if p.is_file()) / MIB:,.0f} MiB"
     try:
-        from compiler.html import write_html
+        from compiler.outputs.html import write_html
     except ImportError:
         write_html = None
-        report.say(f"  {'HTML':<44} skipped: compiler.html.write_html not available")
+        report.say(f"  {'HTML':<44} skipped: compiler.outputs.html.write_html not available")
     if write_html is not None:
         with stage(report, sampler, "HTML (write_html)") as st:
             summary = write_html(table, [r.inputs for r in results], out / "html", generated="2026-01-01")
@@ -462,10 +462,10 @@ def bench_sdmx_peer(table, obs: int, report: Report, out: Path) -> None:
     import sdmx
 
     from bench_sdmx import sdmx1_message
-    from compiler.sdmx import ml21, prepare
-    from compiler.sdmx.settings import SdmxSettings
+    from compiler.outputs.sdmx import ml21, prepare
+    from compiler.outputs.sdmx.settings import SdmxSettings
 
-    report.say(f"\n== 3. SDMX peer: sdmx1 to_xml on a sample of {obs:,} observations vs compiler.sdmx.ml21")
+    report.say(f"\n== 3. SDMX peer: sdmx1 to_xml on a sample of {obs:,} observations vs compiler.outputs.sdmx.ml21")
     from datetime import UTC, datetime
 
     settings = SdmxSettings(prepared=datetime(2026, 1, 1, tzinfo=UTC))

@@ -2,7 +2,7 @@
 
 STO codes are ESTAT:CL_NA_STO(1.16.0) unless marked; asset codes are looked up in the
 project's extended CL_INSTR_ASSET (``codelists/CL_INSTR_ASSET_DATA.csv``) through
-:mod:`compiler.classification`, never spelled out here.
+:mod:`compiler.accounts.classification`, never spelled out here.
 """
 
 from __future__ import annotations

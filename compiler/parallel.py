@@ -7,9 +7,9 @@ functions from its own files, and nothing is shared between packages until
 :func:`compiler.pipeline.combine`.
 
 Errors are reported as a serial run reports them: the input errors of *all* packages are
-collected and raised together as one :class:`~compiler.package.InputErrors` (as
+collected and raised together as one :class:`~compiler.inputs.InputErrors` (as
 ``datasat compile`` does before it compiles anything); otherwise the first failed check
-(:class:`~compiler.checks.CheckFailed`) or internal error, in the order of the folders,
+(:class:`~compiler.accounts.checks.CheckFailed`) or internal error, in the order of the folders,
 propagates. The workers are started with the ``spawn`` method (a fresh interpreter, safe
 with the thread pools of pyarrow and DuckDB, the same on every platform); the worker
 function is a module-level function, so ``compile_many`` also works from scripts that are
@@ -31,10 +31,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from .checks import CheckFailed
-from .package import InputError, InputErrors, load_package
-from .package.source import locating
-from .pipeline import PackageResult, compile_inputs
+from compiler.accounts.checks import CheckFailed
+from compiler.inputs import InputError, InputErrors, load_package
+from compiler.inputs.source import locating
+from compiler.pipeline import PackageResult, compile_inputs
 
 #: progress(done, total, folder) after each package, in the order they finish
 Progress = Callable[[int, int, Path], None]
@@ -88,7 +88,7 @@ def compile_many(
     """Load and compile every package; results in the order of ``folders``.
 
     ``jobs``: worker processes (1: in this process, no workers; 0 or ``None``: one per
-    core). ``load_options`` go to :func:`compiler.package.load_package` (e.g.
+    core). ``load_options`` go to :func:`compiler.inputs.load_package` (e.g.
     ``engine="duckdb"``). Raises :class:`InputErrors` with the input errors of all
     packages, else the first :class:`CheckFailed` or other error in folder order.
     """

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import checks as chk
-from . import costs
-from . import table as tbl
-from .classification import AssetClassification, load_classification
-from .comparison import comparison_rows
-from .cost_table import cost_observations
-from .package import Inputs, load_package
-from .gdp import gdp_impact_rows
-from .stocks import stock_observations
-from .sut import supply_use_rows
+from compiler.accounts import checks as chk
+from compiler.accounts import costs
+from compiler import table as tbl
+from compiler.accounts.classification import AssetClassification, load_classification
+from compiler.accounts.comparison import comparison_rows
+from compiler.accounts.cost_table import cost_observations
+from compiler.inputs import Inputs, load_package
+from compiler.accounts.gdp import gdp_impact_rows
+from compiler.accounts.stocks import stock_observations
+from compiler.accounts.supply_use import supply_use_rows
 
 
 @dataclass

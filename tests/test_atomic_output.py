@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.atomic_output import OutputFolder, control_folder
-from compiler.cli import EXIT_INPUT, EXIT_TERMINATED, EXIT_WRITE, main
+from compiler.outputs.publish import OutputFolder, control_folder
+from compiler.cli.main import EXIT_INPUT, EXIT_TERMINATED, EXIT_WRITE, main
 
 SYNTHETIC = Path(__file__).resolve().parent / "packages" / "synthetic"
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ WRITER = textwrap.dedent(
     """
     import os, shutil, signal, sys, time
     from pathlib import Path
-    from compiler.atomic_output import OutputFolder
+    from compiler.outputs.publish import OutputFolder
     out, tag, kill_at, pause = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     calls = [0]
     def counted(function):
@@ -142,7 +142,7 @@ def test_a_second_compile_with_fewer_outputs_leaves_no_stale_file(tmp_path):
 
 @pytest.mark.parametrize("case", ["file", "foreign folder", "foreign link", "under a file"])
 def test_unusable_out_is_refused_before_computing(tmp_path, capsys, monkeypatch, case):
-    from compiler import cli
+    from compiler.cli import main as cli
 
     def never(*args, **kwargs):
         raise AssertionError("computed before checking OUT")
@@ -178,7 +178,7 @@ def test_plain_folder_of_an_older_datasat_is_replaced(tmp_path):
 
 
 def test_disk_full_keeps_the_old_output_and_exits_3(tmp_path, monkeypatch, capsys):
-    from compiler import cli
+    from compiler.cli import main as cli
 
     out = tmp_path / "out"
     assert main(["compile", str(SYNTHETIC), "-o", str(out), "-q", "--no-html", "--no-sdmx"]) == 0
@@ -203,7 +203,7 @@ def test_sigterm_while_staging_cleans_up_like_ctrl_c(tmp_path):
     script = textwrap.dedent(
         f"""
         import sys, time
-        from compiler import cli
+        from compiler.cli import main as cli
         def slow(table, path):
             path.write_text("partial")
             print("staging", flush=True)

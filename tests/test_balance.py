@@ -1,4 +1,4 @@
-"""Tests for compiler.balance (GRAS; Junius & Oosterhaven 2003, Temurshoev et al. 2013).
+"""Tests for compiler.accounts.balance (GRAS; Junius & Oosterhaven 2003, Temurshoev et al. 2013).
 
 Tolerances: targets are checked to 1e-9 (the default ``tol``); comparisons against
 hand-computed or independently computed solutions use ``atol=1e-9`` with ``tol=1e-12``.
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import compiler.balance as balance
-from compiler.balance import (
+import compiler.accounts.balance as balance
+from compiler.accounts.balance import (
     GrasConvergenceError,
     InfeasibleTargetsError,
     gras,

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from compiler import table as tbl
-from compiler.html import write_html
-from compiler.html.model import MISSING, format_number
+from compiler.outputs.html import write_html
+from compiler.outputs.html.model import MISSING, format_number
 from compiler.pipeline import combine, compile_package
 from compiler.resources import bundled_packages
 

@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 
 from compiler import table as tbl
-from compiler.cli import main
-from compiler.output import read_observations
+from compiler.cli.main import main
+from compiler.outputs.observations import read_observations
 
 SYNTHETIC = Path(__file__).resolve().parent / "packages" / "synthetic"
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the installed entry point as a user would (``python -m compiler.cli``)."""
+    """Run the installed entry point as a user would (``python -m compiler.cli.main``)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run([sys.executable, "-m", "compiler.cli", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run([sys.executable, "-m", "compiler.cli.main", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
 
 
 def test_compile_writes_table_and_report(tmp_path):
@@ -181,7 +181,7 @@ def test_unknown_package_did_you_mean(tmp_path, capsys):
 
 
 def test_arguments_are_checked_before_any_compile(tmp_path, monkeypatch, capsys):
-    from compiler import cli
+    from compiler.cli import main as cli
 
     def never(*_args, **_kwargs):
         raise AssertionError("compiled before the arguments were checked")
@@ -211,7 +211,7 @@ def test_report_starts_with_a_summary(tmp_path):
 
 
 def test_long_lists_leave_the_report():
-    from compiler.report import LONG_LIST, detach_long_lists
+    from compiler.outputs.report import LONG_LIST, detach_long_lists
 
     records = [{"series_key": f"K{i}", "reason": "r"} for i in range(LONG_LIST + 1)]
     report, files = detach_long_lists({"a": {"b": records, "short": records[:2]}, "n": 1})

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler.cli import main
-from compiler.package import InputErrors, load_package
-from compiler.package.confine import glob_files
+from compiler.cli.main import main
+from compiler.inputs import InputErrors, load_package
+from compiler.inputs.confine import glob_files
 
 HERE = Path(__file__).resolve().parent
 MICRO = HERE / "packages" / "synthetic_micro"

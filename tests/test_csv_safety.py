@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler.cli import main, write_records
-from compiler.csv_safety import neutralise
-from compiler.package import InputErrors, load_package
+from compiler.cli.main import main, write_records
+from compiler.outputs.csv_safety import neutralise
+from compiler.inputs import InputErrors, load_package
 
 FORMULA = '=HYPERLINK("http://x","y")'
 ORIGINAL = 'J62,"Computer programming, consultancy and related activities",S11'

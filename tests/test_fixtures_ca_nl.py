@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from compiler import table as tbl
-from compiler.gdp import after_capitalisation
+from compiler.accounts.gdp import after_capitalisation
 from compiler.resources import fixtures_dir
 from canonical_values import total
 
@@ -151,8 +151,8 @@ def test_no_fixture_retires_assets_in_their_year_of_acquisition(fixture):
     """Issue 11: a fixed asset is used for more than one year (2008 SNA §10.33): S(0) >= 0.99 for every asset."""
     from pathlib import Path
 
-    from compiler.package import load_package
-    from compiler.stocks import stock_report
+    from compiler.inputs import load_package
+    from compiler.accounts.stocks import stock_report
 
     assets = stock_report(load_package(Path(__file__).resolve().parents[1] / "fixtures" / fixture))["assets"]
     assert {a: v["first_year_survival"] >= 0.99 for a, v in assets.items()} == {a: True for a in assets}

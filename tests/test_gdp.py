@@ -1,4 +1,4 @@
-"""The GDP effect of capitalising data (compiler.gdp, compiler.gdp_effect), against figures
+"""The GDP effect of capitalising data (compiler.accounts.gdp, compiler.accounts.gdp_effect), against figures
 computed by hand (docs/method.md §4; the conformance package has its own test file).
 
 Synthetic package, 2020, low bound (tests/test_costs.py): output by producing sector
@@ -22,10 +22,10 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from compiler import gdp
+from compiler.accounts import gdp
 from compiler import table as tbl
-from compiler.classification import load_classification
-from compiler.package import InputErrors
+from compiler.accounts.classification import load_classification
+from compiler.inputs import InputErrors
 from compiler.pipeline import compile_core as compile_package
 
 TOL = 1e-9
@@ -255,7 +255,7 @@ def test_p52_defaults_to_zero(synthetic):
 
 
 def _generic_message(values: dict[tuple[int, str], float], ref_area="_X", unit_mult=0) -> str:
-    from compiler.accounts import KEY_OF
+    from compiler.accounts.settings import KEY_OF
 
     series = []
     for sto in sorted({s for _, s in values}):
@@ -333,7 +333,7 @@ def test_software_occupations_change_no_published_aggregate(synthetic):
     849.75; databases 550 of which T02 500 -> 0.8 x 849.75 x 1/11 = 61.8. O84 has no T02.
     Labour share (report.json): T02 550 (data 50 + databases 500) of 2250 (data 1100,
     databases 650, data R&D 500)."""
-    from compiler.gdp_effect import software_labour_share
+    from compiler.accounts.gdp_effect import software_labour_share
 
     path = synthetic / "occupations.csv"
     lines = path.read_text().splitlines()
@@ -354,7 +354,7 @@ def test_software_occupations_change_no_published_aggregate(synthetic):
 
 
 def test_software_share_not_given_without_the_column(result):
-    from compiler.gdp_effect import software_labour_share
+    from compiler.accounts.gdp_effect import software_labour_share
 
     assert software_labour_share(result.inputs) is None
 

@@ -54,10 +54,10 @@ from pathlib import Path
 
 import pytest
 
-from compiler import gdp
+from compiler.accounts import gdp
 from compiler import table as tbl
-from compiler.classification import load_classification
-from compiler.gdp_effect import gdp_effect_records
+from compiler.accounts.classification import load_classification
+from compiler.accounts.gdp_effect import gdp_effect_records
 from compiler.pipeline import compile_package
 
 TOL = 1e-9
@@ -174,7 +174,7 @@ def test_purchases_by_buying_industry_with_a_use_table(tmp_path):
 
 
 def test_cli_writes_the_gdp_effect(tmp_path):
-    from compiler.cli import main
+    from compiler.cli.main import main
 
     assert main(["compile", str(PACKAGE), "-o", str(tmp_path / "out"), "-q", "--no-html", "--no-sdmx"]) == 0
     report = json.loads((tmp_path / "out" / "report.json").read_text())
@@ -188,7 +188,7 @@ def test_cli_writes_the_gdp_effect(tmp_path):
 def test_undeclared_overlap_exits_2_naming_file_and_key(tmp_path, capsys):
     """No silent default for databases and data R&D (docs/method.md §4.2): compile stops with
     exit 2 and says why the share matters; nothing is written."""
-    from compiler.cli import main
+    from compiler.cli.main import main
 
     package = tmp_path / "conformance"
     shutil.copytree(PACKAGE, package)

@@ -15,9 +15,9 @@ from __future__ import annotations
 import pytest
 
 from compiler import table as tbl
-from compiler.classification import load_classification
-from compiler.gdp_effect import gdp_effect_records
-from compiler.package import load_package
+from compiler.accounts.classification import load_classification
+from compiler.accounts.gdp_effect import gdp_effect_records
+from compiler.inputs import load_package
 from compiler.resources import fixtures_dir
 
 CLS = load_classification()

@@ -1,4 +1,4 @@
-"""HTML publication (compiler.html) and the cross-country stage (compiler.comparison).
+"""HTML publication (compiler.outputs.html) and the cross-country stage (compiler.accounts.comparison).
 
 Non-browser checks: every figure on a page is a canonical figure formatted with its
 DECIMALS; labels from packages are escaped; captions, scoped headers, CSV downloads
@@ -21,9 +21,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from compiler import table as tbl
-from compiler.gdp import after_capitalisation
-from compiler.html import write_html
-from compiler.html.model import MINUS, MISSING, csv_number, format_number
+from compiler.accounts.gdp import after_capitalisation
+from compiler.outputs.html import write_html
+from compiler.outputs.html.model import MINUS, MISSING, csv_number, format_number
 from compiler.pipeline import combine, compile_package
 from compiler.resources import fixtures_dir
 
@@ -33,7 +33,7 @@ TOL = 1e-9
 GFCF_2020_LOW = 1677 + 999.75 * 0.9 + 772.5
 SVG = "{http://www.w3.org/2000/svg}"
 CN = fixtures_dir() / "CN"
-#: Tables whose figures are not all canonical rows (after = before + change, compiler.gdp;
+#: Tables whose figures are not all canonical rows (after = before + change, compiler.accounts.gdp;
 #: the occupation table of the method shows the package's time shares, an input).
 AFTER_TABLES = {"gdp-approaches", "gdp-change", "occupations"}
 
@@ -398,7 +398,7 @@ def trio(tmp_path_factory):
 
 
 def test_headline_helpers_by_hand():
-    from compiler.html.headline import growth, money_range, significant
+    from compiler.outputs.html.headline import growth, money_range, significant
 
     # CNY 17,621.4 x 10^8 = 1.76214 x 10^12: three significant digits of trillions
     assert money_range(17621.4, 19728.5, 8, "CNY") == "CNY 1.76–1.97 trillion"
@@ -414,10 +414,10 @@ def test_country_headline_on_hand_made_rows():
     """Key figures and sentences from a handful of rows whose every figure is written here."""
     import pandas as pd
 
-    from compiler.html.cube import Cube
-    from compiler.html.headline import country_headline
-    from compiler.html.meta import PackageMeta
-    from compiler.package import load_package
+    from compiler.outputs.html.cube import Cube
+    from compiler.outputs.html.headline import country_headline
+    from compiler.outputs.html.meta import PackageMeta
+    from compiler.inputs import load_package
 
     meta = PackageMeta.from_inputs(load_package(SYNTHETIC))  # 2020-2022, XXX, unit_mult 0
     cells = [  # STO, asset, unit, year, bound, value
@@ -460,7 +460,7 @@ def test_every_country_page_opens_with_key_figures(trio):
     # CN's key figure is the canonical 2022 GFCF of all data assets, in words
     cn = table.loc[(table["REF_AREA"] == "CN") & (table["STO"] == "P51G") & (table["INSTR_ASSET"] == "N117DG") & (table["UNIT_MEASURE"] == "XDC") & (table["PRICES"] == "V")
                    & (table["ACTIVITY"] == "_T") & (table["REF_SECTOR"] == "S1") & (table[tbl.TIME] == "2022")]
-    from compiler.html.headline import money_range
+    from compiler.outputs.html.headline import money_range
 
     low, high = (float(cn.loc[cn[tbl.BOUND] == b, tbl.VALUE].iloc[0]) for b in ("low", "high"))
     assert money_range(low, high, 8, "CNY") in parse(out / "CN" / "index.html").xpath("string(//dl[@class='keyfigs'])")
@@ -477,8 +477,8 @@ def test_index_compares_a_common_year(trio):
 
 def test_common_year_is_the_latest_shared():
     results = [compile_package(CN), compile_package(SYNTHETIC)]
-    from compiler.html.compare import common_year, comparison_rows, index_headline
-    from compiler.html.meta import as_meta
+    from compiler.outputs.html.compare import common_year, comparison_rows, index_headline
+    from compiler.outputs.html.meta import as_meta
 
     metas = [as_meta(r.inputs) for r in results]
     rows = comparison_rows(combine(results), metas)

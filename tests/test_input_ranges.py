@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from compiler import checks as chk
-from compiler.cli import main
-from compiler.package import InputErrors, load_package
+from compiler.accounts import checks as chk
+from compiler.cli.main import main
+from compiler.inputs import InputErrors, load_package
 
 from test_inputs import errors_of, only, replace
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.package import InputErrors, load_package
+from compiler.inputs import InputErrors, load_package
 
 
 def errors_of(folder: Path) -> list:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.cli import main
-from compiler.package import InputErrors, load_package
+from compiler.cli.main import main
+from compiler.inputs import InputErrors, load_package
 
 
 def errors_of(folder):

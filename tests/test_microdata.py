@@ -22,13 +22,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from compiler.microdata import Options, inspect_files, run_engine, show
-from compiler.microdata.duckdb_engine import connect
-from compiler.microdata.spec import BIT, NUMBER_RE, OUT_OF_SCOPE, WHITESPACE, Spec
-from compiler.package import InputErrors, load_package
-from compiler.package.manifest import MicrodataSettings
+from compiler.inputs.microdata import Options, inspect_files, run_engine, show
+from compiler.inputs.microdata.duckdb_engine import connect
+from compiler.inputs.microdata.spec import BIT, NUMBER_RE, OUT_OF_SCOPE, WHITESPACE, Spec
+from compiler.inputs import InputErrors, load_package
+from compiler.inputs.manifest import MicrodataSettings
 from compiler.pipeline import compile_package
-from compiler.report import package_report
+from compiler.outputs.report import package_report
 
 HERE = Path(__file__).resolve().parent
 SYNTHETIC = HERE / "packages" / "synthetic"
@@ -283,8 +283,8 @@ def test_number_syntax_is_the_same_in_both_engines():
 
     import duckdb
 
-    from compiler.microdata import dask_engine, duckdb_engine
-    from compiler.microdata.spec import SourceFile
+    from compiler.inputs.microdata import dask_engine, duckdb_engine
+    from compiler.inputs.microdata.spec import SourceFile
 
     alphabet = "019+-.eE_ \txinfa"
     texts = ["".join(p) for k in range(5) for p in itertools.product(alphabet, repeat=k)]
@@ -621,6 +621,6 @@ def test_duckdb_memory_threads_and_spill_folder(tmp_path: Path, monkeypatch):
 
 
 def test_dask_is_imported_only_for_its_engine():
-    code = "import sys; from compiler.package import load_package; load_package(sys.argv[1]); print('dask' in sys.modules)"
+    code = "import sys; from compiler.inputs import load_package; load_package(sys.argv[1]); print('dask' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code, str(MICRO)], check=True, capture_output=True, text=True, cwd=PROJECT)
     assert out.stdout.strip() == "False"

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from compiler import parallel
-from compiler.checks import Check, CheckFailed
-from compiler.package import InputErrors
+from compiler.accounts.checks import Check, CheckFailed
+from compiler.inputs import InputErrors
 from compiler.parallel import compile_many, resolve_jobs
 from compiler.pipeline import combine
 from compiler.resources import bundled_packages
@@ -110,7 +110,7 @@ def test_observations_csv_is_what_pandas_writes(combined, tmp_path):
     import numpy as np
 
     from compiler import table as tbl
-    from compiler.output import write_observations
+    from compiler.outputs.observations import write_observations
 
     tricky = combined.copy()
     tricky.loc[0, "OBS_VALUE"] = np.nan
@@ -154,8 +154,8 @@ def test_select_agrees_with_boolean_masks(combined):
 def test_sdmx_validated_in_workers_gives_the_same_files(combined, tmp_path, monkeypatch):
     from datetime import UTC, datetime
 
-    from compiler.sdmx import write
-    from compiler.sdmx.settings import SdmxSettings
+    from compiler.outputs.sdmx import write
+    from compiler.outputs.sdmx.settings import SdmxSettings
 
     settings = SdmxSettings(prepared=datetime(2026, 1, 1, tzinfo=UTC))
     serial_files = write.write_sdmx(combined, tmp_path / "serial", settings, jobs=1)

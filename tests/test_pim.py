@@ -1,11 +1,11 @@
-"""Tests of compiler.pim against hand-computed values (methodology.md §7, §10)."""
+"""Tests of compiler.accounts.pim against hand-computed values (methodology.md §7, §10)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from compiler.pim import (
+from compiler.accounts.pim import (
     PimInputError,
     PimParameterError,
     PimParameters,

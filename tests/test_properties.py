@@ -22,7 +22,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.cli import main
+from compiler.cli.main import main
 from compiler.parallel import compile_many
 
 SYNTHETIC = Path(__file__).resolve().parent / "packages" / "synthetic"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.package import InputErrors, load_package
-from compiler.package.provenance import Provenance, parse_provenance
+from compiler.inputs import InputErrors, load_package
+from compiler.inputs.provenance import Provenance, parse_provenance
 from compiler.resources import fixtures_dir
 
 TABLES = {"macro": ("year", "gdp", "ppp"), "employment": ("year", "employment", "compensation")}

@@ -16,7 +16,7 @@ import math
 import pytest
 
 from compiler import table as tbl
-from compiler.package import InputErrors
+from compiler.inputs import InputErrors
 from compiler.pipeline import compile_package
 
 TOL = 1e-9
@@ -241,7 +241,7 @@ opening_stock = {low = 600, high = 900}
     assert stock(t, "LE", "N11733N", 2020, "Q") == pytest.approx(I2020 * 163 / 240, rel=TOL)
     # databases: S = 1, 1, 0.75, 0.25, 0; W(2020) = I(2020) (no retirement in year 0)
     assert stock(t, "LE", "N11732N", 2020, "Q") == pytest.approx(stock(t, "P51G", "N11732G", 2020, "Q"), rel=TOL)
-    from compiler.report import package_report
+    from compiler.outputs.report import package_report
     assets = package_report(result)["stocks"]["assets"]
     assert assets["data"]["mean_service_life"] == pytest.approx(2.5) and assets["databases"]["mean_service_life"] == pytest.approx(3.0)
     # data: 1/Σp = 1/(288/240 + 0.05) = 1/1.25 = 0.8; data R&D geometric: δ = 0.2
@@ -298,7 +298,7 @@ def test_input_cost_price_index_by_hand(synthetic):
         assert deflator("N11733G", year) == pytest.approx(value, rel=TOL)
     assert deflator("N11732G", 2020) == pytest.approx(P2020, rel=TOL)  # databases keep macro.csv's index
     assert stock(t, "LE", "N11733N", 2020, "Q") == pytest.approx(1677 * link_2021, rel=TOL)
-    from compiler.report import package_report
+    from compiler.outputs.report import package_report
     used = package_report(result)["stocks"]["assets"]
     assert used["data"]["price_index"].startswith("input-cost index") and used["databases"]["price_index"].startswith("investment_price_index")
 

@@ -1,4 +1,4 @@
-"""Supply and use of data products (compiler.sut), against figures computed by hand.
+"""Supply and use of data products (compiler.accounts.supply_use), against figures computed by hand.
 
 Synthetic package, 2020, low bound: databases output 999.75, own-account share 0.8,
 purchased-capitalised 0.5 (tests/test_costs.py). With export_share 0.25 and imports of
@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from compiler import sut
+from compiler.accounts import supply_use as sut
 from compiler import table as tbl
-from compiler.classification import load_classification
-from compiler.package import InputErrors
+from compiler.accounts.classification import load_classification
+from compiler.inputs import InputErrors
 from compiler.pipeline import compile_core as compile_package
 
 TOL = 1e-9

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from compiler.cli import main
-from compiler.output import write_observations
-from compiler.package import InputErrors, load_package
-from compiler.package.convert import convert
-from compiler.package.workbook import cell_texts
+from compiler.cli.main import main
+from compiler.outputs.observations import write_observations
+from compiler.inputs import InputErrors, load_package
+from compiler.inputs.convert import convert
+from compiler.inputs.workbook import cell_texts
 from compiler.pipeline import compile_package
 from compiler.resources import fixtures_dir
 
@@ -289,8 +289,8 @@ def test_init_writes_a_package_that_validates_unchanged(tmp_path, capsys, xlsx):
 def test_init_package_toml_shows_every_section(tmp_path):
     """Every section that package.toml may hold (the parser's declaration) is in the starter,
     active or commented out, and every [pim.<asset>] is there."""
-    from compiler.package.manifest import section_keys
-    from compiler.package.starter import starter_package
+    from compiler.inputs.manifest import section_keys
+    from compiler.inputs.starter import starter_package
 
     toml = starter_package("FR").toml
     for section in section_keys():
@@ -302,7 +302,7 @@ def test_init_package_toml_shows_every_section(tmp_path):
 def test_init_candidate_occupations_are_labelled():
     """The 17 ISCO-08 unit groups listed as candidates (CBS 2020's classification), each
     labelled with its source, as illustrative and as a starting point to review."""
-    from compiler.package.starter import starter_package
+    from compiler.inputs.starter import starter_package
 
     occupations = starter_package("FR").tables["occupations"]
     assert len(occupations) == 17 and occupations["occupation"].str.fullmatch(r"\d{4}").all()

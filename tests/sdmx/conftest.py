@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from compiler import table as canon
-from compiler.sdmx.settings import SdmxSettings
+from compiler.outputs.sdmx.settings import SdmxSettings
 
 COMMENT = 'Sum of costs: "labour" × 0.25, <data> & R&D; Ünïcode, commas\nsecond line'
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.sdmx.check import CheckError, check_message, format_json, format_text, main
+from compiler.outputs.sdmx.check import CheckError, check_message, format_json, format_text, main
 
 SHARED = Path(__file__).resolve().parents[1].parent.parent / "shared"
 NA_MAIN_19_FILE = SHARED / "sdmx" / "structures" / "ESTAT+NAMAIN_IDC_N+1.9+with-descendants+GlobalRegistry-2020-07-30.xml"

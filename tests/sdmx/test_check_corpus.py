@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.cli import main
-from compiler.sdmx.check import check_message
+from compiler.cli.main import main
+from compiler.outputs.sdmx.check import check_message
 
 HERE = Path(__file__).resolve().parent
 SYNTHETIC = HERE.parent / "packages" / "synthetic"

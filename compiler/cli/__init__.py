@@ -1,0 +1,1 @@
+"""The ``datasat`` command line: arguments, progress and exit codes (no accounting)."""
