@@ -19,7 +19,7 @@ Columns
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -378,3 +378,64 @@ def _matches(series: pd.Series, wanted: Any, rows: np.ndarray | None) -> np.ndar
         series = series.take(rows)
     match = series.isin(list(wanted)) if isinstance(wanted, tuple) else series == wanted
     return match.to_numpy(dtype=bool, na_value=False)
+
+
+def decode(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (rows of the canonical table, dictionary-encoded or not) in the canonical dtypes.
+
+    Categorical (dictionary-encoded) columns become ``str`` columns, the value float64 and
+    the multipliers int64; the columns in :data:`COLUMNS` order, the index 0..n-1. What the
+    writers see: every output is a projection of decoded rows.
+    """
+    columns: dict[str, pd.Series] = {}
+    for column in COLUMNS:
+        series = frame[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = _decode_categorical(series)
+        columns[column] = _coerce_column(column, series)
+    return pd.DataFrame(columns, copy=False).reset_index(drop=True)
+
+
+def _decode_categorical(series: pd.Series) -> pd.Series:
+    """A categorical column as a pyarrow ``str`` column (one ``take`` of its categories)."""
+    categories = pa.array(series.cat.categories.astype(str).to_numpy(dtype=object), pa.large_string())
+    codes_ = pa.array(series.cat.codes.to_numpy(), mask=series.cat.codes.to_numpy() < 0)
+    values = categories.take(codes_)
+    return pd.Series(ArrowStringArray(pa.chunked_array([values]), dtype=_STR), index=series.index, name=series.name, copy=False)
+
+
+def partitions(table: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The table country by country: ``(REF_AREA, rows)`` in the order of REF_AREA, each
+    part decoded (:func:`decode`) and sorted as :func:`sort` sorts (series, bound, time).
+
+    The one way a writer reads the combined table by country (dictionary-encoded or not).
+    """
+    if not len(table):
+        return
+    area_codes, areas = _ranks(table["REF_AREA"])
+    order = np.argsort(area_codes, kind="stable")
+    bounds = np.searchsorted(area_codes[order], np.arange(len(areas) + 1))
+    for i, area in enumerate(areas):
+        rows = table.iloc[order[bounds[i]:bounds[i + 1]]]
+        yield area, decode(rows.iloc[sort_order(rows)])
+
+
+def sort_order(frame: pd.DataFrame) -> np.ndarray:
+    """Positions that sort ``frame`` as :func:`sort` does (a stable lexicographic sort on
+    the ranks of each column's values: the same order, without comparing strings row by row)."""
+    keys = [_ranks(frame[column])[0] for column in (*DIMENSIONS, BOUND, TIME)]
+    return np.lexsort(keys[::-1])
+
+
+def _ranks(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each value's rank among the distinct values present (sorted as strings), and those values."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        present = np.unique(series.cat.codes.to_numpy())
+        categories = series.cat.categories
+        values = [str(categories[c]) for c in present]
+        order = np.argsort(np.array(values, dtype=object), kind="stable")
+        rank_of_code = np.zeros(len(categories), dtype=np.int64)
+        rank_of_code[present[order]] = np.arange(len(present))
+        return rank_of_code[series.cat.codes.to_numpy()], [values[i] for i in order]
+    codes_, uniques = pd.factorize(series, sort=True)
+    return codes_, [str(u) for u in uniques]

@@ -1,0 +1,45 @@
+"""The writers' interface to the combined table: :func:`compiler.table.partitions` and
+:func:`compiler.table.decode` (issue 15: the writers read the table country by country)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandas.testing as pdt
+
+from compiler import table as tbl
+from compiler.pipeline import combine, compile_package
+from compiler.resources import fixtures_dir
+
+
+def _rows(area: str, sto: str, time: str, bound: str, value: float) -> pd.DataFrame:
+    return tbl.make_rows(pd.DataFrame({tbl.TIME: [time], tbl.BOUND: [bound], tbl.VALUE: [value]}),
+                         REF_AREA=area, STO=sto, UNIT_MULT=6, DECIMALS=1)
+
+
+def test_partitions_by_area_sorted_and_decoded():
+    """Hand-made rows out of order: each country comes once, in REF_AREA order, its rows sorted
+    (series, bound, time), in canonical dtypes; categorical columns decode to the same rows."""
+    table = tbl.concat([
+        _rows("NL", "P1", "2021", "low", 3.0), _rows("CA", "P51G", "2020", "low", 1.0),
+        _rows("CA", "P1", "2021", "high", 2.0), _rows("CA", "P1", "2020", "high", 4.0),
+        _rows("NL", "P1", "2020", "low", 5.0),
+    ])
+    parts = list(tbl.partitions(table))
+    assert [area for area, _ in parts] == ["CA", "NL"]
+    ca = parts[0][1]
+    assert list(ca[tbl.VALUE]) == [4.0, 2.0, 1.0]  # P1 high 2020, P1 high 2021, P51G low 2020
+    assert list(parts[1][1][tbl.TIME]) == ["2020", "2021"]
+    assert list(ca.columns) == list(tbl.COLUMNS) and ca["STO"].dtype == "str" and ca["UNIT_MULT"].dtype == "int64"
+    encoded = table.astype({c: "category" for c in tbl._STRING_COLUMNS})
+    for (area, part), (area2, part2) in zip(parts, tbl.partitions(encoded)):
+        assert area == area2
+        pdt.assert_frame_equal(part, part2)
+
+
+def test_partitions_of_the_fixtures_are_the_sorted_table():
+    """The partitions of CN + NL put together are the combined, sorted table (combine's order)."""
+    results = [compile_package(fixtures_dir() / name) for name in ("NL", "CN")]
+    table = combine(results)
+    parts = pd.concat([part for _, part in tbl.partitions(table)], ignore_index=True)
+    expected = pd.concat([table[table["REF_AREA"] == a] for a in ("CN", "NL")], ignore_index=True)
+    pdt.assert_frame_equal(parts, tbl.decode(expected))
