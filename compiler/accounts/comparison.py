@@ -127,7 +127,7 @@ def converted_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCla
                 continue
             values = rows[tbl.VALUE].to_numpy() * 10.0 ** rows["UNIT_MULT"].to_numpy() / divisor.loc[rows[tbl.TIME]].to_numpy()
             out = rows.assign(OBS_VALUE=values, UNIT_MEASURE=unit, UNIT_MULT=unit_mult)
-            out["COMMENT_OBS"] = rows["STO"].map(lambda sto: note.format(sto=sto)) + f"; rate: {how}; " + rows["INSTR_ASSET"] + ", " + rows[tbl.BOUND] + " bound (compiler.accounts.comparison)"
+            out["COMMENT_OBS"] = rows["STO"].map(lambda sto: note.format(sto=sto)) + f"; rate: {how}; " + rows["INSTR_ASSET"] + ", " + rows[tbl.BOUND] + " bound (compiler.comparison)"
             parts.append(out)
     return _with_decimals(tbl.concat(parts))
 
@@ -186,7 +186,7 @@ def market_share_rows(inputs: Inputs, table: pd.DataFrame, by_industry: pd.DataF
     sectors = "+".join(sorted(m.non_market_sectors))
     out = output.assign(OBS_VALUE=values, UNIT_MEASURE=PERCENT, UNIT_MULT=0, DECIMALS=2)
     out["COMMENT_OBS"] = ("percent of the output of data assets of market producers: P1 of " + output["ACTIVITY"]
-                          + f" / (P1 of _T less P1 of non-market sectors {sectors}) x 100 (compiler.accounts.comparison)")
+                          + f" / (P1 of _T less P1 of non-market sectors {sectors}) x 100 (compiler.comparison)")
     return out.loc[np.isfinite(values)]
 
 

@@ -292,7 +292,7 @@ def change_rows(inputs: Inputs, long: pd.DataFrame, gdp: pd.Series) -> pd.DataFr
         parts.append(
             tbl.make_rows(
                 rows.drop(columns="STO"), **common, **key_columns(change_code(str(sto))),
-                COMMENT_OBS=f"{NOTES[str(sto)]}; after minus before (compiler.accounts.gdp_effect); " + rows["INSTR_ASSET"] + ", " + rows[tbl.BOUND] + " bound",
+                COMMENT_OBS=f"{NOTES[str(sto)]}; after minus before (compiler.gdp_effect); " + rows["INSTR_ASSET"] + ", " + rows[tbl.BOUND] + " bound",
             )
         )
     total = long.loc[(long["STO"] == "B1GQ") & (long["REF_SECTOR"] == codes.TOTAL_ECONOMY) & (long["ACTIVITY"] == codes.TOTAL_ACTIVITY)]

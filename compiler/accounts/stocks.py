@@ -169,7 +169,7 @@ def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classific
                 )
             )
 
-    pim = "PIM (compiler.accounts.pim, package.toml [pim])"
+    pim = "PIM (compiler.pim, package.toml [pim])"
     end = f"end-of-year investment price index ({end_source})"
     add(result.net_stock_cp, codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, f"net (wealth) stock, current prices = net stock at constant prices x {end}; {pim}", ASSETS_ENTRY)
     add(result.net_stock, codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"net (wealth) stock at {m.base_year} prices; {pim}", ASSETS_ENTRY)

@@ -245,7 +245,7 @@ def _common(inputs: Inputs) -> dict[str, object]:
 
 def _rows(frame: pd.DataFrame, inputs: Inputs, sto: str, note: str) -> pd.DataFrame:
     return tbl.make_rows(frame.assign(OBS_VALUE=frame[sto]), **_common(inputs), **key_columns(sto),
-                         COMMENT_OBS=note + "; " + frame["INSTR_ASSET"] + ", " + frame[tbl.BOUND] + " bound (compiler.accounts.supply_use)")
+                         COMMENT_OBS=note + "; " + frame["INSTR_ASSET"] + ", " + frame[tbl.BOUND] + " bound (compiler.sut)")
 
 
 def supply_use_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> tuple[pd.DataFrame, list[Check], dict[str, Any]]:
@@ -298,7 +298,7 @@ def supply_use_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCl
     total["note"] = np.where(unallocated, ic_note + ", not allocated to industries (no baseline use table for the year)",
                              ic_note + ", total of industries (GRAS on use_table.csv)")
     parts.append(tbl.make_rows(total.assign(OBS_VALUE=total["P2"]), **_common(inputs), **key_columns("P2"),
-                               COMMENT_OBS=total["note"] + "; " + total["INSTR_ASSET"] + ", " + total[tbl.BOUND] + " bound (compiler.accounts.supply_use)"))
+                               COMMENT_OBS=total["note"] + "; " + total["INSTR_ASSET"] + ", " + total[tbl.BOUND] + " bound (compiler.sut)"))
     if by_industry:
         detail = pd.concat(by_industry, ignore_index=True)
         detail_aggregate = detail.groupby(["ACTIVITY", tbl.TIME, tbl.BOUND], as_index=False)["P2"].sum().assign(asset="all_data")
@@ -306,7 +306,7 @@ def supply_use_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCl
         detail["INSTR_ASSET"] = detail["asset"].map(lambda a: classification.code(a))
         parts.append(tbl.make_rows(detail.assign(OBS_VALUE=detail["P2"]), **_common(inputs), **key_columns("P2"),
                                    COMMENT_OBS="intermediate use by using industry: baseline use table with the data products inserted, balanced by GRAS "
-                                   "(allocation key: industries' baseline intermediate consumption); " + detail["INSTR_ASSET"] + ", " + detail[tbl.BOUND] + " bound (compiler.accounts.supply_use)"))
+                                   "(allocation key: industries' baseline intermediate consumption); " + detail["INSTR_ASSET"] + ", " + detail[tbl.BOUND] + " bound (compiler.sut)"))
     new = tbl.concat(parts)
     tbl.check_new_keys(new, table, "compiler.accounts.supply_use")
     # identity_check reads rows at _T, S1, current prices, XDC only (the same result on fewer rows)

@@ -154,7 +154,7 @@ def after_capitalisation_rows(table: pd.DataFrame, packages: Sequence[PackageFac
         code, illustrative = _status(by_area[area].provenance, sto, bool(is_changed), published)
         status.append(code)
         note = (f"level after capitalising data assets = before {before:.{d}f} + change {change:.{d}f} "
-                f"({bound} bound of the data-asset satellite account; compiler.accounts.gdp.after_capitalisation_by_area)")
+                f"({bound} bound of the data-asset satellite account; compiler.gdp.after_capitalisation_by_area)")
         if illustrative:
             note += "; rests on inputs the package declares illustrative: " + ", ".join(illustrative)
         comment.append(note)
