@@ -11,22 +11,22 @@ missed, by how much:
    (``--naive-max``), everything read at once. Each runs in its own process; its peak
    memory is that process's high-water RSS (``VmHWM``). Target: 100 M records in under
    60 s with a peak under 2 GiB.
-2. **End to end.** The N packages (Y years × I industries × O occupations each):
-   load + compile (``compiler.parallel.compile_many``, ``--jobs`` processes), combine,
-   observations.csv, SDMX (``write_sdmx_outputs``: structures, five data messages,
-   validation, na_main-low/-high.xml), HTML (``compiler.outputs.html.write_html``) and report.json, as
-   ``datasat compile`` runs them. Peak memory per stage is the largest resident set of
-   this process plus its workers, sampled every 20 ms (psutil). A serial run of a sample
-   of packages splits a package's compile time into load / costs / stocks / accounts
-   (GDP, SUT) / the rest (comparison stage, checks, concatenation). Target: 200 × 30 ×
-   20 × 50 in under 60 s.
+2. **End to end.** ``datasat compile`` of the N packages (Y years × I industries × O
+   occupations each), run as a user runs it, in a child process (benchmarks/cli_run.py),
+   with the command's own defaults for that many packages (``--args`` adds arguments).
+   Each stage the command announces on standard error (loading, the accounts stages,
+   each output) gets its wall time, the CPU time of the command and its workers, and their
+   peak resident memory. Target: 200 × 30 × 20 × 50 in under 60 s and 8 GiB.
 3. **SDMX peer.** sdmx1's writer (``sdmx.to_xml`` of a DataMessage built from a sample of
-   the panel's observations, scaled linearly) against ours (``compiler.outputs.sdmx.ml21``) on
-   the same sample and on the whole table.
+   the run's observations, scaled linearly) against ours (``compiler.outputs.sdmx.ml21``).
+4. **The pandas path.** The last release before the columnar redesign (``--peer-rev``,
+   per-package pandas stages) and this one compile the same ``--peer-countries`` packages
+   (a size the old release can finish) with the same outputs, timed the same way in the
+   same run: the ratio per run, and whether their shared output files are byte-identical.
+   Needs a git clone (the old release is taken with ``git archive``); skipped otherwise.
 
 Run: ``python benchmarks/bench_world.py`` (the target scale: 200 countries, 100 M records;
-about 10 minutes on 2 cores, ~20 GiB of memory and ~25 GB of disk for the outputs; the
-run stops itself when less than 1.5 GiB of memory is left), ``--countries 100`` for half
+the run stops itself when less than 1.5 GiB of memory is left), ``--countries 100`` for half
 of it, or ``--quick`` for a smoke run in well under a minute. ``--data DIR`` keeps and
 reuses the generated panel.
 """
@@ -41,9 +41,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -51,115 +49,26 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+import cli_run  # noqa: E402
 import world_panel  # noqa: E402
 
 MIB = 2**20
 GIB = 2**30
 MICRO_SECONDS, MICRO_BYTES, MICRO_RECORDS = 60.0, 2 * GIB, 100_000_000
-WORLD_SECONDS = 60.0
+WORLD_SECONDS, WORLD_BYTES = 60.0, 8 * GIB
+#: our arguments for the comparison with the pandas path: every output that release writes
+FULL_ARGS = ""
 MIN_AVAILABLE = 1.5 * GIB  # the benchmark stops itself below this much available memory
 WORLD_SCALE = (200, 30, 20, 50)
 
 
-# --------------------------------------------------------------------------- memory
-
-
-class PeakSampler:
-    """Largest RSS of this process plus all its descendants, sampled in a thread."""
-
-    def __init__(self, interval: float = 0.02):
-        import psutil
-
-        self.process, self.interval = psutil.Process(), interval
-        self.cmdline = self.process.cmdline()
-        self.peak, self._stop = 0, threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def current(self) -> int:
-        """RSS of this process plus its children. A child between fork and exec (the
-        ``spawn`` start method forks first) still maps this process's pages, which its RSS
-        would count a second time: such a child (same command line as ours) is skipped."""
-        import psutil
-
-        total = self.process.memory_info().rss
-        for child in self.process.children(recursive=True):
-            try:
-                if child.cmdline() != self.cmdline:
-                    total += child.memory_info().rss
-            except psutil.Error:
-                pass
-        return total
-
-    def _run(self) -> None:
-        import psutil
-
-        while not self._stop.is_set():
-            try:
-                self.peak = max(self.peak, self.current())
-            except Exception:  # noqa: BLE001 - a process vanished between listing and reading
-                pass
-            if psutil.virtual_memory().available < MIN_AVAILABLE:
-                self._abort()
-            self._stop.wait(self.interval)
-
-    def _abort(self) -> None:
-        """Stop before the machine runs out of memory (this process and its workers only)."""
-        print(f"\nABORTED: less than {MIN_AVAILABLE / GIB:.1f} GiB of memory left at {self.peak / GIB:.1f} GiB used by the benchmark; "
-              "this scale needs more memory than the machine has (see the closing note of a smaller run)", flush=True)
-        for child in self.process.children(recursive=True):
-            try:
-                child.kill()
-            except Exception:  # noqa: BLE001
-                pass
-        os._exit(3)
-
-    def reset(self) -> None:
-        self.peak = self.current()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-@dataclass
-class Stage:
-    name: str
-    seconds: float = 0.0
-    peak: int = 0  # bytes
-    note: str = ""
-    cpu: float = 0.0  # CPU seconds of this process and of its finished children
-
-
-def cpu_seconds() -> float:
-    """User + system time of this process and of its children that have finished."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
-
-
 @dataclass
 class Report:
-    stages: list[Stage] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
 
     def say(self, text: str = "") -> None:
         print(text, flush=True)
         self.lines.append(text)
-
-
-@contextmanager
-def stage(report: Report, sampler: PeakSampler, name: str, note: str = ""):
-    sampler.reset()
-    record = Stage(name, note=note)
-    start, cpu = time.perf_counter(), cpu_seconds()
-    try:
-        yield record
-    finally:
-        record.seconds = time.perf_counter() - start
-        record.cpu = cpu_seconds() - cpu
-        record.peak = max(sampler.peak, sampler.current())
-        report.stages.append(record)
-        report.say(f"  {name:<44} {record.seconds:8.2f} s  cpu {record.cpu:8.1f} s  peak {record.peak / MIB:8.0f} MiB  {record.note}")
 
 
 def verdict(what: str, value: float, target: float, unit: str) -> str:
@@ -294,7 +203,7 @@ def bench_microdata(folder: Path, records: int, report: Report, naive_max: int) 
         for name in PEERS:
             if name == "duckdb":
                 try:
-                    import compiler.inputs.microdata  # noqa: F401
+                    import compiler.inputs.microdata  # noqa: F401 - only whether it imports
                 except ImportError:
                     report.say("  compiler.inputs.microdata (DuckDB)       skipped: compiler.inputs.microdata not available")
                     continue
@@ -324,141 +233,112 @@ def bench_microdata(folder: Path, records: int, report: Report, naive_max: int) 
         scale = MICRO_RECORDS / records
         seconds, peak = (engine["wall"], engine["peak"]) if records == MICRO_RECORDS else (engine["seconds"] * scale, engine["peak"])
         qualifier = "" if records == MICRO_RECORDS else f" (ESTIMATE: aggregation time at {records:,} records scaled linearly x{scale:g}; peak as measured)"
-        report.say("  " + verdict(f"100 M records aggregated in", seconds, MICRO_SECONDS, "s") + qualifier)
+        report.say("  " + verdict("100 M records aggregated in", seconds, MICRO_SECONDS, "s") + qualifier)
         report.say("  " + verdict("peak memory of the aggregation", peak / GIB, MICRO_BYTES / GIB, "GiB"))
     return results
 
 
 # --------------------------------------------------------------------------- end to end
 
-
-STAGE_HOOKS = {  # module, function -> stage of the breakdown
-    ("compiler.accounts.costs", "wage_bill"): "costs",
-    ("compiler.accounts.costs", "sum_of_costs"): "costs",
-    ("compiler.pipeline", "cost_observations"): "costs",
-    ("compiler.pipeline", "stock_observations"): "stocks",
-    ("compiler.pipeline", "gdp_impact_rows"): "accounts (GDP, SUT)",
-    ("compiler.pipeline", "supply_use_rows"): "accounts (GDP, SUT)",
-}
+#: the last release before the columnar redesign (issue 15): per-package pandas stages
+PEER_REV = "352196e"
+PREPARED = "2026-01-01T00:00:00Z"
 
 
-def stage_breakdown(folders: list[Path]) -> dict[str, float]:
-    """Mean CPU seconds per package and stage, from a serial run of ``folders`` with hooks."""
-    import importlib
-
-    from compiler.inputs import load_package
-    from compiler.pipeline import compile_inputs
-
-    totals: dict[str, float] = {}
-    originals = []
-
-    def hook(module, name, label):
-        function = getattr(module, name)
-
-        def timed(*args, **kwargs):
-            start = time.process_time()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                totals[label] = totals.get(label, 0.0) + time.process_time() - start
-
-        originals.append((module, name, function))
-        setattr(module, name, timed)
-
-    for (module_name, name), label in STAGE_HOOKS.items():
-        module = importlib.import_module(module_name)
-        if hasattr(module, name):
-            hook(module, name, label)
-    try:
-        compile_inputs(load_package(folders[0]))  # warm caches, as the workers are after their first package
-        totals.clear()
-        load = compile_ = 0.0
-        for folder in folders:
-            start = time.process_time()
-            inputs = load_package(folder)
-            middle = time.process_time()
-            compile_inputs(inputs)
-            load += middle - start
-            compile_ += time.process_time() - middle
-    finally:
-        for module, name, function in originals:
-            setattr(module, name, function)
-    n = len(folders)
-    out = {"load inputs": load / n}
-    out.update({k: v / n for k, v in totals.items()})
-    out["comparison, checks, concatenation"] = compile_ / n - sum(totals.values()) / n
-    return out
+def compile_command(folders: list[Path], out: Path, jobs: int, extra: list[str]) -> list[str]:
+    """``datasat compile`` as a user runs it (``python -m compiler.cli``: the same in every release)."""
+    return [sys.executable, "-m", "compiler.cli", "compile", *map(str, folders), "-o", str(out), "--prepared", PREPARED, "--jobs", str(jobs), *extra]
 
 
-def bench_world(folders: list[Path], jobs: int, report: Report, sampler: PeakSampler, sample: int, out: Path) -> dict:
-    import pandas as pd
+def say_run(report: Report, run: "cli_run.Run", label: str) -> None:
+    """One line per stage the command announced, then the total."""
+    for s in run.stages:
+        report.say(f"  {s.name:<52} {s.wall:8.2f} s  cpu {s.cpu:8.1f} s  peak {s.peak / MIB:8.0f} MiB")
+    status = "" if run.returncode == 0 else f"  EXIT STATUS {run.returncode}" + ("  (stopped: memory nearly exhausted)" if run.aborted else "")
+    report.say(f"  {'total ' + label:<52} {run.wall:8.2f} s  cpu {run.cpu:8.1f} s  peak {run.peak / MIB:8.0f} MiB{status}")
+    if run.returncode != 0:
+        report.say("\n".join(f"    | {line}" for line in run.stderr[-15:]))
 
-    from compiler.outputs.observations import write_json, write_observations
-    from compiler.parallel import compile_many, resolve_jobs
-    from compiler.pipeline import combine
-    from compiler.outputs.report import build_report
-    from compiler.outputs.sdmx.folder import write_sdmx_outputs
 
-    workers = resolve_jobs(jobs)
-    report.say(f"\n== 2. end to end: {len(folders)} packages, {workers} worker process(es); peak = RSS of this process + workers")
+def bench_world(folders: list[Path], jobs: int, report: Report, out: Path, extra: list[str]) -> "cli_run.Run":
+    """The N packages end to end, with the command's defaults for that many packages."""
+    report.say(f"\n== 2. end to end: datasat compile of {len(folders)} packages, --jobs {jobs} {' '.join(extra)}")
+    report.say("  per stage as the command announces it; peak = RSS of the command and its workers")
     if out.exists():
         shutil.rmtree(out)
-    out.mkdir(parents=True)
-    total_start = time.perf_counter()
-    sampler.reset()
-    total_peak = 0
-    with stage(report, sampler, "load + compile (compile_many)") as st:
-        results = compile_many(folders, jobs=jobs)
-        st.note = f"{sum(len(r.table) for r in results):,} rows"
-    with stage(report, sampler, "combine (concat, sort, key check)") as st:
-        table = combine(results)
-        st.note = f"{len(table):,} observations"
-    with stage(report, sampler, "observations.csv") as st:
-        write_observations(table, out / "observations.csv")
-        st.note = f"{(out / 'observations.csv').stat().st_size / MIB:,.0f} MiB"
-    extra = {}
-    with stage(report, sampler, "SDMX (5 data messages, structures, na_main)") as st:
-        try:
-            extra["sdmx"] = write_sdmx_outputs(table, [r.inputs for r in results], out / "sdmx", "2026-01-01T00:00:00Z", ("low", "high"), "1.9", jobs=jobs)
-        except TypeError:  # a compiler.outputs.sdmx.folder without jobs
-            extra["sdmx"] = write_sdmx_outputs(table, [r.inputs for r in results], out / "sdmx", "2026-01-01T00:00:00Z", ("low", "high"), "1.9")
-        st.note = f"{sum(p.stat().st_size for p in (out / 'sdmx').rglob('*') if p.is_file()) / MIB:,.0f} MiB"
-    try:
-        from compiler.outputs.html import write_html
-    except ImportError:
-        write_html = None
-        report.say(f"  {'HTML':<44} skipped: compiler.outputs.html.write_html not available")
-    if write_html is not None:
-        with stage(report, sampler, "HTML (write_html)") as st:
-            summary = write_html(table, [r.inputs for r in results], out / "html", generated="2026-01-01")
-            st.note = f"{len(summary.get('pages', []))} country pages"
-    with stage(report, sampler, "report.json"):
-        write_json(build_report(results, table, extra), out / "report.json")
-    total = time.perf_counter() - total_start
-    mine = [s for s in report.stages if s.name != "total"][-6:]
-    total_peak, total_cpu = max(s.peak for s in mine), sum(s.cpu for s in mine)
-    report.stages.append(Stage("total", total, total_peak, cpu=total_cpu))
-    report.say(f"  {'total end to end':<44} {total:8.2f} s  cpu {total_cpu:8.1f} s  peak {total_peak / MIB:8.0f} MiB")
-    report.say(f"  (cpu: this process + finished workers; wall > cpu / {workers} means the {workers} cores were not ours alone, "
-               f"or a stage ran serially; load average now {os.getloadavg()[0]:.1f})")
-    compile_stage = next(s for s in report.stages if s.name.startswith("load + compile"))
+    run = cli_run.run_compile(compile_command(folders, out, jobs, extra), cwd=HERE.parent, min_available=int(MIN_AVAILABLE))
+    say_run(report, run, f"({len(folders)} packages)")
+    return run
 
-    if sample:
-        chosen = folders[: min(sample, len(folders))]
-        split = stage_breakdown(chosen)
-        per_package = sum(split.values())
-        report.say(f"  per package, CPU s (serial run of {len(chosen)} package(s)); x {len(folders)} packages / {workers} workers "
-                   f"= {per_package * len(folders) / workers:.1f} s of the {compile_stage.seconds:.1f} s compile wall time:")
-        for name, seconds in split.items():
-            report.say(f"    {name:<42} {seconds:8.3f} s  ({seconds / per_package:5.1%})")
-    return {"results": results, "table": table, "total": total, "stages": report.stages, "out": out}
+
+def extract_peer(rev: str, into: Path) -> Path | None:
+    """The source tree of release ``rev`` (``git archive``), or None outside a git clone."""
+    try:
+        archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", rev], capture_output=True, check=True).stdout
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return None
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def bench_peer(folders: list[Path], jobs: int, report: Report, root: Path, rev: str, full_args: list[str]) -> dict | None:
+    """The pandas path (release ``rev``) and ours on the same packages, with the same outputs."""
+    report.say(f"\n== 4. the pandas path (release {rev}, per-package pandas stages) and ours on {len(folders)} packages, same outputs")
+    peer_tree = extract_peer(rev, root / "peer-src")
+    if peer_tree is None:
+        report.say(f"  skipped: release {rev} not found (run the benchmark in a git clone of datasat)")
+        return None
+    runs = {}
+    for label, cwd, extra in (("pandas path", peer_tree, []), ("ours", HERE.parent, full_args)):
+        out = root / f"out-{label.split()[0]}"
+        if out.exists():
+            shutil.rmtree(out)
+        report.say(f"  {label}: {' '.join(extra) or '(defaults of that release: every output)'}")
+        run = cli_run.run_compile(compile_command(folders, out, jobs, extra), cwd=cwd, min_available=int(MIN_AVAILABLE))
+        say_run(report, run, label)
+        runs[label] = (run, out)
+    (peer, peer_out), (ours, ours_out) = runs["pandas path"], runs["ours"]
+    report.say(f"  ratio, pandas path / ours: wall {peer.wall / ours.wall:.1f}x, CPU {peer.cpu / max(ours.cpu, 1e-9):.1f}x, "
+               f"peak memory {peer.peak / max(ours.peak, 1):.1f}x")
+    report.say("  same answers: " + compare_outputs(peer_out, ours_out))
+    return {"peer": peer, "ours": ours}
+
+
+def compare_outputs(a: Path, b: Path) -> str:
+    """Which files the two output folders share, and whether their bytes are identical."""
+    import filecmp
+
+    names = ["observations.csv", *sorted(str(p.relative_to(a)) for p in (a / "sdmx").rglob("*") if p.is_file())] if (a / "sdmx").exists() else ["observations.csv"]
+    shared = [n for n in names if (a / n).exists() and (b / n).exists()]
+    differ = [n for n in shared if not filecmp.cmp(a / n, b / n, shallow=False)]
+    if not shared:
+        return "no output file in common to compare"
+    if differ:
+        return f"{len(differ)} of {len(shared)} shared files DIFFER: {', '.join(differ[:6])}"
+    return f"{len(shared)} shared files byte-identical ({', '.join(shared[:4])}{', ...' if len(shared) > 4 else ''})"
 
 
 # --------------------------------------------------------------------------- SDMX peer
 
 
-def bench_sdmx_peer(table, obs: int, report: Report, out: Path) -> None:
+def observations_sample(out: Path, obs: int):
+    """Whole runs of rows spread over the canonical table written to ``out``."""
     import numpy as np
+    import pandas as pd
+
+    from compiler.table import coerce
+
+    path = out / "observations.parquet"
+    table = pd.read_parquet(path) if path.exists() else pd.read_csv(out / "observations.csv", dtype=str, keep_default_na=False)
+    table = coerce(table.assign(OBS_VALUE=pd.to_numeric(table["OBS_VALUE"].astype(str).replace("NaN", "nan"))))
+    blocks = max(1, min(obs, len(table)) // 200)
+    starts = np.arange(blocks) * (len(table) // blocks)
+    rows = np.unique(np.concatenate([np.arange(s, min(s + 200, len(table))) for s in starts]))
+    return table.iloc[rows].reset_index(drop=True), len(table)
+
+
+def bench_sdmx_peer(out: Path, obs: int, report: Report) -> None:
     import sdmx
 
     from bench_sdmx import sdmx1_message
@@ -469,10 +349,7 @@ def bench_sdmx_peer(table, obs: int, report: Report, out: Path) -> None:
     from datetime import UTC, datetime
 
     settings = SdmxSettings(prepared=datetime(2026, 1, 1, tzinfo=UTC))
-    blocks = max(1, min(obs, len(table)) // 200)  # runs of 200 rows (whole series, mostly) spread over the table
-    starts = np.arange(blocks) * (len(table) // blocks)
-    rows = np.unique(np.concatenate([np.arange(s, min(s + 200, len(table))) for s in starts]))
-    small = table.iloc[rows].reset_index(drop=True)
+    small, n = observations_sample(out, obs)
     start = time.perf_counter()
     message = sdmx1_message(small, settings)
     build = time.perf_counter() - start
@@ -480,64 +357,44 @@ def bench_sdmx_peer(table, obs: int, report: Report, out: Path) -> None:
     sdmx.to_xml(message)
     write = time.perf_counter() - start
     start = time.perf_counter()
-    ml21.write(prepare.by_bound(small), out / "sample.xml", settings)
-    ours_small = time.perf_counter() - start
-    start = time.perf_counter()
-    ml21.write(prepare.by_bound(table), out / "all.xml", settings)
-    ours_all = time.perf_counter() - start
-    n, m = len(table), len(small)
+    with tempfile.TemporaryDirectory() as tmp:
+        ml21.write(prepare.by_bound(small), Path(tmp) / "sample.xml", settings)
+    ours = time.perf_counter() - start
+    m = len(small)
     report.say(f"  sdmx1: DataMessage build {build:.2f} s + to_xml {write:.2f} s for {m:,} obs = {m / (build + write):,.0f} obs/s; "
-               f"scaled to {n:,} obs: {n / m * (build + write):,.0f} s")
-    report.say(f"  ours (ml21, streaming): {m:,} obs in {ours_small:.2f} s ({m / ours_small:,.0f} obs/s); all {n:,} obs in {ours_all:.1f} s ({n / ours_all:,.0f} obs/s)")
-    report.say(f"  ratio on the sample: ours {(build + write) / ours_small:.0f}x faster than sdmx1 build + to_xml, {write / ours_small:.0f}x than to_xml alone")
+               f"scaled to the {n:,} obs of the run: {n / m * (build + write):,.0f} s")
+    report.say(f"  ours (ml21, streaming): {m:,} obs in {ours:.2f} s ({m / ours:,.0f} obs/s): "
+               f"{(build + write) / ours:.0f}x faster than sdmx1 build + to_xml, {write / ours:.0f}x than to_xml alone")
 
 
 # --------------------------------------------------------------------------- main
 
 
-def closing_note(report: Report, world: dict | None, panel: world_panel.Panel, jobs: int, micro: dict) -> None:
+def closing_note(report: Report, run: "cli_run.Run | None", panel: world_panel.Panel, micro: dict, peer: dict | None) -> None:
     report.say("\n== closing note")
     if micro.get("duckdb") and "error" not in micro["duckdb"]:
         d = micro["duckdb"]
         report.say(f"* microdata: DuckDB reads the Parquet columns and sums fixed-point integers out of core "
                    f"({d['records'] / d['seconds']:,.0f} records/s, {d['peak'] / MIB:,.0f} MiB peak incl. the interpreter); "
                    f"the in-memory pandas peer needs ~120 bytes a record.")
-    if world:
-        stages = {s.name: s for s in world["stages"]}
-        total = world["total"]
-        scale = (panel.countries, panel.years, panel.industries, panel.occupations)
-        full = scale == WORLD_SCALE
-        report.say("* end to end: " + verdict(f"{'x'.join(map(str, scale))} panel end to end in", total, WORLD_SECONDS, "s")
-                   + ("" if full else " (not the target scale)"))
-        parts = sorted(((s.seconds, name) for name, s in stages.items() if name != "total"), reverse=True)
-        report.say("  where the time goes: " + "; ".join(f"{name} {seconds:.1f} s ({seconds / total:.0%})" for seconds, name in parts))
-        rows = len(world["table"])
-        compile_cpu = next(s.cpu for n, s in stages.items() if n.startswith("load + compile"))
-        report.say(f"  {rows:,} observations ({rows / panel.countries:,.0f} a country: 7 cost components x industries x years x "
-                   f"3 assets + their totals and the aggregate, x 2 bounds, then stocks, accounts, SUT, comparison). "
-                   f"Loading and compiling cost {compile_cpu / panel.countries:.2f} CPU s a package (incl. starting {jobs} worker(s)); "
-                   f"every output format then writes each observation once more.")
-        if not full and (panel.years, panel.industries, panel.occupations) == WORLD_SCALE[1:]:
-            factor = WORLD_SCALE[0] / panel.countries  # every stage is linear in the number of countries
-            peak = max(s.peak for s in world["stages"])
-            report.say(f"  ESTIMATE for the target scale ({WORLD_SCALE[0]} countries, x{factor:g} this run, every stage linear in the countries): "
-                       f"{total * factor:,.0f} s wall ({sum(s.cpu for n, s in stages.items() if n != 'total') * factor:,.0f} CPU s), "
-                       f"peak ~{peak * factor / GIB:,.0f} GiB; " + verdict("estimated end to end", total * factor, WORLD_SECONDS, "s"))
-        if total > WORLD_SECONDS:
-            writing = sum(s.seconds for n, s in stages.items() if n not in ("total",) and not n.startswith("load + compile"))
-            sdmx = next((s for n, s in stages.items() if n.startswith("SDMX")), None)
-            report.say(f"  Why the target is missed: even with compiling free, combining and writing the {rows:,} observations "
-                       f"takes {writing:.0f} s here. The SDMX stage alone ({sdmx.seconds if sdmx else 0:.0f} s, {sdmx.cpu if sdmx else 0:.0f} CPU s) "
-                       f"writes five data messages (~{(sdmx_bytes(world) / rows) if rows else 0:,.0f} bytes an observation in all) and validates three "
-                       f"of them against their XSDs with libxml2 (~25 MB/s, most of that stage's CPU; validated in worker processes while the next "
-                       f"file is written). Compiling is bound by pandas per-operation costs on ~{rows / panel.countries / 1000:.0f} k-row tables "
-                       f"(each stage selects, groups and concatenates, and every concatenation re-checks the key of the growing table); "
-                       f"it runs in parallel, the writers do not (one output after the other).")
-
-
-def sdmx_bytes(world: dict) -> int:
-    folder = world.get("out")
-    return sum(p.stat().st_size for p in (folder / "sdmx").rglob("*") if p.is_file()) if folder and (folder / "sdmx").exists() else 0
+    if run is None:
+        return
+    scale = (panel.countries, panel.years, panel.industries, panel.occupations)
+    full = scale == WORLD_SCALE
+    qualifier = "" if full else " (not the target scale)"
+    report.say("* end to end: " + verdict(f"{'x'.join(map(str, scale))} panel end to end in", run.wall, WORLD_SECONDS, "s") + qualifier)
+    report.say("  memory: " + verdict("peak of the command and its workers", run.peak / GIB, WORLD_BYTES / GIB, "GiB") + qualifier)
+    parts = sorted(run.stages, key=lambda s: -s.wall)
+    report.say("  where the time goes: " + "; ".join(f"{s.name} {s.wall:.1f} s ({s.wall / run.wall:.0%})" for s in parts))
+    if not full and (panel.years, panel.industries, panel.occupations) == WORLD_SCALE[1:]:
+        factor = WORLD_SCALE[0] / panel.countries
+        report.say(f"  ESTIMATE for {WORLD_SCALE[0]} countries (x{factor:g}, every stage taken as linear in the countries): "
+                   f"{run.wall * factor:,.0f} s wall, {run.cpu * factor:,.0f} CPU s, peak ~{run.peak * factor / GIB:,.1f} GiB; "
+                   + verdict("estimated end to end", run.wall * factor, WORLD_SECONDS, "s"))
+    if peer:
+        a, b = peer["peer"], peer["ours"]
+        report.say(f"* against the pandas path (release {PEER_REV}), same packages and outputs: {a.wall:.1f} s -> {b.wall:.1f} s wall "
+                   f"({a.wall / b.wall:.1f}x), {a.cpu:.0f} -> {b.cpu:.0f} CPU s, peak {a.peak / GIB:.2f} -> {b.peak / GIB:.2f} GiB")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -547,11 +404,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--industries", type=int, default=WORLD_SCALE[2])
     parser.add_argument("--occupations", type=int, default=WORLD_SCALE[3])
     parser.add_argument("--records", type=int, default=MICRO_RECORDS, help="job records of the microdata benchmark (0: skip it)")
-    parser.add_argument("--jobs", type=int, default=2, help="worker processes for compiling (0: one per core)")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 6 countries x 10 years x 6 industries x 8 occupations, 500,000 records")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes (0: one per core)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 6 countries x 10 years x 6 industries x 8 occupations, 500,000 records, peer on 3")
     parser.add_argument("--data", type=Path, help="folder for the generated panel, kept and reused (default: a temporary folder)")
-    parser.add_argument("--sample", type=int, default=3, help="packages of the serial per-stage breakdown (0: none)")
-    parser.add_argument("--sdmx1-obs", type=int, default=20_000, help="observations of the sdmx1 peer's sample")
+    parser.add_argument("--args", default="", help="extra arguments of the end-to-end compile (default: none, the command's own defaults)")
+    parser.add_argument("--peer-countries", type=int, default=10, help="packages of the comparison with the pandas path (0: none)")
+    parser.add_argument("--peer-rev", default=PEER_REV, help="the release measured as the pandas path (a git revision)")
+    parser.add_argument("--full-args", default=FULL_ARGS, help="our arguments for the comparison: the outputs the pandas path writes")
+    parser.add_argument("--sdmx1-obs", type=int, default=20_000, help="observations of the sdmx1 peer's sample (0: none)")
     parser.add_argument("--naive-max", type=int, default=20_000_000, help="largest record count for the all-in-memory pandas peer")
     parser.add_argument("--skip-world", action="store_true", help="only the microdata benchmark")
     parser.add_argument("--peer", nargs=3, metavar=("NAME", "FOLDER", "OUT"), help=argparse.SUPPRESS)
@@ -564,7 +424,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.quick:
         args.countries, args.years, args.industries, args.occupations = 6, 10, 6, 8
-        args.records = min(args.records, 500_000)
+        args.records, args.peer_countries = min(args.records, 500_000), min(args.peer_countries, 3)
     panel = world_panel.Panel(args.countries, args.years, args.industries, args.occupations)
     report = Report()
     report.say(f"datasat world-panel benchmark: {panel.countries} countries x {panel.years} years x {panel.industries} industries x "
@@ -573,21 +433,18 @@ def main(argv: list[str] | None = None) -> None:
     if args.data is None:
         temporary = tempfile.TemporaryDirectory(prefix="datasat-world-")
         args.data = Path(temporary.name)
-    sampler = PeakSampler()
-    world = None
+    run, peer = None, None
     try:
         folders, micro_folder = prepare_data(args.data, panel, args.records, report)
         micro = bench_microdata(micro_folder, args.records, report, args.naive_max) if micro_folder else {}
         if not args.skip_world:
-            world = bench_world(folders, args.jobs, report, sampler, args.sample, args.data / "out")
-            if args.sdmx1_obs:
-                bench_sdmx_peer(world["table"], args.sdmx1_obs, report, args.data / "out")
-        closing_note(report, world, panel, args.jobs, micro)
-        usage_self = resource.getrusage(resource.RUSAGE_SELF)
-        report.say(f"\nru_maxrss of this process: {usage_self.ru_maxrss / 1024:,.0f} MiB (its children's ru_maxrss is not shown: a child "
-                   "forked from a large parent counts the parent's pages until it execs)")
+            run = bench_world(folders, args.jobs, report, args.data / "out", args.args.split())
+            if args.sdmx1_obs and run.returncode == 0:
+                bench_sdmx_peer(args.data / "out", args.sdmx1_obs, report)
+            if args.peer_countries:
+                peer = bench_peer(folders[: args.peer_countries], args.jobs, report, args.data, args.peer_rev, args.full_args.split())
+        closing_note(report, run, panel, micro, peer)
     finally:
-        sampler.close()
         if temporary is not None:
             temporary.cleanup()
 
