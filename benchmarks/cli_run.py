@@ -29,9 +29,9 @@ from pathlib import Path
 
 import psutil
 
-#: progress lines that report a package done, not a new stage
 #: the time before the first progress line
 START = "start: interpreter, imports, argument checks"
+#: progress lines that report a package done, not a new stage
 _COUNTING = re.compile(r"^datasat: compiled .* \(\d+/\d+\)$")
 
 
