@@ -868,18 +868,53 @@ def _csv_lead_checks(chunk: pd.DataFrame, lines: np.ndarray, checker: _Checker) 
                 sink.add("BAD_ACTION", f"ACTION {value!r} is not one of {', '.join(CSV_ACTIONS)} (SDMX-CSV 2.0.0)", "", first("ACTION", value), "ACTION", value)
 
 
+@dataclass
+class _Chunk:
+    """One chunk of an SDMX-CSV file with what every row check needs: each row's
+    line number, series key, data-set scope, period and whether it is a deletion."""
+
+    frame: pd.DataFrame
+    lines: np.ndarray
+    keys: np.ndarray
+    scope: pd.Series
+    times: pd.Series
+    active: np.ndarray
+    checker: _Checker
+    state: _CsvState
+
+    def column(self, name: str) -> pd.Series:
+        """Column ``name``, or empty strings where the file has no such column."""
+        return self.frame[name] if name in self.frame.columns else pd.Series("", index=self.frame.index)
+
+    def report(self, mask: np.ndarray, code: str, component: str, message: Any, per_series: bool) -> None:
+        """Add a finding for each row of ``mask``; ``per_series``: once per (code,
+        component, series, value) across chunks; ``message``: text or value → text."""
+        idx = np.flatnonzero(mask)
+        values = self.frame[component].to_numpy() if component in self.frame.columns else None
+        if per_series and len(idx):
+            sub = pd.DataFrame({"k": self.keys[idx], "v": values[idx] if values is not None else ""})
+            idx = idx[~sub.duplicated().to_numpy()]
+        for i in idx:
+            value = str(values[i]) if values is not None else ""
+            tag = (code, component, str(self.keys[i]), value)
+            if per_series:
+                if tag in self.state.reported:
+                    continue
+                self.state.reported.add(tag)
+            text = message(value) if callable(message) else message
+            self.checker.sink.add(code, text, str(self.keys[i]), int(self.lines[i]), component, value)
+
+
 def _check_csv_chunk(chunk: pd.DataFrame, line0: int, checker: _Checker, state: _CsvState) -> int:
     """Vectorised checks of one chunk; returns the line number of the next chunk's first row."""
-    sink, n = checker.sink, len(chunk)
+    n = len(chunk)
     newlines = np.zeros(n, dtype=np.int64)
     for c in chunk.columns:
         has = chunk[c].str.contains("\n", regex=False)
         if has.any():
             newlines += chunk[c].str.count("\n").to_numpy()
     lines = line0 + np.arange(n) + np.concatenate(([0], np.cumsum(newlines)[:-1]))
-    next_line = int(line0 + n + newlines.sum())
     state.rows += n
-    dims = [d for d in checker.dims if d in chunk.columns]
     empty = pd.Series("", index=chunk.index)
     key = chunk[checker.dims[0]] if checker.dims[0] in chunk.columns else empty
     for d in checker.dims[1:]:
@@ -889,24 +924,23 @@ def _check_csv_chunk(chunk: pd.DataFrame, line0: int, checker: _Checker, state: 
     # each dataflow of the file is its own data set (SDMX-CSV: DATAFLOW / STRUCTURE_ID column)
     scope_column = next((c for c in ("DATAFLOW", "STRUCTURE_ID") if c in chunk.columns), None)
     scope = chunk[scope_column] if scope_column else empty
-    keys, times = key.to_numpy(), (chunk[checker.time] if checker.time in chunk.columns else empty)
-
-    def report(mask: np.ndarray, code: str, component: str, message: Any, per_series: bool) -> None:
-        idx = np.flatnonzero(mask)
-        if per_series and len(idx):
-            sub = pd.DataFrame({"k": keys[idx], "v": chunk[component].to_numpy()[idx] if component in chunk.columns else ""})
-            idx = idx[~sub.duplicated().to_numpy()]
-        for i in idx:
-            value = str(chunk[component].iat[i]) if component in chunk.columns else ""
-            tag = (code, component, str(keys[i]), value)
-            if per_series:
-                if tag in state.reported:
-                    continue
-                state.reported.add(tag)
-            sink.add(code, message(value) if callable(message) else message, str(keys[i]), int(lines[i]), component, value)
-
+    times = chunk[checker.time] if checker.time in chunk.columns else empty
+    part = _Chunk(chunk, lines, key.to_numpy(), scope, times, active, checker, state)
     _csv_lead_checks(chunk, lines, checker)
-    for cid in chunk.columns:  # text-format facets of non-coded components, per distinct value
+    _check_csv_facets(part)
+    _check_csv_codes(part)
+    _check_csv_times(part)
+    _check_csv_values(part)
+    _check_csv_duplicates(part)
+    _check_csv_series_attributes(part)
+    return int(line0 + n + newlines.sum())
+
+
+def _check_csv_facets(part: _Chunk) -> None:
+    """FACET_VIOLATION (text-format facets of non-coded components, per distinct value)
+    and VALUE_PRECISION (more digits after the point than DECIMALS)."""
+    chunk, checker = part.frame, part.checker
+    for cid in chunk.columns:
         component = checker.components.get(cid)
         if component is None or component.codelist or not (component.max_length or component.min_length or component.text_type or component.pattern):
             continue
@@ -916,17 +950,20 @@ def _check_csv_chunk(chunk: pd.DataFrame, line0: int, checker: _Checker, state: 
                 continue
             problem = facet_problem(component, value)
             if problem:
-                report((values == value).to_numpy(), "FACET_VIOLATION", cid, problem, cid not in (checker.measure, *checker.mandatory[OBSERVATION]))
+                part.report((values == value).to_numpy(), "FACET_VIOLATION", cid, problem, cid not in (checker.measure, *checker.mandatory[OBSERVATION]))
     if checker.measure in chunk.columns and "DECIMALS" in chunk.columns:
         text = chunk[checker.measure]
         digits = text.str.partition(".")[2].str.len().where(text.str.contains(".", regex=False) & ~text.str.contains("[eE]"), 0)
         allowed = pd.to_numeric(chunk["DECIMALS"], errors="coerce")
         over = (digits > allowed).to_numpy()
-        report(over, "VALUE_PRECISION", checker.measure, lambda v: f"OBS_VALUE {v!r} has more digits after the point than its DECIMALS", False)
-    # dimensions: empty values, codes
-    for d in dims:
-        values = chunk[d]
-        report((values == "").to_numpy(), "MISSING_DIMENSION", d, f"the row lacks dimension {d}", True)
+        part.report(over, "VALUE_PRECISION", checker.measure, lambda v: f"OBS_VALUE {v!r} has more digits after the point than its DECIMALS", False)
+
+
+def _check_csv_codes(part: _Chunk) -> None:
+    """MISSING_DIMENSION (empty values), CODE_NOT_IN_CODELIST and MISSING_MANDATORY_ATTRIBUTE."""
+    chunk, checker = part.frame, part.checker
+    for d in [d for d in checker.dims if d in chunk.columns]:
+        part.report((chunk[d] == "").to_numpy(), "MISSING_DIMENSION", d, f"the row lacks dimension {d}", True)
     series_level = set(checker.series_attrs) | set(checker.dims)
     for cid, codes in checker.codes.items():
         if cid not in chunk.columns or codes is None:
@@ -936,44 +973,62 @@ def _check_csv_chunk(chunk: pd.DataFrame, line0: int, checker: _Checker, state: 
         if bad.any():
             ref = checker.cl_ref[cid]
             note = f" ({checker.dsd.approximations[ref]})" if ref in checker.dsd.approximations else ""
-            report(bad, "CODE_NOT_IN_CODELIST", cid, lambda v, cid=cid, ref=ref, note=note: f"{cid} {v!r} is not in {ref}{note}", cid in series_level)
+            part.report(bad, "CODE_NOT_IN_CODELIST", cid, lambda v, cid=cid, ref=ref, note=note: f"{cid} {v!r} is not in {ref}{note}", cid in series_level)
     for level in (SERIES, OBSERVATION, DATASET):
         for a in checker.mandatory[level]:
             if a in chunk.columns:
-                report(((chunk[a] == "").to_numpy() & active), "MISSING_MANDATORY_ATTRIBUTE", a, f"mandatory {level.lower()} attribute {a} is missing", level != OBSERVATION)
-    # time periods, by the format each row's TIME_FORMAT / FREQ implies
-    if checker.time in chunk.columns:
-        tf = chunk["TIME_FORMAT"] if "TIME_FORMAT" in chunk.columns else empty
-        fq = chunk["FREQ"] if "FREQ" in chunk.columns else empty
-        freq = tf.map(TIME_FORMAT_FREQ).fillna(fq.map(lambda f: FREQ_ALIASES.get(f, f)).where(fq.map(lambda f: FREQ_ALIASES.get(f, f)).isin(list(TIME_PATTERNS)), ""))
-        ok = np.zeros(n, dtype=bool)
-        for f in freq.unique():
-            rows = (freq == f).to_numpy()
-            pattern = TIME_PATTERNS.get(f, ANY_TIME)
-            ok[rows] = times[rows].str.fullmatch(pattern).to_numpy()
-        report(~ok, "BAD_TIME_PERIOD", checker.time, lambda v: _time_message(v, "", "") if v == "" else f"TIME_PERIOD {v!r} does not match the series' TIME_FORMAT / FREQ", False)
-    # observation values
-    if checker.measure in chunk.columns:
-        values = chunk[checker.measure]
-        bad = ((values != "") & ~values.str.fullmatch(_DOUBLE_PATTERN)).to_numpy() & active
-        report(bad, "NON_NUMERIC_VALUE", checker.measure, lambda v: f"{checker.measure} {v!r} is not an xs:double", False)
-    # duplicates: 64-bit hashes of (series key, period), across chunks
-    hashes = pd.util.hash_pandas_object(pd.DataFrame({"s": scope.to_numpy(), "k": keys, "t": times.to_numpy()}), index=False).to_numpy()
+                part.report(((chunk[a] == "").to_numpy() & part.active), "MISSING_MANDATORY_ATTRIBUTE", a, f"mandatory {level.lower()} attribute {a} is missing", level != OBSERVATION)
+
+
+def _check_csv_times(part: _Chunk) -> None:
+    """BAD_TIME_PERIOD: each period against the format its row's TIME_FORMAT / FREQ implies."""
+    chunk, checker = part.frame, part.checker
+    if checker.time not in chunk.columns:
+        return
+    tf, fq = part.column("TIME_FORMAT"), part.column("FREQ")
+    aliased = fq.map(lambda f: FREQ_ALIASES.get(f, f))
+    freq = tf.map(TIME_FORMAT_FREQ).fillna(aliased.where(aliased.isin(list(TIME_PATTERNS)), ""))
+    ok = np.zeros(len(chunk), dtype=bool)
+    for f in freq.unique():
+        rows = (freq == f).to_numpy()
+        pattern = TIME_PATTERNS.get(f, ANY_TIME)
+        ok[rows] = part.times[rows].str.fullmatch(pattern).to_numpy()
+    part.report(~ok, "BAD_TIME_PERIOD", checker.time, lambda v: _time_message(v, "", "") if v == "" else f"TIME_PERIOD {v!r} does not match the series' TIME_FORMAT / FREQ", False)
+
+
+def _check_csv_values(part: _Chunk) -> None:
+    """NON_NUMERIC_VALUE: observation values that are not xs:double (deletions exempt)."""
+    measure = part.checker.measure
+    if measure in part.frame.columns:
+        values = part.frame[measure]
+        bad = ((values != "") & ~values.str.fullmatch(_DOUBLE_PATTERN)).to_numpy() & part.active
+        part.report(bad, "NON_NUMERIC_VALUE", measure, lambda v: f"{measure} {v!r} is not an xs:double", False)
+
+
+def _check_csv_duplicates(part: _Chunk) -> None:
+    """DUPLICATE_KEY: 64-bit hashes of (data set, series key, period), across chunks."""
+    state = part.state
+    frame = pd.DataFrame({"s": part.scope.to_numpy(), "k": part.keys, "t": part.times.to_numpy()})
+    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
     dup = pd.Series(hashes).duplicated().to_numpy() | np.isin(hashes, state.seen)
-    report(dup, "DUPLICATE_KEY", checker.time, lambda v: f"series key and period {v} appear twice", False)
+    part.report(dup, "DUPLICATE_KEY", part.checker.time, lambda v: f"series key and period {v} appear twice", False)
     state.seen = np.union1d(state.seen, hashes)
-    # conflicting series attributes: distinct (series, value) pairs only
+
+
+def _check_csv_series_attributes(part: _Chunk) -> None:
+    """CONFLICTING_ATTRIBUTE: a series attribute with two values in one series
+    (distinct (series, value) pairs only, across chunks)."""
+    chunk, checker, state = part.frame, part.checker, part.state
     for a in checker.series_attrs:
         if a not in chunk.columns:
             continue
-        pairs = pd.DataFrame({"s": scope.to_numpy(), "k": keys, "v": chunk[a].to_numpy(), "line": lines})
+        pairs = pd.DataFrame({"s": part.scope.to_numpy(), "k": part.keys, "v": chunk[a].to_numpy(), "line": part.lines})
         pairs = pairs.loc[pairs["v"] != ""].drop_duplicates(["s", "k", "v"])
         known = state.first_values.setdefault(a, {})
         for sc, k, v, ln in pairs.itertuples(index=False):
             before = known.setdefault(f"{sc} {k}", v)
             if before != v:
-                sink.add("CONFLICTING_ATTRIBUTE", f"series attribute {a} is {v!r} here but {before!r} earlier", k, int(ln), a, v)
-    return next_line
+                checker.sink.add("CONFLICTING_ATTRIBUTE", f"series attribute {a} is {v!r} here but {before!r} earlier", k, int(ln), a, v)
 
 
 # --------------------------------------------------------------------------- API ---

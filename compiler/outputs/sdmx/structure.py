@@ -405,7 +405,11 @@ def _maintainable(parent: etree._Element, tag: str, kind: str, obj: common.Maint
 
 
 def structure_30_xml(structures: Structures) -> bytes:
-    """SDMX-ML 3.0 structure message (SDMX 3.0 section 3A), written with lxml."""
+    """SDMX-ML 3.0 structure message (SDMX 3.0 section 3A), written with lxml.
+
+    Header, then the structures in the order of the schema: codelists, concept
+    scheme, the data structure (dimensions, attributes, measure), dataflows.
+    """
     s = structures.settings
     root = etree.Element(_q("mes", "Structure"), nsmap=NS30)
     header = _sub(root, "mes", "Header")
@@ -414,7 +418,19 @@ def structure_30_xml(structures: Structures) -> bytes:
     _sub(header, "mes", "Prepared", s.prepared_text)
     _sub(header, "mes", "Sender", id=s.sender)
     body = _sub(root, "mes", "Structures")
+    _codelists_30(body, structures)
+    _concept_scheme_30(body, structures)
+    _data_structure_30(body, structures)
+    flows = _sub(body, "str", "Dataflows")
+    dsd = structures.dsd
+    for df in structures.dataflows.values():
+        elem = _maintainable(flows, "Dataflow", "datastructure.Dataflow", df)
+        _sub(elem, "str", "Structure", urn("datastructure.DataStructure", dsd.maintainer.id, dsd.id, str(dsd.version)))
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
 
+
+def _codelists_30(body: etree._Element, structures: Structures) -> None:
+    """str:Codelists: every code with its annotations, names and parent."""
     codelists = _sub(body, "str", "Codelists")
     for cl in structures.codelists:
         elem = _maintainable(codelists, "Codelist", "codelist.Codelist", cl)
@@ -425,6 +441,9 @@ def structure_30_xml(structures: Structures) -> bytes:
             if isinstance(code.parent, common.Code):
                 _sub(item, "str", "Parent", code.parent.id)
 
+
+def _concept_scheme_30(body: etree._Element, structures: Structures) -> None:
+    """str:ConceptSchemes: the one concept scheme and its concepts."""
     concepts = _sub(body, "str", "ConceptSchemes")
     cs = structures.concept_scheme
     elem = _maintainable(concepts, "ConceptScheme", "conceptscheme.ConceptScheme", cs)
@@ -433,58 +452,64 @@ def structure_30_xml(structures: Structures) -> bytes:
                     urn=urn("conceptscheme.Concept", cs.maintainer.id, cs.id, str(cs.version), concept.id))
         _names(item, concept.name.localizations)
 
+
+def _concept_ref_30(parent: etree._Element, structures: Structures, cid: str) -> None:
+    """str:ConceptIdentity: the URN of concept ``cid`` of the concept scheme."""
+    cs = structures.concept_scheme
+    _sub(parent, "str", "ConceptIdentity", urn("conceptscheme.Concept", cs.maintainer.id, cs.id, str(cs.version), cid))
+
+
+def _enumeration_30(parent: etree._Element, cl: common.Codelist) -> None:
+    """str:LocalRepresentation enumerated by codelist ``cl``."""
+    rep = _sub(parent, "str", "LocalRepresentation")
+    _sub(rep, "str", "Enumeration", urn("codelist.Codelist", cl.maintainer.id, cl.id, str(cl.version)))
+
+
+def _data_structure_30(body: etree._Element, structures: Structures) -> None:
+    """str:DataStructures: dimensions (time last), attributes and the measure."""
     dsd = structures.dsd
     structures_elem = _sub(body, "str", "DataStructures")
     elem = _maintainable(structures_elem, "DataStructure", "datastructure.DataStructure", dsd)
     comps = _sub(elem, "str", "DataStructureComponents")
-
-    def concept_ref(parent: etree._Element, cid: str) -> None:
-        _sub(parent, "str", "ConceptIdentity", urn("conceptscheme.Concept", cs.maintainer.id, cs.id, str(cs.version), cid))
-
-    def enumeration(parent: etree._Element, cl: common.Codelist) -> None:
-        rep = _sub(parent, "str", "LocalRepresentation")
-        _sub(rep, "str", "Enumeration", urn("codelist.Codelist", cl.maintainer.id, cl.id, str(cl.version)))
-
     dims = _sub(comps, "str", "DimensionList", id="DimensionDescriptor")
     for dim in dsd.dimensions.components:
         if isinstance(dim, common.TimeDimension):
             time = _sub(dims, "str", "TimeDimension", id=dim.id)
-            concept_ref(time, dim.id)
+            _concept_ref_30(time, structures, dim.id)
             rep = _sub(time, "str", "LocalRepresentation")
             _sub(rep, "str", "TextFormat", textType="ObservationalTimePeriod")
         else:
             d = _sub(dims, "str", "Dimension", id=dim.id, position=str(dim.order))
-            concept_ref(d, dim.id)
-            enumeration(d, dim.local_representation.enumerated)
+            _concept_ref_30(d, structures, dim.id)
+            _enumeration_30(d, dim.local_representation.enumerated)
     attrs = _sub(comps, "str", "AttributeList", id="AttributeDescriptor")
     for attr in dsd.attributes.components:
-        spec = ATTRIBUTE_SPECS[attr.id]
-        a = _sub(attrs, "str", "Attribute", id=attr.id, usage="mandatory" if spec.mandatory else "optional")
-        concept_ref(a, attr.id)
-        if spec.codelist:
-            enumeration(a, attr.local_representation.enumerated)
-        else:
-            rep = _sub(a, "str", "LocalRepresentation")
-            _sub(rep, "str", "TextFormat", textType=spec.text_type,
-                 minLength=None if spec.min_length is None else str(spec.min_length),
-                 maxLength=None if spec.max_length is None else str(spec.max_length))
-        rel = _sub(a, "str", "AttributeRelationship")
-        if spec.level == "observation":
-            _sub(rel, "str", "Observation")
-        else:
-            for dim in canon.DIMENSIONS:
-                _sub(rel, "str", "Dimension", dim)
+        _attribute_30(attrs, structures, attr)
     measures = _sub(comps, "str", "MeasureList", id="MeasureDescriptor")
     m = _sub(measures, "str", "Measure", id=canon.VALUE, usage="mandatory")
-    concept_ref(m, canon.VALUE)
+    _concept_ref_30(m, structures, canon.VALUE)
     rep = _sub(m, "str", "LocalRepresentation")
     _sub(rep, "str", "TextFormat", textType="Double")
 
-    flows = _sub(body, "str", "Dataflows")
-    for df in structures.dataflows.values():
-        elem = _maintainable(flows, "Dataflow", "datastructure.Dataflow", df)
-        _sub(elem, "str", "Structure", urn("datastructure.DataStructure", dsd.maintainer.id, dsd.id, str(dsd.version)))
-    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+def _attribute_30(attrs: etree._Element, structures: Structures, attr: common.DataAttribute) -> None:
+    """One str:Attribute: usage, representation (codelist or text format) and relationship."""
+    spec = ATTRIBUTE_SPECS[attr.id]
+    a = _sub(attrs, "str", "Attribute", id=attr.id, usage="mandatory" if spec.mandatory else "optional")
+    _concept_ref_30(a, structures, attr.id)
+    if spec.codelist:
+        _enumeration_30(a, attr.local_representation.enumerated)
+    else:
+        rep = _sub(a, "str", "LocalRepresentation")
+        _sub(rep, "str", "TextFormat", textType=spec.text_type,
+             minLength=None if spec.min_length is None else str(spec.min_length),
+             maxLength=None if spec.max_length is None else str(spec.max_length))
+    rel = _sub(a, "str", "AttributeRelationship")
+    if spec.level == "observation":
+        _sub(rel, "str", "Observation")
+    else:
+        for dim in canon.DIMENSIONS:
+            _sub(rel, "str", "Dimension", dim)
 
 
 def read_dsd(path: Path) -> tuple[v21.DataStructureDefinition, dict[str, v21.DataflowDefinition]]:
