@@ -116,7 +116,7 @@ def _load(source: PackageSource, folder: Path, engine: str, label: str) -> Input
         raise InputErrors(errors)
     assert occupations is not None and industries is not None and employment is not None
     assert cost_ratios is not None and macro is not None
-    unused = sorted(set(industries["industry"]) - set(employment["industry"]))
+    unused = sorted(set(industries["industry"]) - set(employment["industry"].unique()))
     if unused:
         source = {"occupations": t.EMPLOYMENT.name, "industry_shares": t.INDUSTRY_EMPLOYMENT.name}.get(manifest.labour_input)
         source = source or _microdata_label(manifest)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -80,24 +80,32 @@ class TableSchema:
         return next(c for c in self.columns if c.name == name)
 
 
-def read_table(
+def read_table_exact(
     path: Path,
     schema: TableSchema,
     codes: Mapping[str, Collection[str]],
     years: range | None = None,
     label: str | None = None,
 ) -> tuple[pd.DataFrame | None, list[InputError]]:
-    """Read ``path`` and check it against ``schema``.
+    """Read ``path`` and check it against ``schema``: the exact path, wording every message.
 
     ``codes`` maps code-set names to allowed values; ``years`` is the package's span
     (``year`` values outside it are errors, and with ``complete_years_by`` every year
     must be present). Returns the typed table (with a ``_line`` column) or ``None``
     when the file cannot be read as a table at all, plus every error found.
+    :func:`compiler.inputs.read.read_table` takes a faster path for plain valid files.
     """
     name = label or schema.name
     text, errors = _decode(path, name)
     if text is None:
         return None, errors
+    return parse_and_check(text, schema, codes, years, name)
+
+
+def parse_and_check(
+    text: str, schema: TableSchema, codes: Mapping[str, Collection[str]], years: range | None, name: str
+) -> tuple[pd.DataFrame | None, list[InputError]]:
+    """Parse decoded CSV text with pandas and check it (:func:`check_table`)."""
     frame, errors = _parse(text, name)
     if frame is None:
         return None, errors
@@ -116,14 +124,13 @@ def check_table(
     The one validator of every table, whatever its source: a CSV file (:func:`read_table`)
     or a workbook sheet (:mod:`compiler.inputs.workbook`).
     """
-    errors = _check_header(frame, schema, name)
+    errors = _check_header([c for c in frame.columns if c != LINE], schema, name)
     if errors:
         return None, errors
     absent = {c.name for c in schema.columns if c.name not in frame.columns}
     errors += _check_text(frame, name)
     frame = _add_defaults(frame, schema)
-    allowed = range(years.start - 1, years.stop) if years is not None and schema.year_before_allowed else years
-    errors += _check_cells(frame, schema, codes, allowed, name, skip=absent)
+    errors += _check_cells(frame, schema, codes, _allowed_years(schema, years), name, skip=absent)
     typed = _typed(frame, schema)
     errors += _check_duplicates(typed, schema, name)
     if years is not None and schema.complete_years_by is not None and "year" in typed:
@@ -131,25 +138,37 @@ def check_table(
     return typed, errors
 
 
+def _allowed_years(schema: TableSchema, years: range | None) -> range | None:
+    """The years a table's ``year`` column may hold: the package's span, and the year before if allowed."""
+    return range(years.start - 1, years.stop) if years is not None and schema.year_before_allowed else years
+
+
 def _decode(path: Path, name: str) -> tuple[str | None, list[InputError]]:
+    """The file's text, or ``None`` and the error when it is missing, outside, not UTF-8 or empty."""
+    _, text, errors = read_text(path, name)
+    return text, errors
+
+
+def read_text(path: Path, name: str) -> tuple[bytes | None, str | None, list[InputError]]:
+    """The file's bytes and text (both ``None`` with the error when the file cannot be a table)."""
     outside = outside_error(path, path.parent, name)  # tables lie in the package folder itself
     if outside is not None:
-        return None, [outside]
+        return None, None, [outside]
     if not path.is_file():
-        return None, [InputError(name, None, None, None, f"a file {path.name} in the package (it is missing)")]
+        return None, None, [InputError(name, None, None, None, f"a file {path.name} in the package (it is missing)")]
     raw = path.read_bytes()
     for bom, encoding in _BOMS.items():
         if raw.startswith(bom):
-            return None, [InputError(name, 1, None, repr(bom)[2:-1], f"UTF-8 text without a byte-order mark (found a {encoding} BOM)", first=True)]
+            return None, None, [InputError(name, 1, None, repr(bom)[2:-1], f"UTF-8 text without a byte-order mark (found a {encoding} BOM)", first=True)]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         bad = raw[exc.start : exc.end + 2]
-        return None, [InputError(name, line, None, repr(bad)[2:-1], "UTF-8 text (the file is in another encoding; save it as UTF-8)", first=True)]
+        return None, None, [InputError(name, line, None, repr(bad)[2:-1], "UTF-8 text (the file is in another encoding; save it as UTF-8)", first=True)]
     if not text.strip():
-        return None, [InputError(name, None, None, None, "a header line and at least one data row (the file is empty)")]
-    return text, []
+        return None, None, [InputError(name, None, None, None, "a header line and at least one data row (the file is empty)")]
+    return raw, text, []
 
 
 def _parse(text: str, name: str) -> tuple[pd.DataFrame | None, list[InputError]]:
@@ -214,9 +233,9 @@ def _leading_blank_lines(lines: list[str], start: int) -> int:
     return skipped
 
 
-def _check_header(frame: pd.DataFrame, schema: TableSchema, name: str) -> list[InputError]:
+def _check_header(present: list[str], schema: TableSchema, name: str) -> list[InputError]:
+    """Unknown or repeated-and-renamed columns, and missing required ones, of the stripped header."""
     errors = []
-    present = [c for c in frame.columns if c != LINE]
     known = {c.name for c in schema.columns} | {"source", "note"}
     allowed = ", ".join(c.name for c in schema.columns)
     for column in present:
@@ -352,8 +371,59 @@ def _check_duplicates(frame: pd.DataFrame, schema: TableSchema, name: str) -> li
 
 
 def _check_years(frame: pd.DataFrame, by: tuple[str, ...], years: range, name: str) -> list[InputError]:
-    present = frame.dropna(subset=["year"])
-    groups = present.groupby(list(by), sort=True)["year"] if by else [((), present["year"])]
+    """A message per group of ``by`` (in sorted order) that lacks a row for some year of ``years``.
+
+    Vectorised: the distinct years of the span are counted per group, and only the groups
+    short of some year are listed one by one (:func:`_missing_years`).
+    """
+    if not by:
+        return _missing_years([((), frame["year"].dropna())], by, years, name)
+    known = frame["year"].notna().to_numpy() & frame[list(by)].notna().all(axis=1).to_numpy()
+    present = frame[[*by, "year"]] if known.all() else frame.loc[known, [*by, "year"]]  # groupby leaves missing keys out
+    group, size = group_ids(present, list(by))
+    year = present["year"].astype("int64").to_numpy()
+    inside = (year >= years.start) & (year < years.stop)
+    pairs = _distinct(group[inside] * len(years) + (year[inside] - years.start), size * len(years))
+    counts = np.bincount(pairs // len(years), minlength=size)
+    groups = _distinct(group, size)
+    short = groups[counts[groups] < len(years)]
+    if not len(short):
+        return []
+    rows = present.loc[np.isin(group, short)]
+    return _missing_years(rows.groupby(list(by), sort=True)["year"], by, years, name)
+
+
+def _distinct(ids: np.ndarray, bound: int) -> np.ndarray:
+    """The sorted distinct values of ``ids`` (all in ``0 <= id < bound``): counted when the bound is small."""
+    if bound <= 4 * len(ids) + 1024:
+        return np.flatnonzero(np.bincount(ids, minlength=bound))
+    return np.unique(ids)
+
+
+def group_ids(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, int]:
+    """An id per row, equal where the rows' values in ``columns`` are (NaN = NaN), and the ids' bound.
+
+    The ids are ``0 <= id < bound``; the bound is the product of the columns' numbers of
+    distinct values (renumbered densely beyond 2**31, so that it never overflows).
+    """
+    ids, size = np.zeros(len(frame), dtype=np.int64), 1
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        ids, size = ids * len(uniques) + codes, size * len(uniques)
+        if size > 2**31:
+            ids, dense = pd.factorize(ids)
+            size = len(dense)
+    return ids, size
+
+
+def repeats(frame: pd.DataFrame, columns: list[str]) -> bool:
+    """Whether two rows have the same values in ``columns`` (as ``frame.duplicated(columns).any()``)."""
+    ids, size = group_ids(frame, columns)
+    return len(_distinct(ids, size)) < len(ids)
+
+
+def _missing_years(groups: Iterable[tuple[Any, pd.Series]], by: tuple[str, ...], years: range, name: str) -> list[InputError]:
+    """The message of each group of years that misses some year of ``years``."""
     errors = []
     wanted = set(years)
     for group, values in groups:

@@ -20,7 +20,8 @@ from compiler.inputs.digest import sha256
 from compiler.inputs.confine import outside_error
 from compiler.inputs.errors import InputError, InputErrors
 from compiler.inputs.manifest import Manifest, read_manifest
-from compiler.inputs.schema import TableSchema, read_table
+from compiler.inputs.read import read_table
+from compiler.inputs.schema import TableSchema
 
 if TYPE_CHECKING:
     from compiler.inputs.load import Inputs
