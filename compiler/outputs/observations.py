@@ -139,7 +139,7 @@ def write_observations_parquet(table: pd.DataFrame, path: Path, compression: str
     schema = parquet_schema()
     with pq.ParquetWriter(path, schema, compression=compression) as writer:
         for _, part in tbl.partitions(table):
-            writer.write_table(_arrow(tbl.decode(part), schema), row_group_size=max(1, len(part)))
+            writer.write_table(_arrow(part, schema), row_group_size=max(1, len(part)))
         if not len(table):
             writer.write_table(schema.empty_table())
 
