@@ -1,10 +1,10 @@
-"""Compile independent packages in parallel, one worker process per core.
+"""Compile packages: loading and the per-package stages in worker processes, the cost stage
+of all packages in one columnar pass between them.
 
-:func:`compile_many` loads and compiles each package (``compile_inputs(load_package(folder))``)
-in a :class:`concurrent.futures.ProcessPoolExecutor` and returns the results in the order of
-the folders, identical to a serial run: every package is compiled by the same pure
-functions from its own files, and nothing is shared between packages until
-:func:`compiler.pipeline.combine`.
+:func:`compile_many` runs ``load all (per package, parallel) → costs for all (columnar,
+in this process) → the later stages per package (parallel) → results in folder order``,
+identical to a serial run: every package's rows come from the same pure functions of its
+own files, and nothing is shared between packages until :func:`compiler.pipeline.combine`.
 
 Errors are reported as a serial run reports them: the input errors of *all* packages are
 collected and raised together as one :class:`~compiler.inputs.InputErrors` (as
@@ -12,12 +12,11 @@ collected and raised together as one :class:`~compiler.inputs.InputErrors` (as
 (:class:`~compiler.accounts.checks.CheckFailed`) or internal error, in the order of the folders,
 propagates. The workers are started with the ``spawn`` method (a fresh interpreter, safe
 with the thread pools of pyarrow and DuckDB, the same on every platform); the worker
-function is a module-level function, so ``compile_many`` also works from scripts that are
+functions are module-level functions, so ``compile_many`` also works from scripts that are
 run with ``spawn`` as long as they guard their entry point (``if __name__ == "__main__"``).
 
-Results come back pickled (the canonical table and the checked inputs of each package);
-for the benchmark panel (94 k rows a package: ~30 MB) that costs 2-5 % of a package's compile
-time (benchmarks/bench_world.py measures it).
+Inputs come back from the loading workers and go out to the stage workers with their cost
+rows, pickled; benchmarks/bench_world.py measures what that costs.
 """
 
 from __future__ import annotations
@@ -32,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from compiler.accounts.checks import CheckFailed
-from compiler.inputs import InputError, InputErrors, load_package
+from compiler.inputs import InputError, InputErrors, Inputs, load_package
 from compiler.inputs.source import locating
-from compiler.pipeline import PackageResult, compile_inputs
+from compiler.pipeline import PackageResult, cost_stage, package_stages
 
 #: progress(done, total, folder) after each package, in the order they finish
 Progress = Callable[[int, int, Path], None]
@@ -51,17 +50,15 @@ def resolve_jobs(jobs: int | None) -> int:
     return jobs
 
 
-def compile_one(folder: Path, load_options: dict[str, Any]) -> tuple[str, Any]:
-    """Load and compile one package; the outcome as a picklable ``(kind, payload)``.
+def _outcome(folder: Path, run: Callable[[], Any]) -> tuple[str, Any]:
+    """``run()`` as a picklable ``(kind, payload)``.
 
     Exceptions are not pickled as such (InputErrors and CheckFailed do not survive
     pickling with their lists): ``("input", [InputError, ...])``, ``("check", [Check, ...])``,
-    ``("error", exception)`` (with the worker's traceback as a note), or ``("ok", PackageResult)``.
+    ``("error", exception)`` (with the worker's traceback as a note), or ``("ok", result)``.
     """
     try:
-        inputs = load_package(folder, **load_options)
-        with locating(inputs):
-            return _OK, compile_inputs(inputs)
+        return _OK, run()
     except InputErrors as exc:
         return _INPUT, list(exc.errors)
     except CheckFailed as exc:
@@ -74,6 +71,29 @@ def compile_one(folder: Path, load_options: dict[str, Any]) -> tuple[str, Any]:
             return _ERROR, exc
         except Exception:  # noqa: BLE001 - an exception that cannot be pickled
             return _ERROR, RuntimeError(f"{type(exc).__name__}: {exc} (while compiling {folder})\n{trace}")
+
+
+def load_one(folder: Path, load_options: dict[str, Any]) -> tuple[str, Any]:
+    """Load and check one package: ``("ok", Inputs)`` or its input errors."""
+    return _outcome(folder, lambda: load_package(folder, **load_options))
+
+
+def stages_one(inputs: Inputs, cost_rows: Any) -> tuple[str, Any]:
+    """The stages after the costs of one package: ``("ok", PackageResult)`` or its failure."""
+    def run() -> PackageResult:
+        with locating(inputs):
+            return package_stages(inputs, cost_rows)
+    return _outcome(inputs.folder, run)
+
+
+def _costs(outcomes: list[tuple[str, Any]]) -> list[Any]:
+    """The cost rows of every loaded package (one columnar pass), None where loading failed."""
+    loaded = [i for i, (kind, _) in enumerate(outcomes) if kind == _OK]
+    rows: list[Any] = [None] * len(outcomes)
+    if loaded:
+        for i, table in zip(loaded, cost_stage([outcomes[i][1] for i in loaded])):
+            rows[i] = table
+    return rows
 
 
 def package_labels(folders: Sequence[Path]) -> list[str]:
@@ -95,26 +115,37 @@ def compile_many(
     folders = [Path(f) for f in folders]
     labels = package_labels(folders)
     workers = min(resolve_jobs(jobs), len(folders))
-    outcomes: list[tuple[str, Any] | None] = [None] * len(folders)
+    options = [{**load_options, "label": label} for label in labels]
     if workers <= 1:
-        for i, folder in enumerate(folders):
-            outcomes[i] = compile_one(folder, {**load_options, "label": labels[i]})
-            if progress is not None:
-                progress(i + 1, len(folders), folder)
-    else:
-        _run_pool(folders, workers, load_options, outcomes, progress, labels)
-    return _results(outcomes)  # type: ignore[arg-type]
-
-
-def _run_pool(folders: list[Path], workers: int, load_options: dict[str, Any], outcomes: list, progress: Progress | None, labels: list[str]) -> None:
+        return _results(_run_serial(folders, options, progress))
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(compile_one, folder, {**load_options, "label": labels[i]}): i for i, folder in enumerate(folders)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            i = futures[future]
-            outcomes[i] = future.result()  # raises only if the pool itself broke (a worker died)
-            if progress is not None:
-                progress(done, len(folders), folders[i])
+        return _results(_run_pool(pool, folders, options, progress))
+
+
+def _run_serial(folders: list[Path], options: list[dict], progress: Progress | None) -> list[tuple[str, Any]]:
+    outcomes = [load_one(folder, option) for folder, option in zip(folders, options)]
+    for i, rows in enumerate(_costs(outcomes)):
+        if rows is not None:
+            outcomes[i] = stages_one(outcomes[i][1], rows)
+        if progress is not None:
+            progress(i + 1, len(folders), folders[i])
+    return outcomes
+
+
+def _run_pool(pool: ProcessPoolExecutor, folders: list[Path], options: list[dict], progress: Progress | None) -> list[tuple[str, Any]]:
+    """Loading, then (after the cost stage here) the later stages, each spread over the pool;
+    ``future.result()`` raises only if the pool itself broke (a worker died)."""
+    outcomes = [future.result() for future in [pool.submit(load_one, f, o) for f, o in zip(folders, options)]]
+    rows = _costs(outcomes)
+    futures = {pool.submit(stages_one, outcomes[i][1], r): i for i, r in enumerate(rows) if r is not None}
+    for done, future in enumerate(as_completed(futures), start=1):
+        i = futures[future]
+        outcomes[i] = future.result()
+        rows[i] = None  # sent: release this process's copy
+        if progress is not None:
+            progress(done, len(folders), folders[i])
+    return outcomes
 
 
 def _failure(payload: Any) -> str:

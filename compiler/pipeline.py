@@ -12,11 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from compiler.accounts import checks as chk
-from compiler.accounts import costs
 from compiler import table as tbl
 from compiler.accounts.classification import AssetClassification, load_classification
 from compiler.accounts.comparison import comparison_rows
-from compiler.accounts.cost_table import cost_observations
+from compiler.accounts.cost_table import cost_observations_all
 from compiler.inputs import Inputs, load_package
 from compiler.accounts.gdp import gdp_impact_rows
 from compiler.accounts.stocks import stock_observations
@@ -34,24 +33,29 @@ class PackageResult:
     balancing: dict = field(default_factory=dict)  # supply-use (GRAS) report
 
 
-def core_stages(inputs: Inputs, classification: AssetClassification) -> tuple[pd.DataFrame, list[chk.Check]]:
-    """Cost → input → output → GFCF, then stocks: the rows the accounts build on."""
-    wage_bill = costs.wage_bill(inputs.employment)
-    components = costs.sum_of_costs(inputs)
-    cost_rows = cost_observations(inputs, wage_bill, components, classification)
+def cost_stage(inputs: list[Inputs]) -> list[pd.DataFrame]:
+    """Cost → input → output → GFCF (+ totals, GDP and shares of GDP) of every package in one
+    columnar pass (:func:`compiler.accounts.cost_table.cost_observations_all`); a table a package."""
+    classifications = [load_classification(i.manifest.classification) for i in inputs]
+    return cost_observations_all(inputs, classifications)
+
+
+def core_stages(inputs: Inputs, cost_rows: pd.DataFrame, classification: AssetClassification) -> tuple[pd.DataFrame, list[chk.Check]]:
+    """The cost rows, then stocks: the rows the accounts build on."""
     stock_rows, stock_checks, _ = stock_observations(inputs, cost_rows, classification)
-    return tbl.concat([cost_rows, stock_rows]), stock_checks
+    return tbl.append(cost_rows, stock_rows, "stocks"), stock_checks
 
 
-def compile_inputs(inputs: Inputs) -> PackageResult:
-    """Compile one checked package into canonical rows; run and enforce the checks."""
+def package_stages(inputs: Inputs, cost_rows: pd.DataFrame) -> PackageResult:
+    """The stages after the costs of one package (stocks, GDP effect, supply-use, comparison),
+    each adding its rows (keys checked on what it adds); run and enforce the checks."""
     classification = load_classification(inputs.manifest.classification)
-    table, stock_checks = core_stages(inputs, classification)
+    table, stock_checks = core_stages(inputs, cost_rows, classification)
     gdp_rows, gdp_checks = gdp_impact_rows(inputs, table, classification)
-    table = tbl.concat([table, gdp_rows])
+    table = tbl.append(table, gdp_rows, "GDP effect")
     sut_rows, sut_checks, balancing = supply_use_rows(inputs, table, classification)
-    table = tbl.concat([table, sut_rows])
-    table = tbl.concat([table, comparison_rows(inputs, table, classification)])
+    table = tbl.append(table, sut_rows, "supply-use")
+    table = tbl.append(table, comparison_rows(inputs, table, classification), "comparison")
     checks = [
         chk.values_finite(table),
         chk.output_is_sum_of_costs(table),
@@ -66,10 +70,15 @@ def compile_inputs(inputs: Inputs) -> PackageResult:
     return PackageResult(inputs, table, checks, list(inputs.warnings), balancing)
 
 
+def compile_inputs(inputs: Inputs) -> PackageResult:
+    """Compile one checked package into canonical rows; run and enforce the checks."""
+    return package_stages(inputs, cost_stage([inputs])[0])
+
+
 def compile_core(folder: Path) -> PackageResult:
     """Only the core stages of one package (for the accounts' own tests); checks not enforced."""
     inputs = load_package(folder)
-    table, checks = core_stages(inputs, load_classification(inputs.manifest.classification))
+    table, checks = core_stages(inputs, cost_stage([inputs])[0], load_classification(inputs.manifest.classification))
     return PackageResult(inputs, table, checks)
 
 
@@ -78,5 +87,7 @@ def compile_package(folder: Path) -> PackageResult:
 
 
 def combine(results: list[PackageResult]) -> pd.DataFrame:
-    """One canonical table over all packages, sorted, keys checked unique."""
-    return tbl.sort(tbl.concat([r.table for r in results]))
+    """One canonical table over all packages, sorted; each package's keys were checked as its
+    stages added them, and packages never share a key (REF_AREA differs: inputs.together)."""
+    parts = [r.table for r in results if len(r.table)]
+    return tbl.sort(tbl.coerce(pd.concat(parts, ignore_index=True)) if parts else tbl.empty())

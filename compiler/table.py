@@ -310,6 +310,17 @@ def _unique_key(table: pd.DataFrame) -> bool:
     return False
 
 
+def append(table: pd.DataFrame, new: pd.DataFrame, stage: str) -> pd.DataFrame:
+    """``table`` and the rows a ``stage`` adds, the keys checked once, on what it adds: unique
+    among themselves and new to ``table`` (the table's own keys were checked when added)."""
+    if not len(new):
+        return table
+    new = coerce(new)
+    check_unique(new)
+    check_new_keys(new, table, stage)
+    return coerce(pd.concat([table, new], ignore_index=True))
+
+
 def check_new_keys(new: pd.DataFrame, table: pd.DataFrame, stage: str) -> None:
     """Raise :class:`DuplicateKeyError` if a row a ``stage`` adds repeats a key of ``table``
     (an internal error: a stage emits new keys only), naming the stage."""
@@ -439,3 +450,30 @@ def _ranks(series: pd.Series) -> tuple[np.ndarray, list[str]]:
         return rank_of_code[series.cat.codes.to_numpy()], [values[i] for i in order]
     codes_, uniques = pd.factorize(series, sort=True)
     return codes_, [str(u) for u in uniques]
+
+
+def kahan_group_sum(values: np.ndarray, ids: np.ndarray, ngroups: int) -> np.ndarray:
+    """Sums by group of the rows of ``values`` (n or n × k), each group's rows added in their
+    order with Kahan's compensation, NaN skipped, empty sums 0: what pandas' cython
+    ``groupby(...).sum()`` computes (``pandas/_libs/groupby.pyx`` ``group_sum``), vectorised
+    over groups (one step per position within a group, not per row)."""
+    values = np.asarray(values, dtype=np.float64)
+    shape = (ngroups, *values.shape[1:])
+    total, compensation = np.zeros(shape), np.zeros(shape)
+    order = np.argsort(ids, kind="stable")
+    sizes = np.bincount(ids, minlength=ngroups)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    by_size = np.argsort(-sizes, kind="stable")  # groups with at least k + 1 rows: a prefix
+    counts = sizes[by_size]
+    for k in range(int(sizes.max()) if ngroups else 0):
+        groups = by_size[: np.searchsorted(-counts, -k, side="left")]
+        val = values[order[starts[groups] + k]]
+        s, c = total[groups], compensation[groups]
+        y = val - c
+        t = s + y
+        new_c = (t - s) - y
+        new_c[np.isnan(new_c)] = 0.0  # GH#53606: an infinite value
+        present = ~np.isnan(val)
+        total[groups] = np.where(present, t, s)
+        compensation[groups] = np.where(present, new_c, c)
+    return total

@@ -80,10 +80,10 @@ def test_validate(synthetic, capsys):
 def test_internal_error_exits_1(tmp_path, monkeypatch, capsys):
     from compiler import parallel
 
-    def broken(_inputs):
+    def broken(_inputs, _cost_rows):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(parallel, "compile_inputs", broken)
+    monkeypatch.setattr(parallel, "package_stages", broken)
     assert main(["compile", str(SYNTHETIC), "-o", str(tmp_path / "o"), "-q"]) == 1
     assert "internal error" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()

@@ -63,14 +63,14 @@ def test_validate_reports_every_package_crash_included(synthetic, tmp_path, monk
     good = tmp_path / "good"
     shutil.copytree(synthetic, good)
     (synthetic / "macro.csv").write_text("year,gdp\n2020,x\n")
-    real = parallel.compile_inputs
+    real = parallel.package_stages
 
-    def crash_on_good(inputs):
+    def crash_on_good(inputs, cost_rows):
         if inputs.folder.name == "good":
             raise RuntimeError("boom")
-        return real(inputs)
+        return real(inputs, cost_rows)
 
-    monkeypatch.setattr(parallel, "compile_inputs", crash_on_good)
+    monkeypatch.setattr(parallel, "package_stages", crash_on_good)
     assert main(["validate", str(synthetic), str(good)]) == 1
     err = capsys.readouterr().err
     assert "synthetic/macro.csv:2, column 'gdp', value 'x'" in err

@@ -70,10 +70,10 @@ def test_input_errors_of_all_packages_are_reported_together(tmp_path, jobs):
 def test_a_failed_check_propagates(monkeypatch):
     failed = Check("output = sum of costs", False, "largest relative deviation 1")
 
-    def compile_inputs(inputs):
+    def package_stages(inputs, cost_rows):
         raise CheckFailed([failed])
 
-    monkeypatch.setattr(parallel, "compile_inputs", compile_inputs)
+    monkeypatch.setattr(parallel, "package_stages", package_stages)
     with pytest.raises(CheckFailed) as caught:
         compile_many([SYNTHETIC], jobs=1)
     assert caught.value.checks == [failed]
@@ -82,10 +82,10 @@ def test_a_failed_check_propagates(monkeypatch):
 def test_input_errors_win_over_failed_checks(tmp_path, monkeypatch):
     bad = _broken(tmp_path, "bad-employment", "employment.csv", "2020,T01,J62,10,100", "2020,T01,J62,-10,100")
 
-    def compile_inputs(inputs):
+    def package_stages(inputs, cost_rows):
         raise CheckFailed([Check("x", False, "y")])
 
-    monkeypatch.setattr(parallel, "compile_inputs", compile_inputs)
+    monkeypatch.setattr(parallel, "package_stages", package_stages)
     with pytest.raises(InputErrors):
         compile_many([SYNTHETIC, bad], jobs=1)
 

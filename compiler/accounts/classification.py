@@ -116,7 +116,9 @@ def add_totals(table: pd.DataFrame, classification: AssetClassification) -> pd.D
     ``table`` holds detail rows only (by activity × sector × asset type). For each
     additive STO the totals are sums of the detail: (activity, S1), (``_T``, sector),
     (``_T``, S1), and for each aggregate in ``codelists/aggregates.csv`` the sum of its
-    components at every level. Comments say which children a total sums.
+    components at every level. Comments say which children a total sums. Rows of several
+    packages (REF_AREA a key like any other) are summed apart. The keys are not checked
+    here: the stage that adds the totals checks what it adds, once.
     """
     key = list(tbl.KEY)
     attrs = ["UNIT_MULT", "DECIMALS", "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE"]
@@ -145,8 +147,8 @@ def add_totals(table: pd.DataFrame, classification: AssetClassification) -> pd.D
     # by_sector's rows are its groups' first detail rows with REF_SECTOR = S1 (one value)
     both_first, both_sums = group_sum(sector_sums, columns.combined([k for k in key if k not in ("ACTIVITY", "REF_SECTOR")] + attrs, rows=sector_first))
     both = total(by_sector, both_first, both_sums, "ACTIVITY", codes.TOTAL_ACTIVITY, "total economy, all activities (sum of ACTIVITY and REF_SECTOR detail)")
-    levels = tbl.concat([table, by_sector, by_activity, both])
-    return tbl.concat([levels, sum_aggregates(levels, classification)])
+    levels = tbl.coerce(pd.concat([table, by_sector, by_activity, both], ignore_index=True))
+    return tbl.coerce(pd.concat([levels, sum_aggregates(levels, classification)], ignore_index=True))
 
 
 def sum_aggregates(rows: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:

@@ -8,11 +8,13 @@ Shares of GDP are observations too (UNIT_MEASURE ``PT_B1GQ``, percent of GDP: a 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from compiler import codes
 from compiler import table as tbl
 from compiler.accounts.classification import AssetClassification, add_totals
+from compiler.accounts import costs
 from compiler.accounts.costs import TAX_RATIO
 from compiler.inputs import Inputs
 from compiler.accounts.ratios import gdp_of, percent_of_gdp
@@ -122,3 +124,110 @@ def cost_observations(inputs: Inputs, wage_bill: pd.DataFrame, components: pd.Da
     shares = percent_of_gdp(flows, gdp_of(gdp), "STO")
     shares["COMMENT_OBS"] = "percent of GDP: " + flows["STO"] + " / B1GQ x 100 (macro.csv gdp)"
     return tbl.concat([with_totals, gdp, shares])
+
+
+# --- the cost stage of many packages in one pass (issue 15) ------------------------------------------
+def cost_observations_all(inputs: list[Inputs], classifications: list[AssetClassification]) -> list[pd.DataFrame]:
+    """:func:`cost_observations` of every package, computed together; one table per package.
+
+    Packages are taken in batches of distinct REF_AREA (the key that keeps their rows
+    apart); each package's rows come back in the order :func:`cost_observations` gives
+    them, so the later stages see the same table.
+    """
+    out: list[pd.DataFrame | None] = [None] * len(inputs)
+    for batch in _distinct_areas(inputs, classifications):
+        tables = _cost_batch([inputs[i] for i in batch], [classifications[i] for i in batch])
+        for i, table in zip(batch, tables):
+            out[i] = table
+    return out  # type: ignore[return-value]
+
+
+def _distinct_areas(inputs: list[Inputs], classifications: list[AssetClassification]) -> list[list[int]]:
+    """Positions of the packages in batches of one asset classification in which no REF_AREA
+    repeats (one batch as a rule)."""
+    batches: list[tuple[tuple, set[str], list[int]]] = []
+    for i, (item, classification) in enumerate(zip(inputs, classifications)):
+        area, stems = item.manifest.ref_area, tuple(sorted(classification.stems.items()))
+        batch = next((b for b in batches if b[0] == stems and area not in b[1]), None)
+        if batch is None:
+            batch = (stems, set(), [])
+            batches.append(batch)
+        batch[1].add(area)
+        batch[2].append(i)
+    return [positions for _, _, positions in batches]
+
+
+def _cost_batch(inputs: list[Inputs], classifications: list[AssetClassification]) -> list[pd.DataFrame]:
+    """The cost stage of packages with distinct REF_AREA: blocks of all packages, then split."""
+    employment = costs.stacked([i.employment for i in inputs])
+    wage_bill = costs.wage_bill_all(employment)
+    components = costs.sum_of_costs_all(inputs, employment)
+    detail = pd.concat([*_cost_stage_rows_all(inputs, wage_bill), *_component_rows_all(inputs, components, classifications)], ignore_index=True)
+    with_totals = add_totals(detail, classifications[0])
+    gdp = pd.concat([gdp_rows(i) for i in inputs], ignore_index=True)
+    flows = tbl.select(with_totals, STO=(codes.OUTPUT, codes.GFCF), ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    shares = percent_of_gdp(flows, gdp_of(gdp), "STO")
+    shares["COMMENT_OBS"] = "percent of GDP: " + flows["STO"] + " / B1GQ x 100 (macro.csv gdp)"
+    table = tbl.coerce(pd.concat([with_totals, gdp, shares], ignore_index=True))
+    tbl.check_unique(table)
+    return _split(table, [i.manifest.ref_area for i in inputs])
+
+
+def _split(table: pd.DataFrame, areas: list[str]) -> list[pd.DataFrame]:
+    """The rows of each REF_AREA of ``areas``, in their order in ``table``."""
+    area = pd.Index(areas).get_indexer(table["REF_AREA"])
+    order = np.argsort(area, kind="stable")
+    bounds = np.searchsorted(area[order], np.arange(len(areas) + 1))
+    return [table.iloc[order[bounds[i]:bounds[i + 1]]].reset_index(drop=True) for i in range(len(areas))]
+
+
+def _per_package(inputs: list[Inputs], package: np.ndarray, **values) -> dict[str, np.ndarray]:
+    """Columns of each row's package: ``name=function(inputs)`` → array."""
+    return {name: np.array([f(i) for i in inputs])[package] for name, f in values.items()}
+
+
+def _package_columns(inputs: list[Inputs], frame: pd.DataFrame) -> pd.DataFrame:
+    """REF_AREA, UNIT_MULT, DECIMALS and the unit factor of each row's package."""
+    package = frame[costs.PACKAGE].to_numpy()
+    return frame.assign(**_per_package(inputs, package, REF_AREA=lambda i: i.manifest.ref_area, UNIT_MULT=lambda i: i.manifest.unit_mult,
+                                       DECIMALS=lambda i: i.manifest.decimals, unit_factor=lambda i: i.manifest.unit_factor))
+
+
+def _cost_stage_rows_all(inputs: list[Inputs], wage_bill: pd.DataFrame) -> list[pd.DataFrame]:
+    """:func:`cost_stage_rows` of every package: the EMP block, then the D1 block."""
+    base = _package_columns(inputs, wage_bill).rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR"})
+    base[tbl.TIME] = base[tbl.TIME].astype(str)
+    base = _both_bounds(base)
+    employment = tbl.make_rows(
+        base.assign(OBS_VALUE=base["employment"], UNIT_MULT=0, DECIMALS=0),
+        STO=codes.EMPLOYMENT, ACCOUNTING_ENTRY=codes.NOT_APPLICABLE, UNIT_MEASURE=codes.PERSONS, PRICES="_Z",
+        COMMENT_OBS="persons in data occupations (employment; same in both bounds)",
+    )
+    compensation = tbl.make_rows(
+        base.assign(OBS_VALUE=base["wage_bill"] / base["unit_factor"]),
+        STO=codes.COMPENSATION,
+        COMMENT_OBS="labour cost of data occupations = sum of employment x compensation, before time shares (employment; same in both bounds)",
+    )
+    return [employment, compensation]
+
+
+def _component_rows_all(inputs: list[Inputs], components: pd.DataFrame, classifications: list[AssetClassification]) -> list[pd.DataFrame]:
+    """:func:`component_rows` of every package: one block per component (P5OA4 only where given)."""
+    frame = _package_columns(inputs, components).rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR", "bound": tbl.BOUND})
+    frame[tbl.TIME] = frame[tbl.TIME].astype(str)
+    package = frame[costs.PACKAGE].to_numpy()
+    assets = list(codes.ASSET_TYPES)
+    asset = pd.Index(assets).get_indexer(frame["asset"])
+    gross = np.array([[c.code(a, "G") for a in assets] for c in classifications], dtype=object)
+    frame["INSTR_ASSET"] = gross[package, asset]
+    on_costs = np.array([i.manifest.markup_base == "costs" for i in inputs])[package]
+    suffix = "; " + frame["asset"] + ", " + frame[tbl.BOUND] + " bound"
+    taxes_given = np.array([tax_ratio_given(i) for i in inputs])[package]
+    parts = []
+    for component, (sto, entry, counterpart, note) in STO_OF.items():
+        rows = frame if component != "taxes" else frame.loc[taxes_given]
+        notes = np.where(on_costs, note.format(base="(labour + other costs)"), note.format(base="labour input"))
+        comment = (pd.Series(notes, index=frame.index, dtype="str") + suffix).loc[rows.index]
+        parts.append(tbl.make_rows(rows.assign(OBS_VALUE=rows[component] / rows["unit_factor"]), STO=sto, ACCOUNTING_ENTRY=entry,
+                                   COUNTERPART_AREA=counterpart, COMMENT_OBS=comment))
+    return parts
