@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from compiler import codes
 from compiler.accounts.classification import official_codes
@@ -122,7 +124,7 @@ def _load(source: PackageSource, folder: Path, engine: str, label: str) -> Input
         source = source or _microdata_label(manifest)
         raise InputErrors([InputError(prefix + source, None, "industry", code, "rows for every industry of industries.csv (remove the industry or give its employment)") for code in unused])
     industries = _with_producer(industries, manifest)
-    employment = employment.merge(industries[["industry", "sector", "producer"]], on="industry", how="left", validate="many_to_one")
+    employment = _with_industry(employment, industries)
     records = microdata.files if microdata is not None else {}  # hashed once, by the aggregation
     files = {name: digest for name, digest in source.hashes().items() if name not in records}
     before = macro["year"] == years.start - 1  # the year before the first: for the opening stock only
@@ -233,6 +235,19 @@ def _check_cost_ratio_cover(ratios: pd.DataFrame, industries: pd.DataFrame | Non
         if missing:
             errors.append(InputError(name, None, "year", _compress(missing), f"a row for every year {years.start}-{years.stop - 1} for industry {industry} or for _T (all industries)"))
     return errors
+
+
+def _with_industry(employment: pd.DataFrame, industries: pd.DataFrame) -> pd.DataFrame:
+    """Each employment row with its industry's sector and producer: the left join on industry
+    ``employment.merge(industries[["industry", "sector", "producer"]], on="industry", how="left",
+    validate="many_to_one")``, by position where every industry is known once (as always after the checks)."""
+    found = pc.index_in(pa.array(employment["industry"]), value_set=pa.array(industries["industry"]))
+    known = industries["industry"].is_unique and found.null_count == 0 and not {"sector", "producer"} & set(employment.columns)
+    if not known:
+        return employment.merge(industries[["industry", "sector", "producer"]], on="industry", how="left", validate="many_to_one")
+    position = found.to_numpy()
+    out = employment.reset_index(drop=True)
+    return out.assign(sector=industries["sector"].array.take(position), producer=industries["producer"].array.take(position))
 
 
 def _with_producer(industries: pd.DataFrame, manifest: Manifest) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Collection, Mapping
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -203,7 +204,13 @@ def _default(column: Column, n_rows: int) -> pd.Series | np.ndarray:
     text = "" if column.default is None else str(column.default)
     if column.kind != "number":
         return pd.Series([text] * n_rows, dtype="str")
+    return np.full(n_rows, _default_number(text, column.default))
+
+
+@cache
+def _default_number(text: str, default: float | str | None) -> float:
+    """The number an absent column's default text types to (NaN when it has none)."""
     value = _numbers(pd.Series([text], dtype="str"))[0]
     if not np.isfinite(value):
-        value = np.nan if column.default is None else float(column.default)
-    return np.full(n_rows, value)
+        return np.nan if default is None else float(default)
+    return float(value)
