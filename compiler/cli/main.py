@@ -143,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
 PLAN_HELP = f"""\
 output plan (docs/sdmx.md, "Bulk runs"): a compile of fewer than {plan.BULK_PACKAGES} packages writes
 observations.csv and the five SDMX data messages, each validated in full. A bulk run (--bulk, or
-{plan.BULK_PACKAGES} packages or more) writes observations.parquet (a tenth of the bytes, read back
+{plan.BULK_PACKAGES} packages or more) writes observations.parquet (a fortieth of the bytes of the CSV, read back
 identical) and SDMX-CSV 2.0 (data.csv, what .Stat Suite imports, the smallest message) as the only
 data message, validated by a sample covering every code, attribute value and comment plus
 {SERIES_PER_AREA} whole series of each country; structures (validated in full) and the NA_MAIN

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from pandas.arrays import ArrowStringArray
 
 from compiler import table as tbl
+from compiler.outputs import arrow_frames
 from compiler.outputs.csv_safety import neutralise
 from compiler.outputs.sdmx.prepare import format_values_arrow
 
@@ -110,52 +111,21 @@ def read_observations(path: Path) -> pd.DataFrame:
 #: Parquet compression of observations.parquet (benchmarks/bench_outputs.py measures zstd
 #: against snappy: zstd level 1 writes as fast and about a third smaller)
 PARQUET_COMPRESSION = "zstd"
-_TEXT = pa.dictionary(pa.int32(), pa.string())
-
-
-def parquet_schema() -> pa.Schema:
-    """The canonical columns: text dictionary-encoded, OBS_VALUE float64, UNIT_MULT and DECIMALS int64."""
-    return pa.schema([(c, pa.float64() if c == tbl.VALUE else pa.int64() if c in ("UNIT_MULT", "DECIMALS") else _TEXT)
-                      for c in tbl.COLUMNS])
-
-
-def _arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
-    """One canonical partition as an Arrow table of ``schema`` (text dictionary-encoded)."""
-    columns = []
-    for field in schema:
-        series = frame[field.name]
-        if field.type == _TEXT:
-            array = series.array.__arrow_array__() if isinstance(series.array, ArrowStringArray) else pa.array(series, pa.string())
-            columns.append(pc.cast(array, pa.string()).dictionary_encode())
-        else:
-            columns.append(pa.array(series.to_numpy(dtype=field.type.to_pandas_dtype()), field.type))
-    return pa.Table.from_arrays(columns, schema=schema)
-
-
 def write_observations_parquet(table: pd.DataFrame, path: Path, compression: str = PARQUET_COMPRESSION) -> None:
     """The canonical table as Parquet, one row group per REF_AREA (``compiler.table.partitions``),
     in the table's order; text exactly as in the table (a spreadsheet does not open Parquet,
     so nothing is neutralised), values as float64 bit for bit."""
-    schema = parquet_schema()
+    schema = arrow_frames.schema()
     with pq.ParquetWriter(path, schema, compression=compression) as writer:
         for _, part in tbl.partitions(table):
-            writer.write_table(_arrow(part, schema), row_group_size=max(1, len(part)))
+            writer.write_table(arrow_frames.to_arrow(part), row_group_size=max(1, len(part)))
         if not len(table):
             writer.write_table(schema.empty_table())
 
 
 def read_observations_parquet(path: Path) -> pd.DataFrame:
     """Read ``observations.parquet`` back into a canonical table."""
-    data = pq.read_table(path)
-    columns = {}
-    for field in data.schema:
-        column = data.column(field.name)
-        if pa.types.is_dictionary(field.type):
-            column = pc.cast(column, pa.large_string())
-            columns[field.name] = pd.Series(ArrowStringArray(column, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), copy=False)
-        else:
-            columns[field.name] = pd.Series(column.to_numpy(), copy=False)
-    return tbl.coerce(pd.DataFrame(columns, copy=False))
+    return arrow_frames.from_arrow(pq.read_table(path))
 
 
 def write_json(data: Any, path: Path) -> None:

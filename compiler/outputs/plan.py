@@ -8,7 +8,7 @@ organisation exchanging the accounts of every country wants, in a size and time 
 scale (docs/sdmx.md, "Bulk runs"):
 
 * ``observations.parquet`` instead of ``observations.csv`` (columnar, dictionary-encoded,
-  compressed: about a tenth of the bytes, read back identical);
+  compressed: about a fortieth of the bytes, read back identical);
 * SDMX-CSV 2.0 (``data.csv``) as the only data message: the format .Stat Suite imports
   (and the smallest of the five); structures and the NA_MAIN messages are always written;
 * data messages validated by a sample (:mod:`compiler.outputs.sdmx.sample`) that covers

@@ -50,26 +50,30 @@ def _attribute_text(data: BoundData, attr: str, r0: int, r1: int, end: str = "")
     return data.text(attr, f"csv{end}", lambda v: csv_field(v) + end, r0, r1, null=end)
 
 
+def head(version: str = "2.0") -> bytes:
+    """The header line."""
+    return (",".join(columns(version)) + EOL).encode()
+
+
+def body(d: BoundData, out: BinaryIO, settings: SdmxSettings, version: str = "2.0") -> int:
+    """One line per observation of one bound; the row count."""
+    lead = f"dataflow,{settings.dataflow_ref(d.bound)},I" if version == "2.0" else settings.dataflow_ref(d.bound)
+    for r0, r1, s0, s1 in d.chunks():
+        # the dimensions are constant within a series: joined once per series
+        keys = pc.binary_join_element_wise(*[d.series_text(dim, "csv", csv_field, s0, s1) for dim in canon.DIMENSIONS], ",")
+        local = d.starts[s0:s1 + 1] - r0
+        series = pa.array(np.repeat(np.arange(s1 - s0, dtype=np.int32), np.diff(local)))
+        fields: list[pa.Array | str] = [keys.take(series), d.text(canon.TIME, "csv", csv_field, r0, r1), d.value_text(r0, r1)]
+        fields += [_attribute_text(d, a, r0, r1) for a in ATTRIBUTE_COLUMNS[:-1]]
+        fields.append(_attribute_text(d, ATTRIBUTE_COLUMNS[-1], r0, r1, end=EOL))
+        prepare.write_joined(out, pc.binary_join_element_wise(lead, *fields, ","))
+    return len(d)
+
+
 def write_rows(data: list[BoundData], out: BinaryIO, settings: SdmxSettings, version: str = "2.0") -> int:
     """Stream the header line and one line per observation; the row count."""
-    out.write((",".join(columns(version)) + EOL).encode())
-    count = 0
-    for d in data:
-        lead = (f"dataflow,{settings.dataflow_ref(d.bound)},I" if version == "2.0"
-                else settings.dataflow_ref(d.bound))
-        for r0, r1, s0, s1 in d.chunks():
-            # the dimensions are constant within a series: joined once per series
-            keys = pc.binary_join_element_wise(
-                *[d.series_text(dim, "csv", csv_field, s0, s1) for dim in canon.DIMENSIONS], ",")
-            local = d.starts[s0:s1 + 1] - r0
-            series = pa.array(np.repeat(np.arange(s1 - s0, dtype=np.int32), np.diff(local)))
-            fields: list[pa.Array | str] = [keys.take(series), d.text(canon.TIME, "csv", csv_field, r0, r1),
-                                            d.value_text(r0, r1)]
-            fields += [_attribute_text(d, a, r0, r1) for a in ATTRIBUTE_COLUMNS[:-1]]
-            fields.append(_attribute_text(d, ATTRIBUTE_COLUMNS[-1], r0, r1, end=EOL))
-            prepare.write_joined(out, pc.binary_join_element_wise(lead, *fields, ","))
-            count += r1 - r0
-    return count
+    out.write(head(version))
+    return sum(body(d, out, settings, version) for d in data)
 
 
 def write(table: pd.DataFrame | list[BoundData], path: Path, settings: SdmxSettings, version: str = "2.0") -> int:
@@ -94,4 +98,4 @@ def read(path: Path) -> pd.DataFrame:
     return canon.coerce(out[list(canon.COLUMNS)])
 
 
-__all__ = ["columns", "read", "write", "write_rows"]
+__all__ = ["body", "columns", "head", "read", "write", "write_rows"]

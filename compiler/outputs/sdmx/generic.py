@@ -47,7 +47,7 @@ def _series_open(data: BoundData, s0: int, s1: int) -> pa.Array:
                                        *pieces[14:], "</gen:Attributes>\n", "")
 
 
-def _body(data: BoundData, out: BinaryIO) -> None:
+def body(data: BoundData, out: BinaryIO) -> None:
     for r0, r1, s0, s1 in data.chunks():
         heads, tails = data.around(r0, r1, s0, s1, _series_open(data, s0, s1), "</gen:Series>\n")
         prepare.write_joined(
@@ -66,14 +66,22 @@ def _body(data: BoundData, out: BinaryIO) -> None:
         )
 
 
+def head(settings: SdmxSettings, bounds: list[str]) -> bytes:
+    """The XML declaration, the root element's open tag and the header."""
+    return (b"<?xml version='1.0' encoding='UTF-8'?>\n"
+            + f'<mes:GenericData xmlns:mes="{NS["mes"]}" xmlns:gen="{NS["gen"]}" xmlns:com="{NS["com"]}">\n'.encode()
+            + header_xml(settings, bounds, "2.1", structure_specific=False).encode())
+
+
+def data_set_open(settings: SdmxSettings, bound: str) -> bytes:
+    return f'<mes:DataSet structureRef="{settings.dataflow(bound)}">\n'.encode()
+
+
 def write_generic(data: list[BoundData], out: BinaryIO, settings: SdmxSettings) -> int:
-    bounds = [d.bound for d in data] or list(canon.BOUNDS)
-    out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n")
-    out.write(f'<mes:GenericData xmlns:mes="{NS["mes"]}" xmlns:gen="{NS["gen"]}" xmlns:com="{NS["com"]}">\n'.encode())
-    out.write(header_xml(settings, bounds, "2.1", structure_specific=False).encode())
+    out.write(head(settings, [d.bound for d in data] or list(canon.BOUNDS)))
     for d in data:
-        out.write(f'<mes:DataSet structureRef="{settings.dataflow(d.bound)}">\n'.encode())
-        _body(d, out)
+        out.write(data_set_open(settings, d.bound))
+        body(d, out)
         out.write(b"</mes:DataSet>\n")
     out.write(b"</mes:GenericData>\n")
     return sum(len(d) for d in data)
@@ -86,4 +94,4 @@ def write(table: pd.DataFrame | list[BoundData], path: Path, settings: SdmxSetti
         return write_generic(data, out, settings)
 
 
-__all__ = ["write", "write_generic"]
+__all__ = ["body", "data_set_open", "head", "write", "write_generic"]

