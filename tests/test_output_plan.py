@@ -122,3 +122,4 @@ def test_cli_bulk_and_validate_full(tmp_path):
     assert report["sdmx"]["validation"] == {"mode": "full", "structures": "full", "messages": ["ml21"], "observations": report["rows"]}
     assert sorted(p.name for p in (full / "sdmx").glob("data*")) == ["data.csv", "data.xml"]
     pd.testing.assert_frame_equal(read_observations_parquet(full / "observations.parquet"), read_observations(full / "observations.csv"))
+

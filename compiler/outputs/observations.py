@@ -76,29 +76,48 @@ def _csv_chunk(rows: pd.DataFrame) -> memoryview:
     formats it for CSV (strings quoted by the csv module's rules, floats by
     ``numpy.ndarray.astype(str)``, i.e. ``repr``, with NaN as "NaN": here by
     :func:`compiler.outputs.sdmx.prepare.format_values_arrow`; integers by ``astype(str)``),
-    then joined with pyarrow."""
-    columns = []
-    for column in tbl.COLUMNS:
+    then joined with pyarrow. The 14 dimensions are joined once per run of rows that share
+    them (a series: about 30 rows in a sorted table) and repeated by ``take``."""
+    texts = [_text_column(rows[c]) for c in tbl.DIMENSIONS]
+    change = np.zeros(len(rows), dtype=bool)
+    change[:1] = True
+    for _, codes in texts:
+        change[1:] |= codes[1:] != codes[:-1]
+    starts = np.flatnonzero(change)
+    comma = pa.scalar(",", pa.large_string())
+    keys = pc.binary_join_element_wise(*[quoted.take(pa.array(codes[starts])) for quoted, codes in texts], comma)
+    columns = [keys.take(pa.array(np.cumsum(change) - 1))]
+    for column in tbl.COLUMNS[len(tbl.DIMENSIONS):]:
         series = rows[column]
-        if column == tbl.VALUE:  # repr text (= numpy's astype(str)), formatted by Arrow; NaN as na_rep "NaN"
-            values = series.to_numpy(dtype=np.float64)
-            text = format_values_arrow(values)
-            infinite = np.isinf(values)
-            if infinite.any():  # "INF"/"-INF" (xs:double) -> numpy's "inf"/"-inf"
-                text = pc.replace_with_mask(text, pa.array(infinite), pa.array(["inf" if v > 0 else "-inf" for v in values[infinite]], pa.string()))
-            columns.append(pc.cast(text, pa.large_string()))
+        if column == tbl.VALUE:
+            columns.append(_value_text(series.to_numpy(dtype=np.float64)))
         elif column in ("UNIT_MULT", "DECIMALS"):  # a few distinct values: format each once
-            uniques, codes = np.unique(series.to_numpy(), return_inverse=True)
-            columns.append(pa.array(uniques.astype(str), pa.large_string()).take(pa.array(codes.reshape(-1))))
+            codes, uniques = pd.factorize(series.to_numpy())
+            columns.append(pa.array(uniques.astype(str), pa.large_string()).take(pa.array(codes)))
         else:
-            encoded = series.array.__arrow_array__().combine_chunks().dictionary_encode()
-            quoted = pa.array([_csv_field(neutralise(v)) for v in encoded.dictionary.to_pylist()], pa.large_string())
-            columns.append(quoted.take(encoded.indices))
+            quoted, codes = _text_column(series)
+            columns.append(quoted.take(pa.array(codes)))
     newline = pa.scalar("\n", pa.large_string())
     columns[-1] = pc.binary_join_element_wise(columns[-1], pa.repeat(newline, len(rows)), pa.scalar("", pa.large_string()))
-    lines = pc.binary_join_element_wise(*columns, pa.scalar(",", pa.large_string()))
+    lines = pc.binary_join_element_wise(*columns, comma)
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset : lines.offset + len(lines) + 1]
     return memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]]
+
+
+def _text_column(series: pd.Series) -> tuple[pa.Array, np.ndarray]:
+    """A text column's distinct values neutralised and quoted as CSV fields, and each row's code."""
+    encoded = series.array.__arrow_array__().combine_chunks().dictionary_encode()
+    quoted = pa.array([_csv_field(neutralise(v)) for v in encoded.dictionary.to_pylist()], pa.large_string())
+    return quoted, encoded.indices.to_numpy(zero_copy_only=False)
+
+
+def _value_text(values: np.ndarray) -> pa.Array:
+    """repr text (= numpy's astype(str)), formatted by Arrow; NaN as na_rep "NaN", infinities "inf"/"-inf"."""
+    text = format_values_arrow(values)
+    infinite = np.isinf(values)
+    if infinite.any():  # "INF"/"-INF" (xs:double) -> numpy's "inf"/"-inf"
+        text = pc.replace_with_mask(text, pa.array(infinite), pa.array(["inf" if v > 0 else "-inf" for v in values[infinite]], pa.string()))
+    return pc.cast(text, pa.large_string())
 
 
 def read_observations(path: Path) -> pd.DataFrame:

@@ -36,7 +36,7 @@ import pandas as pd
 from compiler import table as canon
 from compiler.outputs.sdmx import prepare
 from compiler.outputs.sdmx.decimals import decimal_text
-from compiler.outputs.sdmx.na_main_select import REASONS, PackageFacts, after_capitalisation_rows, reasons_left_out
+from compiler.outputs.sdmx.na_main_select import REASONS, PackageFacts, after_capitalisation, after_capitalisation_rows, reasons_left_out
 from compiler.outputs.sdmx import official
 from compiler.outputs.sdmx.official import OfficialDsd, load_na_main
 from compiler.outputs.sdmx.prepare import VALUE_TEXT, xml_attr
@@ -129,22 +129,33 @@ def fit_length(rows: pd.DataFrame, limit: int = MAX_VALUE_LENGTH) -> tuple[pd.Da
 
 
 def _series_report(rows: pd.DataFrame, reasons: np.ndarray) -> pd.DataFrame:
-    """One line per left-out series and reason: SERIES_KEY, REASON, observations."""
-    key = rows[canon.DIMENSIONS[0]].astype(str)
+    """One line per left-out series and reason: SERIES_KEY, REASON, observations, sorted
+    by key and reason. The key text is built once per series, not per row."""
+    if not len(rows):
+        return pd.DataFrame({SERIES_KEY: pd.Series([], dtype=object), REASON: pd.Series([], dtype=object),
+                             "observations": pd.Series([], dtype=np.int64)})
+    reason_codes, reason_values = pd.factorize(np.asarray(reasons, dtype=object))
+    pair = canon.key_codes([rows], canon.DIMENSIONS) * len(reason_values) + reason_codes
+    _, first, counts = np.unique(pair, return_index=True, return_counts=True)
+    firsts = rows.iloc[first]
+    key = firsts[canon.DIMENSIONS[0]].astype(str)
     for dimension in canon.DIMENSIONS[1:]:
-        key = key + "." + rows[dimension].astype(str)
-    frame = pd.DataFrame({SERIES_KEY: key.to_numpy(), REASON: reasons})
-    return frame.groupby([SERIES_KEY, REASON], sort=True).size().rename("observations").reset_index()
+        key = key + "." + firsts[dimension].astype(str)
+    frame = pd.DataFrame({SERIES_KEY: key.to_numpy(dtype=object), REASON: np.asarray(reason_values, dtype=object)[reason_codes[first]],
+                          "observations": counts.astype(np.int64)})
+    return frame.sort_values([SERIES_KEY, REASON], kind="stable").reset_index(drop=True)
 
 
-def select(table: pd.DataFrame, packages: Sequence[PackageFacts], version: str, bound: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(rows to send, per-series report of what is left out) for one bound."""
+def select(table: pd.DataFrame, packages: Sequence[PackageFacts], version: str, bound: str,
+           after: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows to send, per-series report of what is left out) for one bound (``after``: the
+    levels after capitalisation, both bounds, if already computed)."""
     from compiler.accounts.gdp import BASELINE_STO  # noqa: PLC0415
 
     dsd = load_na_main(version)
     official = {column: dsd.codelists.get(ref, frozenset()) for column, ref, _ in coded_columns(dsd, canon.COLUMNS)}
     rows = table.loc[table[canon.BOUND].to_numpy() == bound].reset_index(drop=True)
-    send = after_capitalisation_rows(table, packages, bound)
+    send = after_capitalisation_rows(table, packages, bound, after)
     left = reasons_left_out(rows, official, set(send["REF_AREA"]), BASELINE_STO)
     send = rescale_unit_mult(send, _unit_mult_codes(dsd))
     bad = np.zeros(len(send), dtype=bool)
@@ -238,8 +249,9 @@ def write_na_main(table: pd.DataFrame, folder: Path, settings: Any, packages: Se
                            "structure": (f"ESTAT:{DATAFLOWS[version][0]}({DATAFLOWS[version][1]})" if version in DATAFLOWS
                                          else f"ESTAT:NA_MAIN({version})"), "bounds": {}}
     lists = []
+    after = after_capitalisation(table, packages)  # both bounds in one pass
     for bound in bounds:
-        send, left = select(table, packages, version, bound)
+        send, left = select(table, packages, version, bound, after)
         name = f"na_main-{bound}.xml"
         count = write_message(send, Path(folder) / name, settings, version, bound)
         by_reason = {

@@ -128,17 +128,19 @@ def _split(key: str) -> tuple[str, str | None]:
     return table, column or None
 
 
-def after_capitalisation_rows(table: pd.DataFrame, packages: Sequence[PackageFacts], bound: str) -> pd.DataFrame:
+def after_capitalisation_rows(table: pd.DataFrame, packages: Sequence[PackageFacts], bound: str,
+                              after: pd.DataFrame | None = None) -> pd.DataFrame:
     """Canonical rows of the main aggregates after capitalising data, one bound.
 
     Each row is the published series' row (same key, UNIT_MULT, DECIMALS) with OBS_VALUE
     = after, INSTR_ASSET ``N11G`` for P51G and P51C, OBS_STATUS as the module docstring
-    says and COMMENT_OBS giving before, change and the illustrative inputs.
+    says and COMMENT_OBS giving before, change and the illustrative inputs. ``after``:
+    :func:`after_capitalisation` of the table, if already computed (both bounds).
     """
-    from compiler.accounts.gdp import BASELINE_STO, after_capitalisation_by_area  # noqa: PLC0415 (gdp imports the package layer)
+    from compiler.accounts.gdp import BASELINE_STO  # noqa: PLC0415 (gdp imports the package layer)
 
     by_area = {p.ref_area: p for p in packages}
-    after = after_capitalisation_by_area(table, {p.ref_area: p.all_data_code for p in packages})
+    after = after_capitalisation(table, packages) if after is None else after
     after = after.loc[after[canon.BOUND].to_numpy() == bound]
     rows = table.loc[(table[canon.BOUND].to_numpy() == bound) & _is_baseline(table, BASELINE_STO)]
     rows = rows.loc[rows["REF_AREA"].isin(sorted(set(after["REF_AREA"])))]
@@ -167,4 +169,12 @@ def after_capitalisation_rows(table: pd.DataFrame, packages: Sequence[PackageFac
     return out.reset_index(drop=True)
 
 
-__all__ = ["PackageFacts", "REASONS", "after_capitalisation_rows", "reasons_left_out"]
+def after_capitalisation(table: pd.DataFrame, packages: Sequence[PackageFacts]) -> pd.DataFrame:
+    """The levels after capitalisation of every package, both bounds
+    (:func:`compiler.accounts.gdp.after_capitalisation_by_area`)."""
+    from compiler.accounts.gdp import after_capitalisation_by_area  # noqa: PLC0415 (gdp imports the package layer)
+
+    return after_capitalisation_by_area(table, {p.ref_area: p.all_data_code for p in packages})
+
+
+__all__ = ["PackageFacts", "REASONS", "after_capitalisation", "after_capitalisation_rows", "reasons_left_out"]
