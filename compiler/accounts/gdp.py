@@ -47,6 +47,7 @@ baseline's own discrepancy, which capitalisation carries over unchanged.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,7 @@ from compiler.inputs import tables as t
 from compiler.inputs.confine import outside_error
 from compiler.inputs.schema import LINE
 from compiler.accounts.supply_use import baseline_tables
+from compiler.accounts.stage_rows import STO_DIMENSIONS, cells, check_new_keys, with_sto_columns
 
 CSV_FILE = t.NATIONAL_ACCOUNTS.name
 XML_FILE = "national_accounts.xml"
@@ -219,17 +221,25 @@ def baseline_status(inputs: Inputs) -> str:
 
 
 def baseline_rows(baseline: pd.DataFrame, inputs: Inputs, label: str) -> pd.DataFrame:
-    """Canonical rows of the baseline (every STO given except B1GQ, which macro.csv gives)."""
+    """Canonical rows of the baseline (every STO given except B1GQ, which macro.csv gives),
+    ordered by STO, then bound, then the file's order (one make_rows for every STO)."""
     frame = baseline.loc[(baseline["sto"] != "B1GQ") & baseline["year"].isin(list(inputs.manifest.years))]
-    parts = []
-    for sto, rows in frame.groupby("sto", sort=True):  # by STO, then bound, then the file's order
-        base = pd.DataFrame({tbl.TIME: rows["year"].astype(str), tbl.VALUE: rows["value"].to_numpy() / inputs.manifest.unit_factor})
-        base = pd.concat([base.assign(BOUND=b) for b in tbl.BOUNDS], ignore_index=True)
-        parts.append(base.assign(**key_columns(str(sto)), INSTR_ASSET=codes.FIXED_ASSETS if sto in ("P51G", "P51C") else "_Z"))
-    if not parts:
+    if not len(frame):
         return tbl.empty()
-    return tbl.make_rows(  # one call for every STO: the rows of one make_rows per STO, concatenated
-        pd.concat(parts, ignore_index=True), **_common(inputs), OBS_STATUS=baseline_status(inputs),
+    sto_code, _ = pd.factorize(frame["sto"].to_numpy(dtype=object), sort=True)
+    n = len(frame)
+    position = np.tile(np.arange(n), len(tbl.BOUNDS))
+    bound = np.repeat(np.arange(len(tbl.BOUNDS)), n)
+    order = np.lexsort((position, bound, sto_code[position]))
+    rows = frame.iloc[position[order]]
+    sto = rows["sto"].to_numpy(dtype=object)
+    base = pd.DataFrame({
+        tbl.TIME: rows["year"].astype(str).to_numpy(), tbl.VALUE: rows["value"].to_numpy() / inputs.manifest.unit_factor,
+        tbl.BOUND: np.asarray(tbl.BOUNDS, dtype=object)[bound[order]],
+        "INSTR_ASSET": np.where(np.isin(sto, ("P51G", "P51C")), codes.FIXED_ASSETS, "_Z").astype(object),
+    })
+    return tbl.make_rows(
+        with_sto_columns(base, sto), **_common(inputs), OBS_STATUS=baseline_status(inputs),
         COMMENT_OBS=f"national accounts before capitalisation of data ({label.rsplit('/', 1)[-1]}; same in both bounds)",
     )
 
@@ -244,6 +254,19 @@ def _flows(table: pd.DataFrame, sto: str, ref_area: str | tuple[str, ...], asset
         table, **key_columns(sto), REF_AREA=ref_area, FREQ="A", INSTR_ASSET=assets, ACTIVITY=codes.TOTAL_ACTIVITY,
         REF_SECTOR=sector, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY,
     )
+
+
+def _baseline_levels(table: pd.DataFrame, areas: tuple[str, ...]) -> pd.DataFrame:
+    """The rows :func:`_flows` gives for each baseline STO at INSTR_ASSET ``_Z`` or
+    ``N11G`` of ``areas``, in the table's order: one selection, then the entry, counterpart
+    area and expenditure each row's STO implies."""
+    rows = tbl.select(
+        table, INSTR_ASSET=("_Z", codes.FIXED_ASSETS), STO=BASELINE_STO, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY,
+        PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=areas, FREQ="A",
+    )
+    implied = with_sto_columns(rows[[]], rows["STO"].to_numpy(dtype=object))
+    keep = np.logical_and.reduce([rows[d].to_numpy(dtype=object) == implied[d].to_numpy(dtype=object) for d in STO_DIMENSIONS])
+    return rows.loc[keep]
 
 
 def after_capitalisation(table: pd.DataFrame, ref_area: str, asset: str | None = None) -> pd.DataFrame:
@@ -269,15 +292,14 @@ def after_capitalisation_by_area(table: pd.DataFrame, assets: Mapping[str, str])
     columns = ["REF_AREA", tbl.TIME, tbl.BOUND, "STO", "before", "change", "after"]
     index = ["REF_AREA", tbl.TIME, tbl.BOUND]
     areas = tuple(assets)
-    # every row read below is at ACTIVITY _T, current prices, XDC, of these areas: select those once
-    table = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=areas)
-    base = pd.concat([_flows(table, sto, areas, ("_Z", codes.FIXED_ASSETS)) for sto in BASELINE_STO], ignore_index=True)
+    base = _baseline_levels(table, areas)
     base = base[base["REF_AREA"].isin(base.loc[base["STO"] == "P1", "REF_AREA"])]
     if not len(base):
         return pd.DataFrame(columns=columns)
     before = base.pivot_table(index=index, columns="STO", values=tbl.VALUE, aggfunc="sum")
     before = before.reindex(columns=list(BASELINE_STO)).fillna({"P52": 0.0})
-    changes = tbl.select(table, STO=tuple(change_code(s) for s in CHANGE_STO), INSTR_ASSET=tuple(dict.fromkeys(assets.values())), REF_SECTOR=codes.TOTAL_ECONOMY)
+    changes = tbl.select(table, STO=tuple(change_code(s) for s in CHANGE_STO), ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES,
+                         UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=areas, INSTR_ASSET=tuple(dict.fromkeys(assets.values())), REF_SECTOR=codes.TOTAL_ECONOMY)
     changes = changes[changes["INSTR_ASSET"].to_numpy() == changes["REF_AREA"].map(assets).to_numpy()]
     wide = changes.assign(STO=changes["STO"].str.removesuffix(CHANGE_SUFFIX)).pivot_table(index=index, columns="STO", values=tbl.VALUE, aggfunc="sum")
     change = wide.reindex(index=before.index, columns=before.columns).fillna(0.0)
@@ -289,7 +311,7 @@ def after_capitalisation_by_area(table: pd.DataFrame, assets: Mapping[str, str])
     return long[columns].reset_index(drop=True)
 
 
-def _approaches(wide: pd.DataFrame) -> dict[str, pd.Series]:
+def _approaches(wide: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "production": wide["P1"] - wide["P2"] + wide["D21X31"],
         "income": wide["D1"] + wide["D29X39"] + wide["P51C"] + wide["B2A3N"] + wide["D21X31"],
@@ -305,11 +327,15 @@ def approach_checks(after: pd.DataFrame) -> list[Check]:
         return []
     wide_after = after.pivot_table(index=[tbl.TIME, tbl.BOUND], columns="STO", values="after", aggfunc="first")
     wide_before = after.pivot_table(index=[tbl.TIME, tbl.BOUND], columns="STO", values="before", aggfunc="first")
-    a, b = _approaches(wide_after), _approaches(wide_before)
-    scale = np.maximum(1.0, np.maximum(wide_after["B1GQ"].abs(), wide_before["B1GQ"].abs())).to_numpy()
+    return _approach_checks(_approaches(wide_after), _approaches(wide_before))
+
+
+def _approach_checks(a: Mapping[str, object], b: Mapping[str, object]) -> list[Check]:
+    """The checks of :func:`approach_checks` from the approaches after (``a``) and before (``b``)."""
+    scale = np.maximum(1.0, np.maximum(np.abs(np.asarray(a["B1GQ"])), np.abs(np.asarray(b["B1GQ"]))))
     checks = []
     for other in ("income", "expenditure", "B1GQ"):
-        gap = ((a["production"] - a[other]) - (b["production"] - b[other])).to_numpy()
+        gap = np.asarray((a["production"] - a[other]) - (b["production"] - b[other]))
         deviation = np.abs(gap) / scale
         worst = float(deviation.max()) if len(deviation) else 0.0
         checks.append(
@@ -320,6 +346,32 @@ def approach_checks(after: pd.DataFrame) -> list[Check]:
             )
         )
     return checks
+
+
+def stage_approach_checks(rows: pd.DataFrame, ref_area: str, aggregate: str) -> list[Check]:
+    """``approach_checks(after_capitalisation(rows, ref_area, aggregate))`` on arrays: the
+    same cells, sums and checks without the long frame (pandas where a cell has two rows)."""
+    base = _baseline_levels(rows, (ref_area,))
+    if not (base["STO"].to_numpy() == "P1").any():
+        return []
+    changes = tbl.select(rows, STO=tuple(change_code(s) for s in CHANGE_STO), ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES,
+                         UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=ref_area, INSTR_ASSET=aggregate, REF_SECTOR=codes.TOTAL_ECONOMY)
+    code = tbl.key_codes([base, changes], [tbl.TIME, tbl.BOUND])
+    n = len(base)
+    before = cells(code[:n], base["STO"].to_numpy(dtype=object), BASELINE_STO, base[tbl.VALUE].to_numpy())
+    stos = changes["STO"].to_numpy(dtype=object)
+    change = cells(code[n:], np.asarray([s.removesuffix(CHANGE_SUFFIX) for s in pd.unique(stos)], dtype=object)[pd.factorize(stos)[0]] if len(stos) else stos,
+                   BASELINE_STO, changes[tbl.VALUE].to_numpy())
+    if before is None or change is None:
+        return approach_checks(after_capitalisation(rows, ref_area, aggregate))
+    (groups, level), (changed, delta) = before, change
+    level[:, BASELINE_STO.index("P52")] = np.nan_to_num(level[:, BASELINE_STO.index("P52")], nan=0.0)
+    moved = np.zeros_like(level)
+    present = np.isin(changed, groups)
+    moved[np.searchsorted(groups, changed[present])] = delta[present]
+    after = level + np.nan_to_num(moved, nan=0.0)
+    columns = {s: i for i, s in enumerate(BASELINE_STO)}
+    return _approach_checks(_approaches({s: after[:, i] for s, i in columns.items()}), _approaches({s: level[:, i] for s, i in columns.items()}))
 
 
 # --------------------------------------------------------------------------- stage
@@ -379,18 +431,26 @@ def gdp_impact_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCl
     before = baseline_rows(baseline, inputs, label)
     long, notes = change_long(inputs, table, classification, settings)
     new = tbl.concat([before, change_rows(inputs, long, gdp)])
-    tbl.check_new_keys(new, table, "compiler.accounts.gdp")
-    # only the rows after_capitalisation reads (all at _T, S1, current prices, XDC): the same result, fewer rows to copy
-    totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
-    combined = tbl.concat([totals, new])
+    check_new_keys(new, table, "compiler.accounts.gdp")
+    combined = pd.concat([_read_by_after(table, classification.code("all_data")), new], ignore_index=True)
     overlap = ", ".join(f"{a} {settings.overlap_share(a):g}" for a in codes.ASSET_TYPES)
     checks = [
         Check("GDP baseline consistent", True, f"{label}: the three approaches give B1GQ within {settings.baseline_tolerance:g}; B1GQ = macro.csv gdp"),
         Check("GDP effect: basis", True, f"overlap with the published accounts: {overlap}" + "".join(f"; {n}" for n in notes)),
     ]
-    checks += approach_checks(after_capitalisation(combined, ref_area, classification.code("all_data")))
+    checks += stage_approach_checks(combined, ref_area, classification.code("all_data"))
     checks.append(_expenditure_check(long))
     return new, checks
+
+
+def _read_by_after(table: pd.DataFrame, aggregate: str) -> pd.DataFrame:
+    """The rows of ``table`` :func:`after_capitalisation` can read (baseline STOs and their
+    changes at ``_Z``, ``N11G`` or the aggregate, _T, S1, current prices, XDC), in the
+    table's order: with the stage's new rows, the same result as the whole table."""
+    return tbl.select(
+        table, STO=(*BASELINE_STO, *(change_code(s) for s in CHANGE_STO)), INSTR_ASSET=("_Z", codes.FIXED_ASSETS, aggregate),
+        ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY,
+    )
 
 
 def _expenditure_check(long: pd.DataFrame) -> Check:

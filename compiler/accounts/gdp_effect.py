@@ -39,6 +39,7 @@ from compiler.accounts import costs
 from compiler import table as tbl
 from compiler.accounts.settings import CHANGE_SUFFIX, AccountsSettings, key_columns
 from compiler.accounts.classification import AssetClassification
+from compiler.accounts.stage_rows import with_sto_columns
 from compiler.inputs import Inputs
 from compiler.inputs import tables as t
 
@@ -120,8 +121,13 @@ def sector_frame(inputs: Inputs, table: pd.DataFrame, classification: AssetClass
     """One row per (asset, producing sector, year, bound): P1, P51C and the shares of the rule."""
     ref_area = inputs.manifest.ref_area
     assets = tuple(classification.code(a) for a in codes.ASSET_TYPES)
-    output = _sector_rows(table, codes.OUTPUT, ref_area, assets).groupby(INDEX)[tbl.VALUE].sum().rename("P1")
-    cfc = _sector_rows(table, codes.CFC, ref_area, assets).groupby(INDEX)[tbl.VALUE].sum().rename("CFC")
+    # P1 and P51C by producing sector at _T, selected once (the same rows, in the same order, as one select each)
+    flows = tbl.select(table, STO=(codes.OUTPUT, codes.CFC), ACTIVITY=codes.TOTAL_ACTIVITY, REF_AREA=ref_area, INSTR_ASSET=assets,
+                       PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    flows = flows.loc[flows["REF_SECTOR"].to_numpy() != codes.TOTAL_ECONOMY]
+    is_output = flows["STO"].to_numpy() == codes.OUTPUT
+    output = flows.loc[is_output].groupby(INDEX)[tbl.VALUE].sum().rename("P1")
+    cfc = flows.loc[~is_output].groupby(INDEX)[tbl.VALUE].sum().rename("CFC")
     frame = pd.concat([output, cfc], axis=1)
     frame["P1"] = frame["P1"].fillna(0.0)
     frame["sw"] = software_shares(inputs, table, assets, classification).reindex(frame.index).fillna(0.0)
@@ -281,30 +287,30 @@ NOTES = {
 
 
 def change_rows(inputs: Inputs, long: pd.DataFrame, gdp: pd.Series) -> pd.DataFrame:
-    """Canonical rows ``<STO>_DCAP`` of the long changes, and ΔB1GQ in percent of GDP (S1)."""
+    """Canonical rows ``<STO>_DCAP`` of the long changes, and ΔB1GQ in percent of GDP (S1).
+
+    The changes are one :func:`compiler.table.make_rows` with the STO row by row, ordered
+    by STO (stable), as a make_rows per STO concatenated in sorted order would be."""
     m = inputs.manifest
     common = {"REF_AREA": m.ref_area, "UNIT_MULT": m.unit_mult, "DECIMALS": m.decimals}
     if "ACTIVITY" not in long.columns:
         long = long.assign(ACTIVITY=codes.TOTAL_ACTIVITY)
     long = long.fillna({"ACTIVITY": codes.TOTAL_ACTIVITY})
-    parts = []
-    for sto, rows in long.groupby("STO", sort=True):
-        parts.append(
-            tbl.make_rows(
-                rows.drop(columns="STO"), **common, **key_columns(change_code(str(sto))),
-                COMMENT_OBS=f"{NOTES[str(sto)]}; after minus before (compiler.gdp_effect); " + rows["INSTR_ASSET"] + ", " + rows[tbl.BOUND] + " bound",
-            )
-        )
+    ordered = long.iloc[np.argsort(long["STO"].to_numpy(dtype=object), kind="stable")]
+    present = pd.unique(ordered["STO"].to_numpy(dtype=object))
+    prefix = ordered["STO"].map({s: f"{NOTES[str(s)]}; after minus before (compiler.gdp_effect); " for s in present})
+    changes = tbl.make_rows(
+        with_sto_columns(ordered.drop(columns="STO"), ordered["STO"].map({s: change_code(str(s)) for s in present})), **common,
+        COMMENT_OBS=prefix + ordered["INSTR_ASSET"] + ", " + ordered[tbl.BOUND] + " bound",
+    )
     total = long.loc[(long["STO"] == "B1GQ") & (long["REF_SECTOR"] == codes.TOTAL_ECONOMY) & (long["ACTIVITY"] == codes.TOTAL_ACTIVITY)]
     denominator = gdp.reindex(list(zip(total[tbl.TIME], total[tbl.BOUND]))).to_numpy()
     share = total.drop(columns="STO").assign(OBS_VALUE=total[tbl.VALUE].to_numpy() / denominator * 100)
-    parts.append(
-        tbl.make_rows(
-            share, **{**common, "UNIT_MULT": 0, "DECIMALS": 2}, **key_columns(change_code("B1GQ")), UNIT_MEASURE=codes.RATIO_TO_GDP,
-            COMMENT_OBS="change in GDP due to capitalising data, percent of GDP before capitalisation (macro.csv); " + share["INSTR_ASSET"],
-        )
+    percent = tbl.make_rows(
+        share, **{**common, "UNIT_MULT": 0, "DECIMALS": 2}, **key_columns(change_code("B1GQ")), UNIT_MEASURE=codes.RATIO_TO_GDP,
+        COMMENT_OBS="change in GDP due to capitalising data, percent of GDP before capitalisation (macro.csv); " + share["INSTR_ASSET"],
     )
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat([changes, percent], ignore_index=True)
 
 
 # --------------------------------------------------------------------------- report

@@ -152,36 +152,58 @@ def baseline_tables(inputs: Inputs, settings: AccountsSettings) -> dict[int, tup
         missing = t.USE_TABLE.name if use is None else t.SUPPLY_TABLE.name
         raise InputErrors([InputError(prefix + missing, None, None, None, f"{t.USE_TABLE.name} and {t.SUPPLY_TABLE.name} together (one is missing)")])
     errors = []
-    scale = inputs.manifest.unit_factor
     for frame, name in ((use, t.USE_TABLE.name), (supply, t.SUPPLY_TABLE.name)):
         for _, row in frame.loc[frame["product"].isin(codes.ASSET_TYPES)].iterrows():
             errors.append(InputError(prefix + name, int(row["_line"]), "product", row["product"], "a baseline product, not a data asset type (datasat inserts the data products)"))
-    out = {}
-    for year in sorted(set(use["year"].astype(int)) | set(supply["year"].astype(int))):
-        u = use.loc[use["year"].astype(int) == year]
-        s = supply.loc[supply["year"].astype(int) == year]
-        matrix = u.astype({"value": "float64"}).pivot_table(index="product", columns="user", values="value", aggfunc="sum", fill_value=0.0) / scale
-        industries = sorted(c for c in matrix.columns if c not in FINAL)
-        matrix = matrix.reindex(columns=[*industries, *FINAL], fill_value=0.0)
-        totals = s["value"].astype("float64").groupby(s["product"]).sum() / scale
-        products = sorted(set(matrix.index) | set(totals.index))
-        matrix = matrix.reindex(index=products, fill_value=0.0)
-        totals = totals.reindex(products, fill_value=0.0)
-        matrix.index.name, matrix.columns.name = "product", "user"
-        used = matrix.sum(axis=1)
-        bad = (used - totals).abs() > settings.baseline_tolerance * np.maximum(1.0, totals.abs())
-        for product in totals.index[bad]:
-            errors.append(
-                InputError(prefix + t.USE_TABLE.name, None, "product", f"{year} {product}: use {used[product] * scale:.10g}",
-                           f"total use = total supply {totals[product] * scale:.10g} ({t.SUPPLY_TABLE.name}; tolerance {settings.baseline_tolerance:g})")
-            )
-        for product in settings.sut_data_hidden_in:
-            if product not in totals.index:
-                errors.append(InputError("package.toml", None, "accounts.sut_data_hidden_in", product, f"a product of {t.SUPPLY_TABLE.name} in {year}"))
-        out[year] = (matrix, totals)
+    out = _baseline_matrices(use, supply, inputs.manifest.unit_factor)
+    for year, (matrix, totals) in out.items():
+        errors += _baseline_errors(year, matrix, totals, settings, prefix, inputs.manifest.unit_factor)
     if errors:
         raise InputErrors(errors)
     return out
+
+
+def _baseline_matrices(use: pd.DataFrame, supply: pd.DataFrame, scale: float) -> dict[int, tuple[pd.DataFrame, pd.Series]]:
+    """Each year's use matrix (products of that year's use and supply, sorted; that year's
+    industries sorted, then the final uses) and supply totals, from one grouped sum of
+    each file (the sums of ``pivot_table(aggfunc="sum")`` per year, over all years at once)."""
+    cells = use["value"].astype("float64").groupby([use["year"].astype(int).rename("year"), use["product"], use["user"]], sort=True).sum()
+    given = supply["value"].astype("float64").groupby([supply["year"].astype(int).rename("year"), supply["product"]], sort=True).sum()
+    cell_year = cells.index.get_level_values(0).to_numpy()
+    total_year = given.index.get_level_values(0).to_numpy()
+    out = {}
+    for year in sorted(set(cell_year) | set(total_year)):  # benchmark years: a few; the work in each is on arrays
+        mine = slice(*np.searchsorted(cell_year, [year, year + 1]))
+        theirs = slice(*np.searchsorted(total_year, [year, year + 1]))
+        products_used = cells.index.get_level_values(1)[mine].to_numpy(dtype=object)
+        users = cells.index.get_level_values(2)[mine].to_numpy(dtype=object)
+        supplied = pd.Series(given.to_numpy()[theirs] / scale, index=pd.Index(given.index.get_level_values(1)[theirs], name="product"), name="value")
+        products = sorted(set(products_used) | set(supplied.index))
+        columns = [*sorted({u for u in users if u not in FINAL}), *FINAL]
+        values = np.zeros((len(products), len(columns)))
+        row = pd.Index(products).get_indexer(products_used)
+        col = pd.Index(columns).get_indexer(users)
+        values[row, col] = cells.to_numpy()[mine] / scale
+        # copy=False keeps the array's C order, the layout pivot_table gives: sums over either axis add in the same order
+        matrix = pd.DataFrame(values, index=pd.Index(products, name="product"), columns=pd.Index(columns, name="user"), copy=False)
+        out[int(year)] = (matrix, supplied.reindex(products, fill_value=0.0))
+    return out
+
+
+def _baseline_errors(year: int, matrix: pd.DataFrame, totals: pd.Series, settings: AccountsSettings, prefix: str, scale: float) -> list[InputError]:
+    """Products whose use differs from their supply, and hidden-in products the year lacks."""
+    errors = []
+    used = matrix.sum(axis=1)
+    bad = (used - totals).abs() > settings.baseline_tolerance * np.maximum(1.0, totals.abs())
+    for product in totals.index[bad]:
+        errors.append(
+            InputError(prefix + t.USE_TABLE.name, None, "product", f"{year} {product}: use {used[product] * scale:.10g}",
+                       f"total use = total supply {totals[product] * scale:.10g} ({t.SUPPLY_TABLE.name}; tolerance {settings.baseline_tolerance:g})")
+        )
+    for product in settings.sut_data_hidden_in:
+        if product not in totals.index:
+            errors.append(InputError("package.toml", None, "accounts.sut_data_hidden_in", product, f"a product of {t.SUPPLY_TABLE.name} in {year}"))
+    return errors
 
 
 def balance_use_table(

@@ -1,0 +1,62 @@
+"""Helpers the accounts stages share to emit their rows cheaply.
+
+A stage (GDP effect, supply and use, comparison) selects the few rows it reads once,
+builds its new rows with one :func:`compiler.table.make_rows` per block (the STO and
+the dimensions it implies given row by row, :func:`with_sto_columns`) and checks that
+its keys are new against only the rows of the table that could repeat them
+(:func:`check_new_keys`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from compiler import table as tbl
+from compiler.accounts.settings import CHANGE_SUFFIX, KEY_OF
+
+#: The dimensions :func:`compiler.accounts.settings.key_columns` sets from an STO, in the order of KEY_OF's tuples.
+STO_DIMENSIONS: tuple[str, ...] = ("ACCOUNTING_ENTRY", "COUNTERPART_AREA", "EXPENDITURE")
+
+
+def with_sto_columns(frame: pd.DataFrame, sto: pd.Series | np.ndarray) -> pd.DataFrame:
+    """``frame`` with STO and the entry, counterpart area and expenditure of each row's STO
+    (:func:`compiler.accounts.settings.key_columns` row by row; ``<STO>_DCAP`` as ``<STO>``)."""
+    sto = pd.Series(np.asarray(sto, dtype=object), index=frame.index)
+    present = pd.unique(sto.to_numpy())
+    columns: dict[str, pd.Series] = {"STO": sto}
+    for i, dimension in enumerate(STO_DIMENSIONS):
+        columns[dimension] = sto.map({s: KEY_OF[str(s).removesuffix(CHANGE_SUFFIX)][i] for s in present})
+    return frame.assign(**columns)
+
+
+def check_new_keys(new: pd.DataFrame, table: pd.DataFrame, stage: str) -> None:
+    """:func:`compiler.table.check_new_keys` of ``new`` against ``table``, compared only with
+    the rows of ``table`` that share an (STO, INSTR_ASSET) pair with a new row: a repeated
+    key needs both, and a stage's new STOs are mostly absent from the table."""
+    if not len(new) or not len(table):
+        return
+    candidates = tbl.select(table, STO=tuple(pd.unique(new["STO"].to_numpy())), INSTR_ASSET=tuple(pd.unique(new["INSTR_ASSET"].to_numpy())))
+    if len(candidates):
+        pairs = tbl.key_codes([new, candidates], ("STO", "INSTR_ASSET"))
+        shared = pd.Series(pairs[len(new):]).isin(pairs[: len(new)]).to_numpy()
+        candidates = candidates.iloc[np.flatnonzero(shared)]
+    tbl.check_new_keys(new, candidates, stage)
+
+
+def cells(code: np.ndarray, column: np.ndarray, labels: tuple[str, ...], values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """A pivot of ``values`` with one row per distinct ``code`` (the groups, sorted) and one
+    column per label of ``column``: ``pivot_table(aggfunc="sum")`` where every cell has at
+    most one value (a sum of one value ``v`` is ``v + 0.0``), NaN where none; rows whose
+    ``column`` is not a label are left out. ``None`` if a cell has two values (then let
+    pandas sum them). Returns the groups' codes and the (groups × labels) array."""
+    which = pd.Index(labels).get_indexer(column)
+    keep = which >= 0
+    code, which, values = code[keep], which[keep], values[keep]
+    groups, position = np.unique(code, return_inverse=True)
+    cell = position.reshape(-1) * len(labels) + which
+    if len(np.unique(cell)) != len(cell):
+        return None
+    out = np.full(len(groups) * len(labels), np.nan)
+    out[cell] = values + 0.0
+    return groups, out.reshape(len(groups), len(labels))
