@@ -52,6 +52,7 @@ from compiler.accounts.classification import AssetClassification
 from compiler.inputs import Inputs
 from compiler.accounts.pim import end_year_prices
 from compiler.accounts.ratios import gdp_of, percent_of_gdp
+from compiler.accounts.stage_rows import check_new_keys
 
 USD: Final = "USD"
 PPP_USD: Final = "PU"
@@ -107,7 +108,9 @@ def decimals_for(values: np.ndarray, unit_mult: int) -> int:
 
 
 def converted_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
-    """GFCF and net stock of data assets in USD, PPP USD and per capita (module docstring)."""
+    """GFCF and net stock of data assets in USD, PPP USD and per capita (module docstring).
+
+    ``table``: the canonical rows (or those of :func:`_at_total`, the same result)."""
     ref_area = inputs.manifest.ref_area
     assets = tuple(classification.code(a, "G") for a in (*codes.ASSET_TYPES, "all_data"))
     stocks = tuple(classification.code(a, "N") for a in (*codes.ASSET_TYPES, "all_data"))
@@ -117,17 +120,22 @@ def converted_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCla
         ignore_index=True,
     )
     population = _macro_series(inputs, "population", with_year_before=True)
+    rates: dict[tuple[str, bool], tuple[pd.Series, str]] = {}  # each rate read once (USD and USD per capita share one)
+    is_stock = (source["STO"] == codes.CLOSING_STOCK).to_numpy()
     parts = []
     for unit, (column, per_capita, unit_mult, note) in CONVERSIONS.items():
-        for is_stock, rows in ((False, source.loc[source["STO"] != codes.CLOSING_STOCK]), (True, source.loc[source["STO"] == codes.CLOSING_STOCK])):
-            rate, how = end_of_year_rates(inputs, column) if is_stock else (_macro_series(inputs, column), f"{column} (macro.csv), annual average")
+        for stock, rows in ((False, source.loc[~is_stock]), (True, source.loc[is_stock])):
+            if (column, stock) not in rates:
+                rates[column, stock] = end_of_year_rates(inputs, column) if stock else (_macro_series(inputs, column), f"{column} (macro.csv), annual average")
+            rate, how = rates[column, stock]
             divisor = (rate * population if per_capita else rate * 10.0**unit_mult).dropna()
             rows = rows.loc[rows[tbl.TIME].isin(divisor.index)]
             if rows.empty:
                 continue
             values = rows[tbl.VALUE].to_numpy() * 10.0 ** rows["UNIT_MULT"].to_numpy() / divisor.loc[rows[tbl.TIME]].to_numpy()
             out = rows.assign(OBS_VALUE=values, UNIT_MEASURE=unit, UNIT_MULT=unit_mult)
-            out["COMMENT_OBS"] = rows["STO"].map(lambda sto: note.format(sto=sto)) + f"; rate: {how}; " + rows["INSTR_ASSET"] + ", " + rows[tbl.BOUND] + " bound (compiler.comparison)"
+            notes = {sto: note.format(sto=sto) + f"; rate: {how}; " for sto in rows["STO"].unique()}
+            out["COMMENT_OBS"] = rows["STO"].map(notes) + rows["INSTR_ASSET"] + ", " + rows[tbl.BOUND] + " bound (compiler.comparison)"
             parts.append(out)
     return _with_decimals(tbl.concat(parts))
 
@@ -140,9 +148,12 @@ def _with_decimals(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(DECIMALS=rows["UNIT_MEASURE"].map(by_mult).astype(rows["DECIMALS"].dtype))
 
 
-def share_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
+def share_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification, detail: pd.DataFrame | None = None) -> pd.DataFrame:
     """Gross stock and CFC as % of GDP; P1, P51G of all data assets by industry as % of
-    GDP; each market industry's percentage share (:func:`market_share_rows`)."""
+    GDP; each market industry's percentage share (:func:`market_share_rows`).
+
+    ``table``: the canonical rows, or those of :func:`_at_total` with ``detail`` those of
+    :func:`_by_industry` (the same result)."""
     ref_area = inputs.manifest.ref_area
     gdp = gdp_of(table)
     current = tbl.select(table, REF_AREA=ref_area, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
@@ -150,7 +161,7 @@ def share_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassif
     gross_stock = tbl.select(current, STO=codes.CLOSING_STOCK, INSTR_ASSET=gross_codes)
     cfc = tbl.select(current, STO=codes.CFC, INSTR_ASSET=gross_codes)
     total = classification.code("all_data", "G")
-    detail = tbl.select(table, REF_AREA=ref_area, INSTR_ASSET=total, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, STO=(codes.OUTPUT, codes.GFCF))
+    detail = _by_industry(inputs, table, total) if detail is None else detail
     by_industry = detail.loc[detail["ACTIVITY"] != codes.TOTAL_ACTIVITY]
     parts = [
         percent_of_gdp(gross_stock, gdp, "gross stock at current prices"),
@@ -162,6 +173,19 @@ def share_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassif
         parts.append(share)
         parts.append(market_share_rows(inputs, table, by_industry, total))
     return tbl.concat([tbl.coerce(p) for p in parts if len(p)])
+
+
+def _by_industry(inputs: Inputs, table: pd.DataFrame, total: str) -> pd.DataFrame:
+    """P1 and P51G of all data assets (``total``) at S1, current prices, XDC, every ACTIVITY."""
+    return tbl.select(table, STO=(codes.OUTPUT, codes.GFCF), INSTR_ASSET=total, REF_AREA=inputs.manifest.ref_area, REF_SECTOR=codes.TOTAL_ECONOMY,
+                      PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+
+
+def _at_total(inputs: Inputs, table: pd.DataFrame) -> pd.DataFrame:
+    """Every row this stage reads at ACTIVITY _T (GFCF, stocks, CFC, output, GDP of the
+    package's area, current prices, XDC), selected once, in the table's order."""
+    return tbl.select(table, STO=(codes.GFCF, codes.CLOSING_STOCK, codes.CFC, codes.OUTPUT, "B1GQ"), ACTIVITY=codes.TOTAL_ACTIVITY,
+                      REF_AREA=inputs.manifest.ref_area, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
 
 
 def market_share_rows(inputs: Inputs, table: pd.DataFrame, by_industry: pd.DataFrame, total: str) -> pd.DataFrame:
@@ -192,6 +216,8 @@ def market_share_rows(inputs: Inputs, table: pd.DataFrame, by_industry: pd.DataF
 
 def comparison_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
     """All rows of this stage (module docstring); no key of ``table`` is repeated."""
-    new = tbl.concat([converted_rows(inputs, table, classification), share_rows(inputs, table, classification)])
-    tbl.check_new_keys(new, table, "compiler.accounts.comparison")
+    at_total = _at_total(inputs, table)
+    detail = _by_industry(inputs, table, classification.code("all_data", "G"))
+    new = tbl.concat([converted_rows(inputs, at_total, classification), share_rows(inputs, at_total, classification, detail)])
+    check_new_keys(new, table, "compiler.accounts.comparison")
     return new

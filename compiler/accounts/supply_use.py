@@ -68,9 +68,10 @@ import pandas as pd
 from compiler import codes
 from compiler import table as tbl
 from compiler.accounts.settings import AccountsSettings, accounts_settings, key_columns
-from compiler.accounts.balance import GrasConvergenceError, GrasResult, InfeasibleTargetsError, gras_frame
+from compiler.accounts.balance import GrasConvergenceError, GrasResult, InfeasibleTargetsError, gras
 from compiler.accounts.checks import RELATIVE_TOLERANCE, Check
 from compiler.accounts.classification import AssetClassification
+from compiler.accounts.stage_rows import check_new_keys, with_sto_columns
 from compiler.inputs import InputError, InputErrors, Inputs
 from compiler.inputs import tables as t
 
@@ -100,25 +101,21 @@ class BalancedUse:
         return {"iterations": self.result.iterations, "max_residual": self.result.max_residual, "largest_moves": moves}
 
 
-def product_flows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification, settings: AccountsSettings) -> pd.DataFrame:
+def product_flows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification, settings: AccountsSettings, found: pd.DataFrame | None = None) -> pd.DataFrame:
     """The supply and use of each data product by year and bound (module docstring), in canonical units.
 
     Columns: asset, TIME_PERIOD, BOUND, P1, P7, sold, P6, P51G, P3, P2, K (capitalised purchases), H (hidden).
+    ``found``: the rows :func:`_product_rows` selects from ``table``, if already selected.
     """
-    ref_area = inputs.manifest.ref_area
     frames = []
     imports = inputs.optional.get(t.IMPORTS.name)
     scale = inputs.manifest.unit_factor
+    found = _product_rows(inputs, table, classification) if found is None else found
+    sto, asset_code = found["STO"].to_numpy(dtype=object), found["INSTR_ASSET"].to_numpy(dtype=object)
     for asset in codes.ASSET_TYPES:
         code = classification.code(asset)
         cap = inputs.manifest.capitalisation[asset]
-        rows = {}
-        for sto in (codes.OUTPUT, codes.GFCF):
-            found = tbl.select(
-                table, STO=sto, INSTR_ASSET=code, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY,
-                PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=ref_area,
-            )
-            rows[sto] = found.set_index([tbl.TIME, tbl.BOUND])[tbl.VALUE]
+        rows = {s: found.loc[(sto == s) & (asset_code == code)].set_index([tbl.TIME, tbl.BOUND])[tbl.VALUE] for s in (codes.OUTPUT, codes.GFCF)}
         frame = pd.DataFrame({"P1": rows[codes.OUTPUT], "P51G": rows[codes.GFCF]}).fillna(0.0).reset_index()
         if imports is not None:
             mine = imports.loc[imports["asset"] == asset]
@@ -136,6 +133,17 @@ def product_flows(inputs: Inputs, table: pd.DataFrame, classification: AssetClas
         frame["asset"] = asset
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def _product_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
+    """The rows of ``table`` this stage reads, selected once, in the table's order: the
+    supply and use STOs of the data products and their aggregate at _T, S1, current
+    prices, XDC (P1 and P51G for :func:`product_flows`; all for :func:`identity_check`)."""
+    products = tuple(classification.code(a) for a in (*codes.ASSET_TYPES, "all_data"))
+    return tbl.select(
+        table, STO=("P1", "P7", "P2", "P3", "P51G", "P6"), INSTR_ASSET=products, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY,
+        PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, REF_AREA=inputs.manifest.ref_area,
+    )
 
 
 # --------------------------------------------------------------------------- GRAS
@@ -206,6 +214,35 @@ def _baseline_errors(year: int, matrix: pd.DataFrame, totals: pd.Series, setting
     return errors
 
 
+@dataclass
+class UseBase:
+    """The parts of the GRAS set-up of one baseline year that do not depend on the bound:
+    the allocation key (industries' shares of intermediate consumption), the baseline
+    column targets and the products that hold the hidden data (module docstring)."""
+
+    matrix: pd.DataFrame
+    supply: pd.Series
+    industries: list[str]
+    weights: np.ndarray
+    col_totals: np.ndarray
+    chosen: list[str]
+    base: np.ndarray
+    weight_sum: float
+
+    @classmethod
+    def of(cls, matrix: pd.DataFrame, supply: pd.Series, hidden_in: tuple[str, ...] = ()) -> UseBase:
+        """Sums as pandas takes them on these frames (same order, so the same floats):
+        ``matrix[industries].sum(axis=0)``, ``matrix.sum(axis=0)``, ``supply.loc[chosen].sum()``."""
+        industries = [c for c in matrix.columns if c not in FINAL]
+        values = matrix.to_numpy(dtype=np.float64)
+        ic = np.ascontiguousarray(values[:, matrix.columns.get_indexer(industries)]).sum(axis=0)
+        total_ic = float(ic.sum())
+        weights = ic / total_ic if total_ic != 0 else np.full(len(industries), 1.0 / max(len(industries), 1))
+        chosen = list(hidden_in) if hidden_in else list(supply.index)
+        base = supply.to_numpy(dtype=np.float64)[supply.index.get_indexer(chosen)]
+        return cls(matrix, supply, industries, weights, np.ascontiguousarray(values).sum(axis=0), chosen, base, float(base.sum()))
+
+
 def balance_use_table(
     matrix: pd.DataFrame, supply: pd.Series, flows: pd.DataFrame, hidden_in: tuple[str, ...] = (), *, year: int = 0, bound: str = "", label: str = "use_table.csv"
 ) -> BalancedUse:
@@ -215,36 +252,42 @@ def balance_use_table(
     for this year and bound. Targets and start as in the module docstring. Infeasible
     targets raise :class:`InputErrors` naming the products and users.
     """
-    industries = [c for c in matrix.columns if c not in FINAL]
-    ic = matrix[industries].sum(axis=0)
-    total_ic = float(ic.sum())
-    weights = ic / total_ic if total_ic != 0 else pd.Series(1.0 / max(len(industries), 1), index=industries)
-    hidden = float(flows["H"].sum())
-    moved = float(flows["K"].sum())
-    chosen = list(hidden_in) if hidden_in else list(supply.index)
-    base = supply.loc[chosen]
-    weight_sum = float(base.sum())
-    cut = pd.Series(0.0, index=supply.index)
+    return balance_on(UseBase.of(matrix, supply, hidden_in), flows, year=year, bound=bound, label=label)
+
+
+def balance_on(setup: UseBase, flows: pd.DataFrame, *, year: int = 0, bound: str = "", label: str = "use_table.csv") -> BalancedUse:
+    """:func:`balance_use_table` on a year's :class:`UseBase` (arrays throughout)."""
+    matrix, supply = setup.matrix, setup.supply
+    column = {c: i for i, c in enumerate(matrix.columns)}
+    hidden, moved = float(flows["H"].sum()), float(flows["K"].sum())
+    cut = np.zeros(len(supply))
     if hidden:
-        if weight_sum <= 0:
-            raise InputErrors([InputError(label, None, "product", ", ".join(chosen), f"{year}: products with positive supply to hold the {hidden:.10g} of data sold before capitalisation")])
-        cut.loc[chosen] = hidden * base / weight_sum
+        if setup.weight_sum <= 0:
+            raise InputErrors([InputError(label, None, "product", ", ".join(setup.chosen), f"{year}: products with positive supply to hold the {hidden:.10g} of data sold before capitalisation")])
+        cut[supply.index.get_indexer(setup.chosen)] = hidden * setup.base / setup.weight_sum
     data_labels = list(flows["asset"])
     cells = np.zeros((len(flows), len(matrix.columns)))
-    cells[:, [matrix.columns.get_loc(c) for c in industries]] = np.outer(flows["P2"].to_numpy(dtype=float), weights.to_numpy(dtype=float))
-    for column in ("P51G", "P6", "P3"):
-        cells[:, matrix.columns.get_loc(column)] = flows[column].to_numpy(dtype=float)
-    rows = pd.DataFrame(cells, index=data_labels, columns=matrix.columns)
-    x0 = pd.concat([matrix, rows])
-    x0.index.name, x0.columns.name = "product", "user"
-    fixed = pd.DataFrame(False, index=x0.index, columns=x0.columns)
-    fixed.loc[data_labels, list(FINAL)] = True
-    u = pd.concat([supply - cut, pd.Series((flows["P1"] + flows["P7"]).to_numpy(), index=data_labels)])
-    v = matrix.sum(axis=0).copy()
-    v[industries] = v[industries] - moved * weights
-    v["P51G"] = v["P51G"] + float(flows["P51G"].sum())
+    cells[:, [column[c] for c in setup.industries]] = np.outer(flows["P2"].to_numpy(dtype=float), setup.weights)
+    for name in ("P51G", "P6", "P3"):
+        cells[:, column[name]] = flows[name].to_numpy(dtype=float)
+    x0 = np.asfortranarray(np.vstack([matrix.to_numpy(dtype=np.float64), cells]))  # the layout of pd.concat([matrix, rows]).to_numpy()
+    fixed = np.zeros(x0.shape, dtype=bool)
+    fixed[len(matrix):, [column[c] for c in FINAL]] = True
+    u = np.concatenate([supply.to_numpy(dtype=np.float64) - cut, (flows["P1"] + flows["P7"]).to_numpy(dtype=np.float64)])
+    v = setup.col_totals.copy()
+    v[[column[c] for c in setup.industries]] = v[[column[c] for c in setup.industries]] - moved * setup.weights
+    v[column["P51G"]] = v[column["P51G"]] + float(flows["P51G"].sum())
+    rows = pd.Index([*matrix.index, *data_labels], name="product")
+    result = _gras(x0, u, v, fixed, rows, matrix.columns, year, bound, label)
+    frame = lambda values: pd.DataFrame(values, index=rows, columns=matrix.columns, copy=False)  # noqa: E731
+    return BalancedUse(year, bound, frame(x0), pd.DataFrame(result.matrix, index=rows, columns=matrix.columns), frame(fixed),
+                       pd.Series(u, index=rows), pd.Series(v, index=matrix.columns), result, data_labels)
+
+
+def _gras(x0: np.ndarray, u: np.ndarray, v: np.ndarray, fixed: np.ndarray, rows: pd.Index, columns: pd.Index, year: int, bound: str, label: str) -> GrasResult:
+    """:func:`compiler.accounts.balance.gras` (tolerance 1e-10), its failures as input errors."""
     try:
-        balanced, result = gras_frame(x0, u, v, fixed, tol=1e-10, row_name="product", col_name="user")
+        return gras(x0, u, v, fixed, tol=1e-10, row_labels=list(rows), col_labels=list(columns), row_name="product", col_name="user")
     except InfeasibleTargetsError as exc:
         errors = [
             InputError(label, None, None if p.axis is None else ("product" if p.axis == "row" else "user"), None if p.label is None else str(p.label),
@@ -254,7 +297,6 @@ def balance_use_table(
         raise InputErrors(errors) from exc
     except GrasConvergenceError as exc:
         raise InputErrors([InputError(label, None, None, None, f"{year} {bound} bound: a use table GRAS can balance after inserting the data products ({exc})")]) from exc
-    return BalancedUse(year, bound, x0, balanced, fixed, u, v, result, data_labels)
 
 
 # --------------------------------------------------------------------------- stage
@@ -265,11 +307,6 @@ def _common(inputs: Inputs) -> dict[str, object]:
     return {"REF_AREA": m.ref_area, "UNIT_MULT": m.unit_mult, "DECIMALS": m.decimals}
 
 
-def _rows(frame: pd.DataFrame, inputs: Inputs, sto: str, note: str) -> pd.DataFrame:
-    return tbl.make_rows(frame.assign(OBS_VALUE=frame[sto]), **_common(inputs), **key_columns(sto),
-                         COMMENT_OBS=note + "; " + frame["INSTR_ASSET"] + ", " + frame[tbl.BOUND] + " bound (compiler.sut)")
-
-
 def supply_use_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> tuple[pd.DataFrame, list[Check], dict[str, Any]]:
     """Canonical rows of the supply and use of data products, the checks, and a report dict.
 
@@ -277,7 +314,8 @@ def supply_use_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCl
     each data product and the aggregate; no key of ``table`` is repeated.
     """
     settings = accounts_settings(inputs.manifest)
-    flows = product_flows(inputs, table, classification, settings)
+    found = _product_rows(inputs, table, classification)
+    flows = product_flows(inputs, table, classification, settings, found)
     baselines = baseline_tables(inputs, settings)
     prefix = inputs.folder.name + "/"
     flows["INSTR_ASSET"] = flows["asset"].map(classification.code)
@@ -290,54 +328,69 @@ def supply_use_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCl
         "balanced_years": balanced_years,
         "gras": {},
     }
-    by_industry = []
-    for year in balanced_years:
-        matrix, supply = baselines[year]
-        for bound in tbl.BOUNDS:
-            mine = flows.loc[(flows[tbl.TIME] == str(year)) & (flows[tbl.BOUND] == bound)]
-            result = balance_use_table(matrix, supply, mine, settings.sut_data_hidden_in, year=year, bound=bound, label=prefix + t.USE_TABLE.name)
-            report["gras"].setdefault(str(year), {})[bound] = result.report()
-            industries = [c for c in matrix.columns if c not in FINAL]
-            cells = result.balanced.loc[result.data_rows, industries]
-            totals = mine.set_index("asset")["P2"]
-            sums = cells.sum(axis=1)
-            cells = cells.mul(np.where(sums != 0, totals.reindex(cells.index) / sums.where(sums != 0, 1.0), 0.0), axis=0)
-            long = cells.stack().rename("P2").reset_index()
-            long.columns = ["asset", "ACTIVITY", "P2"]
-            long[tbl.TIME], long[tbl.BOUND] = str(year), bound
-            by_industry.append(long)
-    parts = []
+    by_industry = _balanced_detail(flows, baselines, balanced_years, settings.sut_data_hidden_in, prefix + t.USE_TABLE.name, report["gras"])
+    new = _product_table_rows(inputs, every, balanced_years, by_industry, classification)
+    check_new_keys(new, table, "compiler.accounts.supply_use")
+    # identity_check reads only the table's rows of _product_rows (and the new ones): the same result on fewer rows
+    read = pd.concat([found, new], ignore_index=True)
+    checks = [identity_check(read, inputs.manifest.ref_area, tuple(every["INSTR_ASSET"].unique()))]
+    if balanced_years:
+        worst = max(r["max_residual"] for y in report["gras"].values() for r in y.values())
+        checks.append(Check("GRAS: balanced use tables meet their targets", worst <= RELATIVE_TOLERANCE, f"{len(balanced_years)} year(s) x 2 bounds, largest residual {worst:.3g}", worst, 2 * len(balanced_years)))
+    return new, checks, report
+
+
+def _product_table_rows(inputs: Inputs, every: pd.DataFrame, balanced_years: list[int], detail: pd.DataFrame | None, classification: AssetClassification) -> pd.DataFrame:
+    """The stage's canonical rows in one make_rows: P7, P6, P3 and P2 of each product and the
+    aggregate at _T, then P2 by using industry (``detail``) and its aggregate."""
     notes = {
         "P7": "imports of the data product (imports.csv" + ("" if t.IMPORTS.name in inputs.optional else "; absent: 0") + ")",
         "P6": "exports = export_share x sold output, sold = (1 - own_account_share) x P1 (package.toml capitalisation)",
         "P3": "final consumption = final_consumption_share x (sold output neither exported nor capitalised + imports) (package.toml accounts)",
     }
-    for sto, note in notes.items():
-        parts.append(_rows(every, inputs, sto, note))
+    keep = [tbl.TIME, tbl.BOUND, "INSTR_ASSET"]
+    blocks = [every[keep].assign(OBS_VALUE=every[sto], STO=sto, note=note + "; ") for sto, note in notes.items()]
     ic_note = "intermediate use = sold output neither exported nor capitalised + imports - final consumption"
-    total = every.copy()
-    unallocated = ~total[tbl.TIME].isin([str(y) for y in balanced_years])
-    total["note"] = np.where(unallocated, ic_note + ", not allocated to industries (no baseline use table for the year)",
-                             ic_note + ", total of industries (GRAS on use_table.csv)")
-    parts.append(tbl.make_rows(total.assign(OBS_VALUE=total["P2"]), **_common(inputs), **key_columns("P2"),
-                               COMMENT_OBS=total["note"] + "; " + total["INSTR_ASSET"] + ", " + total[tbl.BOUND] + " bound (compiler.sut)"))
-    if by_industry:
-        detail = pd.concat(by_industry, ignore_index=True)
-        detail_aggregate = detail.groupby(["ACTIVITY", tbl.TIME, tbl.BOUND], as_index=False)["P2"].sum().assign(asset="all_data")
-        detail = pd.concat([detail, detail_aggregate], ignore_index=True)
-        detail["INSTR_ASSET"] = detail["asset"].map(lambda a: classification.code(a))
-        parts.append(tbl.make_rows(detail.assign(OBS_VALUE=detail["P2"]), **_common(inputs), **key_columns("P2"),
-                                   COMMENT_OBS="intermediate use by using industry: baseline use table with the data products inserted, balanced by GRAS "
-                                   "(allocation key: industries' baseline intermediate consumption); " + detail["INSTR_ASSET"] + ", " + detail[tbl.BOUND] + " bound (compiler.sut)"))
-    new = tbl.concat(parts)
-    tbl.check_new_keys(new, table, "compiler.accounts.supply_use")
-    # identity_check reads rows at _T, S1, current prices, XDC only (the same result on fewer rows)
-    totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
-    checks = [identity_check(tbl.concat([totals, new]), inputs.manifest.ref_area, tuple(every["INSTR_ASSET"].unique()))]
-    if balanced_years:
-        worst = max(r["max_residual"] for y in report["gras"].values() for r in y.values())
-        checks.append(Check("GRAS: balanced use tables meet their targets", worst <= RELATIVE_TOLERANCE, f"{len(balanced_years)} year(s) x 2 bounds, largest residual {worst:.3g}", worst, 2 * len(balanced_years)))
-    return new, checks, report
+    unallocated = ~every[tbl.TIME].isin([str(y) for y in balanced_years]).to_numpy()
+    blocks.append(every[keep].assign(OBS_VALUE=every["P2"], STO="P2", note=np.where(
+        unallocated, ic_note + ", not allocated to industries (no baseline use table for the year); ", ic_note + ", total of industries (GRAS on use_table.csv); ")))
+    if detail is not None:
+        detail = pd.concat([detail, detail.groupby(["ACTIVITY", tbl.TIME, tbl.BOUND], as_index=False)["P2"].sum().assign(asset="all_data")], ignore_index=True)
+        blocks.append(detail.assign(
+            INSTR_ASSET=detail["asset"].map({a: classification.code(a) for a in detail["asset"].unique()}), OBS_VALUE=detail["P2"], STO="P2",
+            note="intermediate use by using industry: baseline use table with the data products inserted, balanced by GRAS "
+            "(allocation key: industries' baseline intermediate consumption); ",
+        )[[*keep, "ACTIVITY", tbl.VALUE, "STO", "note"]])
+    rows = pd.concat(blocks, ignore_index=True)
+    rows = with_sto_columns(rows.assign(ACTIVITY=rows["ACTIVITY"].fillna(codes.TOTAL_ACTIVITY)) if "ACTIVITY" in rows else rows, rows["STO"])
+    return tbl.make_rows(rows, **_common(inputs), COMMENT_OBS=rows["note"] + rows["INSTR_ASSET"] + ", " + rows[tbl.BOUND] + " bound (compiler.sut)")
+
+
+def _balanced_detail(
+    flows: pd.DataFrame, baselines: dict[int, tuple[pd.DataFrame, pd.Series]], years: list[int], hidden_in: tuple[str, ...], label: str, report: dict[str, Any]
+) -> pd.DataFrame | None:
+    """P2 of each data product by using industry in the balanced years (asset, ACTIVITY, P2,
+    TIME_PERIOD, BOUND; by year, bound, product, industry), each product's cells rescaled to
+    sum to its P2; the GRAS reports go to ``report[year][bound]``."""
+    if not years:
+        return None
+    where = flows.groupby([tbl.TIME, tbl.BOUND], sort=False).indices
+    parts: list[tuple[np.ndarray, ...]] = []
+    for year in years:
+        setup = UseBase.of(*baselines[year], hidden_in)
+        for bound in tbl.BOUNDS:
+            mine = flows.iloc[np.sort(where.get((str(year), bound), np.zeros(0, dtype=np.intp)))]
+            result = balance_on(setup, mine, year=year, bound=bound, label=label)
+            report.setdefault(str(year), {})[bound] = result.report()
+            cells = result.result.matrix[len(setup.matrix):][:, setup.matrix.columns.get_indexer(setup.industries)]
+            sums = np.asfortranarray(cells).sum(axis=1)  # as DataFrame.sum(axis=1) adds: column after column
+            totals = mine["P2"].to_numpy(dtype=np.float64)
+            cells = cells * np.where(sums != 0, totals / np.where(sums != 0, sums, 1.0), 0.0)[:, None]
+            n, k = cells.shape
+            parts.append((np.repeat(np.asarray(result.data_rows, dtype=object), k), np.tile(np.asarray(setup.industries, dtype=object), n),
+                          cells.reshape(-1), np.full(n * k, str(year), dtype=object), np.full(n * k, bound, dtype=object)))
+    columns = ["asset", "ACTIVITY", "P2", tbl.TIME, tbl.BOUND]
+    return pd.DataFrame({c: np.concatenate([p[i] for p in parts]) for i, c in enumerate(columns)})
 
 
 def identity_check(table: pd.DataFrame, ref_area: str, assets: tuple[str, ...]) -> Check:
