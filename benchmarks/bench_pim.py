@@ -1,108 +1,141 @@
-"""Benchmark of compiler.accounts.pim.run_pim against the target "PIM under 1 s".
+"""Benchmark of the PIM (compiler.accounts.pim): one call against chunks of bounded memory.
 
-10,000 series × 60 years of random GFCF with a moving price index and other
-volume changes; half the series use a truncated-normal × geometric profile (§10
-T04-like, with an "opening" initial stock), half a gamma × linear weighted-average
-profile with a backcast initial stock. Prints best-of-3 wall time, the tracemalloc
-peak and the resident-set peak (resource.getrusage), and, as a peer, a naive
-per-series, per-cohort loop timed on a 1,000-series subset and extrapolated.
+Random GFCF over 60 years with a moving price index per series and other volume
+changes; every other series uses a truncated-normal × geometric profile with an
+"opening" initial stock, the rest a gamma × linear weighted-average profile with a
+backcast initial stock (two parameter sets interleaved: each chunk runs both).
 
-Run: ``python benchmarks/bench_pim.py`` from the repository root.
+Each variant runs in its own child process, which builds the inputs, then times the
+PIM alone (wall and CPU) and reports its peak resident set (VmHWM: inputs included):
+
+* ``previous``: the one-call engine of release 86271a8 (taken with ``git show``;
+  skipped outside a git checkout), at a size it can finish (``--peer-series``);
+* ``one call``: :func:`run_pim` with every series in one chunk, results kept;
+* ``chunked``: :func:`iter_pim` with chunks sized from the default memory budget,
+  each chunk's results consumed (summed) and dropped: the way a panel whose results
+  do not fit in memory runs. Measured at the peer's size and at ``--series``.
+
+Target (issue 15): 1 M series × 60 years in under 10 s and 3 GiB.
+
+Run: ``python benchmarks/bench_pim.py [--series 1000000] [--peer-series 200000]``.
 """
 
 from __future__ import annotations
 
-import resource
+import argparse
+import importlib.util
+import json
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from compiler.accounts.pim import PimParameters, accumulation_residual, run_pim, survival, value_profile  # noqa: E402
-
-N_SERIES, N_YEARS, SUBSET, TARGET_S = 10_000, 60, 1_000, 1.0
-
-NORMAL_GEOMETRIC = PimParameters(
-    retirement="normal", mean_life=10, cov=0.25, depreciation_rate=0.2, initial_stock="opening"
-)
-GAMMA_LINEAR = PimParameters(
-    retirement="gamma", mean_life=25, cov=0.3, value_profile="linear",
-    combination="weighted_average", initial_stock="backcast",
-)
+N_YEARS, BLOCK, PREVIOUS = 60, 100_000, "86271a8"
+TARGET_S, TARGET_GIB = 10.0, 3.0
 
 
-def make_inputs(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[PimParameters]]:
-    growth = 1 + rng.normal(0.04, 0.08, size=(N_SERIES, N_YEARS))
-    gfcf = 100 * rng.uniform(0.5, 2.0, size=(N_SERIES, 1)) * np.cumprod(np.clip(growth, 0.7, None), axis=1)
-    price = np.cumprod(1 + rng.normal(0.02, 0.03, size=(N_SERIES, N_YEARS)), axis=1)
-    ocv = rng.normal(0, 1, size=(N_SERIES, N_YEARS))
-    params = [NORMAL_GEOMETRIC if i % 2 == 0 else GAMMA_LINEAR for i in range(N_SERIES)]
-    return gfcf, price, ocv, params
+def make_inputs(n_series: int, seed: int = 2024) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """GFCF, average price index and OCV, (n_series, 60) each, built in blocks
+    (no temporaries of the panel's size)."""
+    rng = np.random.default_rng(seed)
+    gfcf, price, ocv = (np.empty((n_series, N_YEARS)) for _ in range(3))
+    for start in range(0, n_series, BLOCK):
+        rows = slice(start, min(start + BLOCK, n_series))
+        m = rows.stop - start
+        growth = np.clip(1 + rng.normal(0.04, 0.08, size=(m, N_YEARS)), 0.7, None)
+        np.cumprod(growth, axis=1, out=gfcf[rows])
+        gfcf[rows] *= 100 * rng.uniform(0.5, 2.0, size=(m, 1))
+        np.cumprod(1 + rng.normal(0.02, 0.03, size=(m, N_YEARS)), axis=1, out=price[rows])
+        ocv[rows] = rng.normal(0, 1, size=(m, N_YEARS))
+    return gfcf, price, ocv
 
 
-def naive_pim(gfcf: np.ndarray, price: np.ndarray, params: list[PimParameters]) -> np.ndarray:
-    """Net stock, one series and one cohort at a time (no initial stock, no OCV)."""
-    profiles: dict[PimParameters, np.ndarray] = {}
-    net = np.zeros_like(gfcf)
-    for i in range(gfcf.shape[0]):
-        p = profiles.setdefault(params[i], value_profile(params[i], gfcf.shape[1]))
-        s = survival(params[i], gfcf.shape[1])  # recomputed per series, as a naive loop would
-        real = gfcf[i] / (price[i] / price[i, 0])
-        for t in range(gfcf.shape[1]):
-            w = g = 0.0
-            for a in range(t + 1):
-                w += real[t - a] * p[a]
-                g += real[t - a] * s[a]
-            net[i, t] = w
-    return net
+def parameter_sets(module: object, n_series: int) -> list[object]:
+    """The two interleaved parameter sets, as ``module.PimParameters``."""
+    normal = module.PimParameters(retirement="normal", mean_life=10, cov=0.25, depreciation_rate=0.2, initial_stock="opening")
+    gamma = module.PimParameters(retirement="gamma", mean_life=25, cov=0.3, value_profile="linear",
+                                 combination="weighted_average", initial_stock="backcast")
+    return [normal if i % 2 == 0 else gamma for i in range(n_series)]
 
 
-def best_of(n: int, fn) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(n):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+def previous_module(folder: Path) -> object | None:
+    """compiler/accounts/pim.py of release PREVIOUS (self-contained), or None."""
+    try:
+        text = subprocess.run(["git", "-C", str(ROOT), "show", f"{PREVIOUS}:compiler/accounts/pim.py"],
+                              check=True, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = folder / "pim_previous.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location("pim_previous", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pim_previous"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def child(variant: str, n_series: int) -> dict[str, object]:
+    """Build the inputs, run one variant, return its figures."""
+    from compiler.accounts import pim
+
+    with tempfile.TemporaryDirectory() as tmp:
+        module = previous_module(Path(tmp)) if variant == "previous" else pim
+        if module is None:
+            return {"skipped": f"no git checkout with release {PREVIOUS}"}
+        gfcf, price, ocv = make_inputs(n_series)
+        params = parameter_sets(module, n_series)
+        wall, cpu = time.perf_counter(), time.process_time()
+        if variant == "chunked":
+            chunks, checksum = 0, 0.0
+            for _, part in pim.iter_pim(gfcf, price, params, base_position=0, other_volume_changes=ocv):
+                chunks, checksum = chunks + 1, checksum + float(part.net_stock_cp.sum())
+        else:
+            kwargs = {"chunk": n_series} if variant == "one call" else {}
+            result = module.run_pim(gfcf, price, params, base_position=0, other_volume_changes=ocv, **kwargs)
+            chunks, checksum = 1, float(result.net_stock_cp.sum())
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    status = Path("/proc/self/status").read_text()
+    peak_kib = int(status.split("VmHWM:")[1].split()[0])
+    return {"wall": wall, "cpu": cpu, "peak_gib": peak_kib / 2**20, "chunks": chunks, "checksum": checksum,
+            "inputs_gib": 3 * gfcf.nbytes / 2**30}
+
+
+def run_child(variant: str, n_series: int) -> dict[str, object]:
+    out = subprocess.run([sys.executable, __file__, "--child", variant, "--series", str(n_series)],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main() -> None:
-    rng = np.random.default_rng(2024)
-    gfcf, price, ocv, params = make_inputs(rng)
-    run = lambda: run_pim(gfcf, price, params, base_position=0, other_volume_changes=ocv)  # noqa: E731
-
-    run()  # warm-up (imports, BLAS threads)
-    wall, result = best_of(3, run)
-    tracemalloc.start()
-    run()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-
-    sub = slice(0, SUBSET)
-    naive_wall, naive_net = best_of(1, lambda: naive_pim(gfcf[sub], price[sub], params[sub]))
-    no_initial = [replace(p, initial_stock="none") for p in params[sub]]
-    check = run_pim(gfcf[sub], price[sub], no_initial, base_position=0)
-    agree = np.allclose(naive_net, check.net_stock, rtol=1e-10)
-
-    print(f"PIM benchmark: {N_SERIES:,} series × {N_YEARS} years, 2 parameter sets, with OCV and initial stock")
-    print(f"  vectorised run_pim    : {wall:.3f} s (best of 3)   target < {TARGET_S:.1f} s: "
-          f"{'MET' if wall < TARGET_S else 'NOT MET'}")
-    print(f"  tracemalloc peak      : {peak / 2**20:.1f} MiB")
-    print(f"  resident set peak     : {rss_kib / 1024:.1f} MiB (ru_maxrss, whole process)")
-    print(f"  naive per-series loop : {naive_wall:.2f} s for {SUBSET:,} series → "
-          f"{naive_wall * N_SERIES / SUBSET:.1f} s extrapolated to {N_SERIES:,} "
-          f"(net and gross stock only, no initial stock; net stock agrees with run_pim: {agree})")
-    print(f"  speed-up              : ×{naive_wall * N_SERIES / SUBSET / wall:,.0f}")
-    residual = np.abs(accumulation_residual(result, gfcf, ocv)) / np.abs(result.net_stock_cp)
-    print(f"  sanity: max relative accumulation residual {float(residual.max()):.1e}")
-    if wall >= TARGET_S:
-        sys.exit(1)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--series", type=int, default=1_000_000, help="series of the chunked run (default 1 M)")
+    parser.add_argument("--peer-series", type=int, default=200_000, help="series of the one-call runs (default 200 k)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.series)))
+        return
+    print(f"PIM benchmark: {N_YEARS} years, 2 interleaved parameter sets, OCV and initial stocks; "
+          "wall and CPU of the PIM, peak RSS of the child (inputs included)")
+    runs = [("previous", args.peer_series), ("one call", args.peer_series), ("chunked", args.peer_series), ("chunked", args.series)]
+    figures = {}
+    for variant, n in runs:
+        fig = run_child(variant, n)
+        figures[(variant, n)] = fig
+        if "skipped" in fig:
+            print(f"  {variant:<9} {n:>9,} series: skipped ({fig['skipped']})")
+            continue
+        print(f"  {variant:<9} {n:>9,} series: wall {fig['wall']:6.2f} s  CPU {fig['cpu']:6.2f} s  peak {fig['peak_gib']:5.2f} GiB"
+              f"  ({fig['chunks']} chunks; inputs {fig['inputs_gib']:.2f} GiB; checksum {fig['checksum']:.6e})")
+    big = figures[("chunked", args.series)]
+    met = big["wall"] < TARGET_S and big["peak_gib"] < TARGET_GIB
+    print(f"  target {args.series:,} series < {TARGET_S:.0f} s and < {TARGET_GIB:.0f} GiB: {'MET' if met else 'NOT MET'}")
 
 
 if __name__ == "__main__":

@@ -70,9 +70,13 @@ retirements then cover in-sample vintages only).
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -89,6 +93,9 @@ __all__ = [
     "harberger_rate",
     "mean_service_life",
     "run_pim",
+    "iter_pim",
+    "chunk_size",
+    "DEFAULT_MEMORY_BUDGET",
     "end_year_prices",
     "accumulation_residual",
 ]
@@ -693,11 +700,12 @@ class PimResult:
 
 
 def _check_finite(name: str, array: np.ndarray) -> None:
+    if np.isfinite(array).all():
+        return
     bad = np.argwhere(~np.isfinite(array))
-    if bad.size:
-        shown = ", ".join(f"(series {s}, year position {t})" for s, t in bad[:10])
-        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
-        raise PimInputError(f"{name}: missing or non-finite value at {shown}{more}: expected a finite number")
+    shown = ", ".join(f"(series {s}, year position {t})" for s, t in bad[:10])
+    more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+    raise PimInputError(f"{name}: missing or non-finite value at {shown}{more}: expected a finite number")
 
 
 def end_year_prices(average: np.ndarray, leading: bool = False) -> np.ndarray:
@@ -724,51 +732,131 @@ def _as_rows(name: str, values: np.ndarray, n_series: int, widths: tuple[int, ..
         raise PimInputError(f"{name}: shape {np.shape(values)}: expected {expected}; a price-index year is missing or extra")
     p = np.broadcast_to(p, (n_series, p.shape[1]))
     _check_finite(name, p)
-    if (p <= 0).any():
+    if not (p > 0).all():
         s, t = np.argwhere(p <= 0)[0]
         raise PimInputError(f"{name}: value {float(p[s, t])!r} at (series {s}, column {t}): expected a number > 0")
     return p
 
 
-def _prepare_prices(
-    price_index: np.ndarray, shape: tuple[int, int], base_position: int | None, end_price_index: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """(P̄, Pᵉ): average (n_series, n_years) and end-of-year (n_series, n_years + 1,
-    column 0 = end of the year before the first), both divided by P̄ of ``base_position``.
+# --------------------------------------------------------------------------- #
+# Chunked engine: inputs checked once, then series in chunks of bounded memory
+# --------------------------------------------------------------------------- #
+
+#: Rows per block of every matrix product. BLAS gives a row a result that depends
+#: on the shape of the product and the row's place in it; products of blocks of a
+#: fixed shape (the last one padded with zeros) give each series the same bits
+#: however many series run together, so chunked runs equal one call bit for bit.
+_BLOCK = 8
+#: Default working memory of one chunk of series (results and temporaries).
+DEFAULT_MEMORY_BUDGET = 256 * 2**20
+#: float64 (n_years)-rows alive per series while a chunk runs: the 19 results, the
+#: (5 n)-wide product of the stocks and the temporaries (measured, rounded up).
+_ROWS_PER_SERIES = 48
+
+
+def chunk_size(n_years: int, memory_budget: int = DEFAULT_MEMORY_BUDGET) -> int:
+    """Series per chunk so that a chunk's arrays fit ``memory_budget`` bytes (a
+    multiple of the product block, at least one block)."""
+    per_series = _ROWS_PER_SERIES * 8 * max(int(n_years), 1)
+    return max(_BLOCK, int(memory_budget) // per_series // _BLOCK * _BLOCK)
+
+
+@dataclass(frozen=True)
+class _Panel:
+    """Checked inputs of :func:`iter_pim` (prices as (n_series, width) views)."""
+
+    gfcf: np.ndarray
+    ocv: np.ndarray | None
+    price: np.ndarray
+    end: np.ndarray | None
+    base_position: int | None
+    given: np.ndarray | None
+    codes: np.ndarray  # parameter set of each series (position in psets)
+    psets: tuple[PimParameters, ...]
+
+
+def _check_panel(
+    gfcf: np.ndarray, price_index: np.ndarray, params: PimParameters | Sequence[PimParameters], base_position: int | None,
+    other_volume_changes: np.ndarray | None, end_price_index: np.ndarray | None, opening_stock: np.ndarray | None,
+) -> _Panel:
+    """Every check of :func:`run_pim` on the whole panel, before any chunk runs."""
+    gfcf = np.atleast_2d(np.asarray(gfcf, dtype=float))
+    if gfcf.ndim != 2:
+        raise PimInputError(f"gfcf: shape {gfcf.shape}: expected (n_series, n_years)")
+    _check_finite("gfcf", gfcf)
+    ocv = None
+    if other_volume_changes is not None:
+        ocv = np.atleast_2d(np.asarray(other_volume_changes, dtype=float))
+        if ocv.shape != gfcf.shape:
+            raise PimInputError(f"other_volume_changes: shape {ocv.shape}: expected {gfcf.shape} (as gfcf)")
+        _check_finite("other_volume_changes", ocv)
+    (n_series, n_years) = gfcf.shape
+    want = f"(n_series or 1, n_years or n_years + 1) = ({n_series} or 1, {n_years} or {n_years + 1})"
+    price = _as_rows("price_index", price_index, n_series, (n_years, n_years + 1), want)
+    end = None if end_price_index is None else _as_rows("end_price_index", end_price_index, n_series, (n_years, n_years + 1), want)
+    if base_position is not None and not (isinstance(base_position, (int, np.integer)) and 0 <= base_position < n_years):
+        raise PimInputError(f"base_position: value {base_position!r}: expected a year position in [0, {n_years})")
+    codes, psets = _group(params, n_series)
+    given = _given_stock(opening_stock, n_series)
+    for code, pset in enumerate(psets):
+        if pset.initial_stock != "given":
+            continue
+        index = np.flatnonzero(codes == code)
+        if given is None or not np.isfinite(given[index]).all():
+            raise PimInputError(f"opening_stock: missing for series {index.tolist()[:10]} with initial_stock 'given': expected a finite number per series")
+    return _Panel(gfcf, ocv, price, end, base_position, given, codes, psets)
+
+
+def _group(params: PimParameters | Sequence[PimParameters], n_series: int) -> tuple[np.ndarray, tuple[PimParameters, ...]]:
+    """(code of each series, distinct parameter sets): equal sets share a code.
+    Series are told apart by object identity first (a panel repeats a few objects)."""
+    if isinstance(params, PimParameters):
+        return np.zeros(n_series, dtype=np.intp), (params,)
+    if len(params) != n_series:
+        raise PimInputError(f"params: {len(params)} parameter sets: expected 1 or one per series ({n_series})")
+    ids = np.fromiter(map(id, params), dtype=np.int64, count=n_series)
+    objects, first, by_object = np.unique(ids, return_index=True, return_inverse=True)
+    codes: dict[PimParameters, int] = {}
+    object_code = np.fromiter((codes.setdefault(params[i], len(codes)) for i in np.sort(first)), dtype=np.intp, count=len(first))
+    order = np.argsort(first)  # object codes in order of first appearance
+    remap = np.empty(len(objects), dtype=np.intp)
+    remap[order] = object_code
+    return remap[by_object.reshape(-1)], tuple(codes)
+
+
+def _chunk_prices(panel: _Panel, rows: slice) -> tuple[np.ndarray, np.ndarray]:
+    """(P̄, Pᵉ) of the series ``rows``: average (rows, n_years) and end-of-year
+    (rows, n_years + 1, column 0 = end of the year before the first), both divided
+    by P̄ of ``base_position``.
 
     The average index may have one extra leading column (the year before the first).
     The end-of-year index may have n_years + 1 columns (leading: end of the year
     before the first) or n_years (that one is then approximated from the averages);
     without it, every end-of-year price is approximated (:func:`end_year_prices`).
     """
-    n_series, n_years = shape
-    want = f"(n_series or 1, n_years or n_years + 1) = ({n_series} or 1, {n_years} or {n_years + 1})"
-    p = _as_rows("price_index", price_index, n_series, (n_years, n_years + 1), want)
+    n_years = panel.gfcf.shape[1]
+    p = panel.price[rows]
     lead = p.shape[1] == n_years + 1
     average = p[:, 1:] if lead else p
     approx = end_year_prices(p, leading=lead)
-    if end_price_index is None:
+    if panel.end is None:
         end = approx
     else:
-        e = _as_rows("end_price_index", end_price_index, n_series, (n_years, n_years + 1), want)
+        e = panel.end[rows]
         end = e if e.shape[1] == n_years + 1 else np.concatenate([approx[:, :1], e], axis=1)
-    if base_position is not None:
-        if not (isinstance(base_position, (int, np.integer)) and 0 <= base_position < n_years):
-            raise PimInputError(f"base_position: value {base_position!r}: expected a year position in [0, {n_years})")
-        base = average[:, base_position : base_position + 1]
+    if panel.base_position is not None:
+        base = average[:, panel.base_position : panel.base_position + 1]
         average, end = average / base, end / base
     return np.ascontiguousarray(average), np.ascontiguousarray(end)
 
 
-def _group(params: PimParameters | Sequence[PimParameters], n_series: int) -> dict[PimParameters, np.ndarray]:
-    """Series indices of each distinct parameter set."""
-    if isinstance(params, PimParameters):
-        return {params: np.arange(n_series)}
-    if len(params) != n_series:
-        raise PimInputError(f"params: {len(params)} parameter sets: expected 1 or one per series ({n_series})")
-    codes: dict[PimParameters, int] = {}
-    index = np.fromiter((codes.setdefault(p, len(codes)) for p in params), dtype=np.intp, count=n_series)
-    return {p: np.flatnonzero(index == code) for p, code in codes.items()}
+def _blocked_matmul(x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """``x @ m`` computed in blocks of ``_BLOCK`` rows (see ``_BLOCK``)."""
+    rows, width = x.shape
+    pad = -rows % _BLOCK
+    if pad:
+        x = np.concatenate([x, np.zeros((pad, width))])
+    return np.matmul(x.reshape(-1, _BLOCK, width), m).reshape(-1, m.shape[1])[:rows]
 
 
 def _toeplitz_stack(profiles: np.ndarray, n_years: int) -> np.ndarray:
@@ -776,6 +864,30 @@ def _toeplitz_stack(profiles: np.ndarray, n_years: int) -> np.ndarray:
     lag = np.arange(n_years)[None, :] - np.arange(n_years)[:, None]
     mats = np.where(lag[None] >= 0, profiles[:, np.clip(lag, 0, None)], 0.0)  # (k, n, n)
     return np.concatenate(list(mats), axis=1)
+
+
+@dataclass(frozen=True)
+class _Kernels:
+    """Profiles of one parameter set over ``n_years`` and their Toeplitz matrices."""
+
+    s: np.ndarray
+    p: np.ndarray
+    e: np.ndarray
+    stocks: np.ndarray  # (n, 5n): survival, value, efficiency, depreciation, retirement
+    value: np.ndarray  # (n, n): value profile only (historical cost)
+
+
+@lru_cache(maxsize=64)
+def _kernels(params: PimParameters, n: int) -> _Kernels:
+    """Profiles S, p, e over n + horizon + 2 ages and the Toeplitz matrices (§3.5)."""
+    n_ages = n + _horizon(params) + 2
+    s, p, e = survival(params, n_ages), value_profile(params, n_ages), efficiency_profile(params, n_ages)
+    dep = np.append(1.0, p[:-1]) - p  # p(a−1) − p(a), p(−1) = 1
+    ret = np.append(1.0, s[:-1]) - s
+    stocks = _toeplitz_stack(np.stack([s[:n], p[:n], e[:n], dep[:n], ret[:n]]), n)
+    for array in (s, p, e, stocks):
+        array.flags.writeable = False
+    return _Kernels(s, p, e, stocks, stocks[:, n : 2 * n].copy())
 
 
 def _growth(params: PimParameters, real: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -798,47 +910,50 @@ def _growth(params: PimParameters, real: np.ndarray, index: np.ndarray) -> np.nd
 
 
 def _legacy_weights(
-    profile: np.ndarray, tail: tuple[float, float] | None, g: np.ndarray, n_years: int, horizon: int
+    profile: np.ndarray, tail: tuple[float, float] | None, g: np.ndarray, n_years: int, discount: np.ndarray
 ) -> np.ndarray:
     """w[s, j+1] = Σ_{k≥1} (1+g_s)^−k prof(j + k) for j = −1..n_years−1: the
-    contribution at year j of a synthetic past I_{−k} = (1+g)^−k per unit of I_0."""
+    contribution at year j of a synthetic past I_{−k} = (1+g)^−k per unit of I_0;
+    ``discount`` is (1+g_s)^−k, k = 1..horizon."""
     if tail is not None:
         c, rho = tail
         q = rho / (1 + g)
         return (c * q / (1 - q))[:, None] * rho ** np.arange(-1.0, n_years)[None, :]
-    k = np.arange(1, horizon + 1)
+    k = np.arange(1, discount.shape[1] + 1)
     hankel = profile[np.arange(-1, n_years)[None, :] + k[:, None]]  # (horizon, n+1)
-    return (1 + g[:, None]) ** -k[None, :].astype(float) @ hankel
+    return _blocked_matmul(discount, hankel)
 
 
-def _in_sample(flows: np.ndarray, s: np.ndarray, p: np.ndarray, e: np.ndarray) -> dict[str, np.ndarray]:
+def _in_sample(flows: np.ndarray, kernels: _Kernels) -> dict[str, np.ndarray]:
     """Convolutions of real flows with the cohort profiles (one matrix product)."""
-    n_s, n = flows.shape
-    dep = np.append(1.0, p[:-1]) - p  # p(a−1) − p(a), p(−1) = 1
-    ret = np.append(1.0, s[:-1]) - s
-    stacked = flows @ _toeplitz_stack(np.stack([s[:n], p[:n], e[:n], dep[:n], ret[:n]]), n)
+    n = flows.shape[1]
+    stacked = _blocked_matmul(flows, kernels.stocks)
     g, w, k, d, r = (stacked[:, j * n : (j + 1) * n] for j in range(5))
     return {"gross_stock": g, "net_stock": w, "productive_stock": k, "cfc": d, "retirements": r}
 
 
 def _initial_stock(
-    params: PimParameters, real_gfcf: np.ndarray, index: np.ndarray, s: np.ndarray, p: np.ndarray, e: np.ndarray,
-    given: np.ndarray | None = None,
+    params: PimParameters, real_gfcf: np.ndarray, index: np.ndarray, kernels: _Kernels, given: np.ndarray | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     """Contribution of the initial stock: stocks at years 0..n−1 and the opening
     net stock W_{−1}; also g and δ̄ per series (§3.7, module docstring). "given":
     the backcast vintage composition scaled so that W_{−1} = ``given``."""
     n_s, n = real_gfcf.shape
+    s, p, e = kernels.s, kernels.p, kernels.e
     g = _growth(params, real_gfcf, index)
     rate = harberger_rate(params)
     horizon = p.size - n - 1
+    tails = _geometric_tail(params, params.value_profile, params.value_offset), _geometric_tail(params, params.resolved_efficiency, 0.0)
+    discount = np.empty((n_s, 0))  # (1+g)^−k, computed once for the three profiles that need it
+    if None in tails or params.retirement != "none":
+        discount = (1 + g[:, None]) ** -np.arange(1, horizon + 1)[None, :].astype(float)
     i0 = real_gfcf[:, 0]
-    w_net = _legacy_weights(p, _geometric_tail(params, params.value_profile, params.value_offset), g, n, horizon)
-    w_prod = _legacy_weights(e, _geometric_tail(params, params.resolved_efficiency, 0.0), g, n, horizon)
+    w_net = _legacy_weights(p, tails[0], g, n, discount)
+    w_prod = _legacy_weights(e, tails[1], g, n, discount)
     if params.retirement == "none":  # pre-sample gross stock unbounded: not estimated
         w_gross = np.zeros((n_s, n + 1))
     else:
-        w_gross = _legacy_weights(s, None, g, n, horizon)
+        w_gross = _legacy_weights(s, None, g, n, discount)
     # an unbounded geometric profile needs (1 − δ)/(1 + g) < 1, i.e. g + δ > 0
     valid = np.all(np.isfinite(w_net) & (w_net >= 0) & np.isfinite(w_prod) & (w_prod >= 0), axis=1)
     if params.initial_stock not in ("backcast", "given"):
@@ -849,19 +964,7 @@ def _initial_stock(
             f"{index[~valid][:10].tolist()} (g = {g[~valid][:10].round(4).tolist()}): expected g + δ > 0; "
             "set 'growth_rate'" + ("" if params.initial_stock == "backcast" else " or use initial_stock 'backcast'")
         )
-    scale = np.ones(n_s)  # backcast
-    target = 1 / (g + rate)  # Harberger stock per unit of I_0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if params.initial_stock == "opening":
-            scale = np.where(w_net[:, 0] > 0, target / w_net[:, 0], 0.0)
-        elif params.initial_stock == "closing":  # W_0 = legacy_0 + I_0 p(0) = I_0/(g + δ), legacy >= 0
-            scale = np.where(w_net[:, 1] > 0, np.maximum(target - p[0], 0) / w_net[:, 1], 0.0)
-    factor = (i0 * scale)[:, None]
-    if params.initial_stock == "given":  # weights are per unit of I_0: scale them to W_{−1} = given
-        with np.errstate(divide="ignore", invalid="ignore"):
-            factor = np.where(w_net[:, 0] > 0, given / w_net[:, 0], 0.0)[:, None]
-        if ((given != 0) & ~(w_net[:, 0] > 0)).any():
-            raise PimInputError(f"initial stock 'given': no vintage profile for series {index[(given != 0) & ~(w_net[:, 0] > 0)][:10].tolist()}")
+    factor = _legacy_factor(params, i0, g, rate, w_net, p[0], index, given)
     net, gross = factor * w_net, factor * w_gross
     legacy = {
         "gross_stock": gross[:, 1:],
@@ -871,6 +974,28 @@ def _initial_stock(
         "retirements": gross[:, :-1] - gross[:, 1:],
     }
     return legacy, net[:, 0], g, np.full(n_s, rate)
+
+
+def _legacy_factor(
+    params: PimParameters, i0: np.ndarray, g: np.ndarray, rate: float, w_net: np.ndarray, p0: float, index: np.ndarray,
+    given: np.ndarray | None,
+) -> np.ndarray:
+    """(n_s, 1) scale of the backcast vintages per series: I_0 for "backcast"; so that
+    W_{−1} ("opening") or W_0 ("closing") = I_0/(g + δ̄); so that W_{−1} = given."""
+    scale = np.ones(len(i0))  # backcast
+    target = 1 / (g + rate)  # Harberger stock per unit of I_0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if params.initial_stock == "opening":
+            scale = np.where(w_net[:, 0] > 0, target / w_net[:, 0], 0.0)
+        elif params.initial_stock == "closing":  # W_0 = legacy_0 + I_0 p(0) = I_0/(g + δ), legacy >= 0
+            scale = np.where(w_net[:, 1] > 0, np.maximum(target - p0, 0) / w_net[:, 1], 0.0)
+    factor = (i0 * scale)[:, None]
+    if params.initial_stock == "given":  # weights are per unit of I_0: scale them to W_{−1} = given
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(w_net[:, 0] > 0, given / w_net[:, 0], 0.0)[:, None]
+        if ((given != 0) & ~(w_net[:, 0] > 0)).any():
+            raise PimInputError(f"initial stock 'given': no vintage profile for series {index[(given != 0) & ~(w_net[:, 0] > 0)][:10].tolist()}")
+    return factor
 
 
 def _given_stock(opening_stock: np.ndarray | None, n_series: int) -> np.ndarray | None:
@@ -890,25 +1015,87 @@ def _constant_prices(
     in-sample historical-cost net stock Σ_a (I + OCV)_{t−a} P̄_{t−a} p(a) and the
     initial stock's contribution at constant prices (``legacy_net``)."""
     n_s, n = real_gfcf.shape
-    n_ages = n + _horizon(params) + 2
-    s = survival(params, n_ages)
-    p = value_profile(params, n_ages)
-    e = efficiency_profile(params, n_ages)
-    out = _in_sample(real_gfcf + real_ocv, s, p, e)
-    nominal = (real_gfcf + real_ocv) * (1.0 if price is None else price)
-    hc_in_sample = nominal @ _toeplitz_stack(p[None, :n], n)
+    kernels = _kernels(params, n)
+    flows = real_gfcf + real_ocv
+    out = _in_sample(flows, kernels)
+    if price is not None:
+        flows *= price  # nominal flows
+    hc_in_sample = _blocked_matmul(flows, kernels.value)
     legacy_net = np.zeros((n_s, n))
     opening = np.zeros(n_s)
     g = np.full(n_s, np.nan)
     rate = np.full(n_s, np.nan)
     if params.initial_stock != "none":
-        legacy, opening, g, rate = _initial_stock(params, real_gfcf, index, s, p, e, given)
-        out = {key: out[key] + legacy[key] for key in out}
+        legacy, opening, g, rate = _initial_stock(params, real_gfcf, index, kernels, given)
+        for key, value in out.items():
+            value += legacy[key]  # in place: views of the one product
         legacy_net = legacy["net_stock"]
     out["opening_net_stock"] = np.concatenate([opening[:, None], out["net_stock"][:, :-1]], axis=1)
     out["growth_rate"], out["harberger_rate"] = g, rate
     out["hc_in_sample"], out["legacy_net"] = hc_in_sample, legacy_net
     return out
+
+
+def iter_pim(
+    gfcf: np.ndarray,
+    price_index: np.ndarray,
+    params: PimParameters | Sequence[PimParameters],
+    *,
+    base_position: int | None = None,
+    other_volume_changes: np.ndarray | None = None,
+    end_price_index: np.ndarray | None = None,
+    opening_stock: np.ndarray | None = None,
+    chunk: int | None = None,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    workers: int = 1,
+) -> Iterator[tuple[slice, PimResult]]:
+    """:func:`run_pim` in chunks of consecutive series: yields (series slice, its
+    results) in series order. Arguments as :func:`run_pim`; ``chunk`` series per
+    chunk, default :func:`chunk_size` of ``memory_budget / workers`` bytes;
+    ``workers`` chunks run at once in threads (numpy and BLAS release the GIL).
+    All inputs are checked before the first chunk; a chunk's results are
+    bit-identical to those rows of one call."""
+    panel = _check_panel(gfcf, price_index, params, base_position, other_volume_changes, end_price_index, opening_stock)
+    n_series, n_years = panel.gfcf.shape
+    workers = max(1, int(workers))
+    step = max(1, int(chunk) if chunk is not None else chunk_size(n_years, memory_budget // workers))
+    chunks = [slice(start, min(start + step, n_series)) for start in range(0, max(n_series, 1), step)]
+    if workers == 1 or len(chunks) == 1:
+        yield from ((rows, _run_chunk(panel, rows)) for rows in chunks)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        pending: deque[tuple[slice, Future[PimResult]]] = deque()
+        for rows in chunks:
+            pending.append((rows, pool.submit(_run_chunk, panel, rows)))
+            if len(pending) == workers:  # at most `workers` chunks in memory
+                done, future = pending.popleft()
+                yield done, future.result()
+        yield from ((rows, future.result()) for rows, future in pending)
+
+
+def _run_chunk(panel: _Panel, rows: slice) -> PimResult:
+    """Results of the series ``rows``, each parameter set's series together."""
+    gfcf = panel.gfcf[rows]
+    price, end = _chunk_prices(panel, rows)
+    real_gfcf = gfcf / price
+    real_ocv = np.zeros_like(gfcf) if panel.ocv is None else panel.ocv[rows] / price
+    codes = panel.codes[rows]
+    present = np.unique(codes)
+    if len(present) == 1:  # one parameter set: no gather, no scatter
+        index = np.arange(rows.start, rows.start + len(gfcf))
+        given = None if panel.given is None else panel.given[rows]
+        out = _constant_prices(panel.psets[present[0]], real_gfcf, real_ocv, index, given, price)
+        return _with_current_prices(out, real_gfcf, real_ocv, price, end)
+    out = {key: np.empty_like(gfcf) for key in ("gross_stock", "net_stock", "productive_stock", "cfc", "retirements", "opening_net_stock", "hc_in_sample", "legacy_net")}
+    out["growth_rate"], out["harberger_rate"] = np.empty(len(gfcf)), np.empty(len(gfcf))
+    for code in present:
+        local = np.flatnonzero(codes == code)
+        index = local + rows.start
+        given = None if panel.given is None else panel.given[index]
+        part = _constant_prices(panel.psets[code], real_gfcf[local], real_ocv[local], index, given, price[local])
+        for key, value in part.items():
+            out[key][local] = value
+    return _with_current_prices(out, real_gfcf, real_ocv, price, end)
 
 
 def run_pim(
@@ -920,6 +1107,9 @@ def run_pim(
     other_volume_changes: np.ndarray | None = None,
     end_price_index: np.ndarray | None = None,
     opening_stock: np.ndarray | None = None,
+    chunk: int | None = None,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    workers: int = 1,
 ) -> PimResult:
     """Run the PIM on ``n_series`` GFCF series at current prices.
 
@@ -939,56 +1129,54 @@ def run_pim(
         base_position: year position (0-based, of the GFCF years) where the index
             is rebased to 1; ``None`` if the index is already rebased.
         other_volume_changes: K1–K6 at current prices, same shape as ``gfcf``.
+        chunk, memory_budget, workers: series computed together and chunks at
+            once (:func:`iter_pim`); the
+            results are the same bits whatever the chunk. The whole result is kept:
+            for panels whose results do not fit in memory, use :func:`iter_pim`.
 
     Raises:
         PimInputError: NaN/inf values (naming series and year position), bad
             shapes, missing price-index years, non-positive prices.
     """
-    gfcf = np.atleast_2d(np.asarray(gfcf, dtype=float))
-    if gfcf.ndim != 2:
-        raise PimInputError(f"gfcf: shape {gfcf.shape}: expected (n_series, n_years)")
-    _check_finite("gfcf", gfcf)
-    ocv = np.zeros_like(gfcf)
-    if other_volume_changes is not None:
-        ocv = np.atleast_2d(np.asarray(other_volume_changes, dtype=float))
-    if ocv.shape != gfcf.shape:
-        raise PimInputError(f"other_volume_changes: shape {ocv.shape}: expected {gfcf.shape} (as gfcf)")
-    _check_finite("other_volume_changes", ocv)
-    price, end = _prepare_prices(price_index, gfcf.shape, base_position, end_price_index)
-    real_gfcf, real_ocv = gfcf / price, ocv / price
-
-    keys = ("gross_stock", "net_stock", "productive_stock", "cfc", "retirements", "opening_net_stock", "hc_in_sample", "legacy_net")
-    out = {key: np.empty_like(gfcf) for key in keys}
-    out["growth_rate"] = np.empty(gfcf.shape[0])
-    out["harberger_rate"] = np.empty(gfcf.shape[0])
-    given = _given_stock(opening_stock, gfcf.shape[0])
-    for pset, index in _group(params, gfcf.shape[0]).items():
-        if pset.initial_stock == "given" and (given is None or not np.isfinite(given[index]).all()):
-            raise PimInputError(f"opening_stock: missing for series {index.tolist()[:10]} with initial_stock 'given': expected a finite number per series")
-        part = _constant_prices(pset, real_gfcf[index], real_ocv[index], index, None if given is None else given[index], price[index])
-        for key, value in part.items():
-            out[key][index] = value
-    return _with_current_prices(out, real_gfcf, real_ocv, price, end)
+    parts = iter_pim(gfcf, price_index, params, base_position=base_position, other_volume_changes=other_volume_changes,
+                     end_price_index=end_price_index, opening_stock=opening_stock, chunk=chunk, memory_budget=memory_budget,
+                     workers=workers)
+    rows, first = next(parts)
+    n_series = np.atleast_2d(np.asarray(gfcf)).shape[0]
+    if rows.stop >= n_series:
+        return first
+    out = {f.name: np.empty((n_series, *getattr(first, f.name).shape[1:])) for f in fields(PimResult)}
+    for rows, part in itertools.chain([(rows, first)], parts):
+        for name, array in out.items():
+            array[rows] = getattr(part, name)
+    return PimResult(**out)
 
 
 def _with_current_prices(
     const: dict[str, np.ndarray], real_gfcf: np.ndarray, real_ocv: np.ndarray, price: np.ndarray, end: np.ndarray
 ) -> PimResult:
     """Stocks at end-of-year prices, flows at average prices, K7 the closure (§3.6,
-    module docstring)."""
+    module docstring); products in place where the operands allow (same bits)."""
     const = dict(const)
     hc_in_sample, legacy_net = const.pop("hc_in_sample"), const.pop("legacy_net")
     opening, closing_end, opening_end = const["opening_net_stock"], end[:, 1:], end[:, :-1]
-    net_change = real_gfcf + real_ocv - const["cfc"]  # W_t − W_{t−1}
+    net_change = real_gfcf + real_ocv  # W_t − W_{t−1} = X_t − D_t
+    net_change -= const["cfc"]
+    revaluation = closing_end - opening_end
+    revaluation *= opening
+    net_change *= closing_end - price
+    revaluation += net_change
+    historical = legacy_net * end[:, :1]
+    historical += hc_in_sample
     return PimResult(
         **const,
-        net_stock_hc=hc_in_sample + legacy_net * end[:, :1],
+        net_stock_hc=historical,
         real_gfcf=real_gfcf,
         real_ocv=real_ocv,
         net_stock_cp=const["net_stock"] * closing_end,
         gross_stock_cp=const["gross_stock"] * closing_end,
         cfc_cp=const["cfc"] * price,
-        revaluation_cp=opening * (closing_end - opening_end) + net_change * (closing_end - price),
+        revaluation_cp=revaluation,
         opening_net_stock_cp=opening * opening_end,
         price_index=price,
         end_price_index=np.ascontiguousarray(closing_end),
