@@ -284,7 +284,45 @@ def gras(
     ``converged=False``). Infeasible targets raise :class:`InfeasibleTargetsError` before
     iterating; ``row_labels``/``col_labels`` (and the nouns ``row_name``/``col_name``,
     e.g. ``"product"``) name rows and columns in its messages.
+
+    The steps, one function each: check the arguments; return ``X0`` if it already
+    meets the targets; take the fixed cells off the targets (:func:`_free_problem`);
+    drop the cells a zero target forces to zero (:func:`_force_zeros`); check
+    feasibility (:func:`_feasibility_problems`); iterate the multipliers
+    (:func:`_iterate`); assemble ``X = X0[fixed] + r̂Pŝ − r̂⁻¹Nŝ⁻¹`` (:func:`_assemble`).
     """
+    x0, u, v, fx = _checked_arguments(x0, u, v, fixed, tol, max_iter, row_labels, col_labels)
+    m, n = x0.shape
+    su = np.maximum(1.0, np.abs(u))  # residual scales
+    sv = np.maximum(1.0, np.abs(v))
+    res0 = _residual(x0.sum(axis=1), x0.sum(axis=0), u, v, su, sv)
+    if res0 <= tol:  # already balanced: X0 untouched
+        active = (x0 != 0) if fx is None else (x0 != 0) & ~fx
+        return GrasResult(x0.copy(), 0, res0, np.ones(m), np.ones(n), True, x0, active)
+    free = _free_problem(x0, u, v, fx, tol * su, tol * sv)
+    _force_zeros(free)
+    problems = _feasibility_problems(free, u, v, tol, fx is not None, (row_labels, row_name), (col_labels, col_name))
+    if problems:
+        raise InfeasibleTargetsError(problems)
+    P, N = _Part(x0, free.pos, +1.0), _Part(x0, free.neg, -1.0)
+    del free.pos, free.neg
+    r, s, it, res, converged = _iterate(P, N, free.u, free.v, su, sv, tol, max_iter)
+    out, active = _assemble(x0, fx, P, N, r, s)
+    final = _residual(out.sum(axis=1), out.sum(axis=0), u, v, su, sv)
+    result = GrasResult(out, it, final, r, s, converged, x0, active)
+    if not converged and raise_on_nonconvergence:
+        raise GrasConvergenceError(
+            f"GRAS did not converge in {it} iterations: max residual {res:.3e} > tol {tol:.1e}",
+            it, float(res), result)
+    return result
+
+
+def _checked_arguments(
+    x0: ArrayLike, u: ArrayLike, v: ArrayLike, fixed: ArrayLike | None, tol: float, max_iter: int,
+    row_labels: Sequence[Any] | None, col_labels: Sequence[Any] | None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_] | None]:
+    """``x0``, ``u``, ``v`` as float64 and ``fixed`` as bool (``None`` when no cell is
+    fixed), after checking shapes, finiteness, labels and the iteration settings."""
     x0 = np.asarray(x0, dtype=np.float64)
     u = np.asarray(u, dtype=np.float64).ravel()
     v = np.asarray(v, dtype=np.float64).ravel()
@@ -301,7 +339,6 @@ def gras(
         raise ValueError(f"col_labels has {len(col_labels)} entries for {n} columns")
     if tol < 0 or max_iter < 0:
         raise ValueError("tol and max_iter must be nonnegative")
-
     fx = None
     if fixed is not None:
         fx = np.asarray(fixed)
@@ -310,18 +347,33 @@ def gras(
         fx = fx.astype(bool, copy=False)
         if not fx.any():
             fx = None
+    return x0, u, v, fx
 
-    su = np.maximum(1.0, np.abs(u))  # residual scales
-    sv = np.maximum(1.0, np.abs(v))
-    ones_m, ones_n = np.ones(m), np.ones(n)
 
-    # Already balanced: return X0 untouched.
-    res0 = _residual(x0.sum(axis=1), x0.sum(axis=0), u, v, su, sv)
-    if res0 <= tol:
-        active = (x0 != 0) if fx is None else (x0 != 0) & ~fx
-        return GrasResult(x0.copy(), 0, res0, ones_m, ones_n, True, x0, active)
+@dataclass
+class _Free:
+    """The problem on the free cells: sign masks of ``P`` and ``N`` (JO 2003: ``X0 = P − N``),
+    targets net of the fixed cells, and what each row and column holds."""
 
-    # Free cells and remaining targets.
+    pos: NDArray[np.bool_]
+    neg: NDArray[np.bool_]
+    u: NDArray[np.float64]
+    v: NDArray[np.float64]
+    has_free_row: NDArray[np.bool_]
+    has_free_col: NDArray[np.bool_]
+    zero_u: NDArray[np.bool_]  # remaining target zero within the tolerance
+    zero_v: NDArray[np.bool_]
+    nonzero_row: NDArray[np.bool_]  # a free nonzero entry in X0
+    nonzero_col: NDArray[np.bool_]
+
+
+def _free_problem(
+    x0: NDArray[np.float64], u: NDArray[np.float64], v: NDArray[np.float64], fx: NDArray[np.bool_] | None,
+    atol_u: NDArray[np.float64], atol_v: NDArray[np.float64],
+) -> _Free:
+    """Split the free cells into positive and negative parts (JO 2003, ``X0 = P − N``)
+    and take the fixed cells' sums off the targets (module docstring, fixed cells)."""
+    m, n = x0.shape
     if fx is None:
         pos, neg = x0 > 0, x0 < 0
         uf, vf = u, v
@@ -333,73 +385,97 @@ def gras(
         uf, vf = u - xf.sum(axis=1), v - xf.sum(axis=0)
         del xf
         has_free_row, has_free_col = free.any(axis=1), free.any(axis=0)
-    atol_u, atol_v = tol * su, tol * sv
-    zero_u, zero_v = np.abs(uf) <= atol_u, np.abs(vf) <= atol_v
-    nonzero_row = (pos | neg).any(axis=1)  # has a free nonzero entry in X0
-    nonzero_col = (pos | neg).any(axis=0)
+    return _Free(pos, neg, uf, vf, has_free_row, has_free_col, np.abs(uf) <= atol_u, np.abs(vf) <= atol_v,
+                 (pos | neg).any(axis=1), (pos | neg).any(axis=0))
 
-    # Zero targets with single-signed free entries force those entries to zero (repeat:
-    # removing cells can make another row or column single-signed).
+
+def _force_zeros(free: _Free) -> None:
+    """A zero target whose free entries have one sign forces them to zero: the limit
+    ``r_i → 0`` or ``r_i → ∞`` of the GRAS solution (TMB 2013). Repeated, since
+    removing cells can leave another row or column single-signed."""
+    pos, neg = free.pos, free.neg
+    m, n = pos.shape
     keep_row, keep_col = np.ones(m, bool), np.ones(n, bool)
     while True:
         prow = (pos.any(axis=1)) & keep_row
         nrow = (neg.any(axis=1)) & keep_row
         pcol = (pos.any(axis=0)) & keep_col
         ncol = (neg.any(axis=0)) & keep_col
-        kill_r = zero_u & (prow ^ nrow)
-        kill_c = zero_v & (pcol ^ ncol)
+        kill_r = free.zero_u & (prow ^ nrow)
+        kill_c = free.zero_v & (pcol ^ ncol)
         if not (kill_r.any() or kill_c.any()):
-            break
+            return
         keep_row &= ~kill_r
         keep_col &= ~kill_c
         pos[kill_r, :] = False
         neg[kill_r, :] = False
         pos[:, kill_c] = False
         neg[:, kill_c] = False
-    has_pos_r, has_neg_r = pos.any(axis=1), neg.any(axis=1)
-    has_pos_c, has_neg_c = pos.any(axis=0), neg.any(axis=0)
 
-    # Feasibility, before iterating.
+
+def _feasibility_problems(
+    free: _Free, u: NDArray[np.float64], v: NDArray[np.float64], tol: float, has_fixed: bool,
+    rows: tuple[Sequence[Any] | None, str | None], cols: tuple[Sequence[Any] | None, str | None],
+) -> list[FeasibilityProblem]:
+    """Necessary conditions for a GRAS solution (module docstring, feasibility): equal
+    totals, and per row and column a free entry able to carry the target's sign
+    (``r_i p_i − n_i / r_i = u_i`` has a positive root only then, TMB 2013)."""
     problems: list[FeasibilityProblem] = []
-    tu, tv = float(uf.sum()), float(vf.sum())
+    tu, tv = float(free.u.sum()), float(free.v.sum())
     scale = max(1.0, float(np.abs(u).sum()), float(np.abs(v).sum()))
     if abs(tu - tv) > tol * scale:
-        what = "after fixed cells " if fx is not None else ""
+        what = "after fixed cells " if has_fixed else ""
         problems.append(FeasibilityProblem(
             "totals", None, None, None,
             f"row targets sum to {tu:.10g} but column targets to {tv:.10g} {what}"
             f"(difference {tu - tv:.3g}, tolerance {tol * scale:.3g})"))
-    for axis, t, zero, has_free, nz, hp, hn, labels, noun in (
-        ("row", uf, zero_u, has_free_row, nonzero_row, has_pos_r, has_neg_r, row_labels, row_name),
-        ("column", vf, zero_v, has_free_col, nonzero_col, has_pos_c, has_neg_c, col_labels, col_name),
-    ):
-        other = "columns" if axis == "row" else "rows"
-        has = "has target {t:.10g} (after fixed cells) but"
-        kinds = (
-            ("only_fixed", ~zero & ~has_free,
-             "has only fixed cells, which leave {t:.10g} of its target unmet"),
-            ("all_zero", ~zero & has_free & ~nz, f"{has} all its free entries are zero"),
-            ("all_zero", ~zero & nz & ~hp & ~hn,
-             f"{has} its free entries lie only in zero-target {other}, which force them to zero"),
-            ("opposite_sign", (t > 0) & ~zero & ~hp & hn,
-             "has target {t:.10g} > 0 but all its free entries are <= 0"),
-            ("opposite_sign", (t < 0) & ~zero & hp & ~hn,
-             "has target {t:.10g} < 0 but all its free entries are >= 0"),
-        )
-        for kind, bad, text in kinds:
-            for i in map(int, np.flatnonzero(bad)):
-                label = None if labels is None else labels[i]
-                message = f"{_name(axis, i, labels, noun)} {text.format(t=t[i])}"
-                problems.append(FeasibilityProblem(kind, axis, i, label, message))
-    if problems:
-        raise InfeasibleTargetsError(problems)
+    problems += _axis_problems("row", free.u, free.zero_u, free.has_free_row, free.nonzero_row,
+                               free.pos.any(axis=1), free.neg.any(axis=1), *rows)
+    problems += _axis_problems("column", free.v, free.zero_v, free.has_free_col, free.nonzero_col,
+                               free.pos.any(axis=0), free.neg.any(axis=0), *cols)
+    return problems
 
-    # Iterate: r from s (rows exact), then s from r (columns exact).
-    P, N = _Part(x0, pos, +1.0), _Part(x0, neg, -1.0)
-    del pos, neg
-    r, s, inv_s = ones_m.copy(), ones_n.copy(), ones_n.copy()
+
+def _axis_problems(
+    axis: str, t: NDArray[np.float64], zero: NDArray[np.bool_], has_free: NDArray[np.bool_], nz: NDArray[np.bool_],
+    hp: NDArray[np.bool_], hn: NDArray[np.bool_], labels: Sequence[Any] | None, noun: str | None,
+) -> list[FeasibilityProblem]:
+    """Rows (or columns) whose target no free entry can meet: only fixed cells, all free
+    entries zero or forced to zero, or every free entry of the opposite sign."""
+    other = "columns" if axis == "row" else "rows"
+    has = "has target {t:.10g} (after fixed cells) but"
+    kinds = (
+        ("only_fixed", ~zero & ~has_free,
+         "has only fixed cells, which leave {t:.10g} of its target unmet"),
+        ("all_zero", ~zero & has_free & ~nz, f"{has} all its free entries are zero"),
+        ("all_zero", ~zero & nz & ~hp & ~hn,
+         f"{has} its free entries lie only in zero-target {other}, which force them to zero"),
+        ("opposite_sign", (t > 0) & ~zero & ~hp & hn,
+         "has target {t:.10g} > 0 but all its free entries are <= 0"),
+        ("opposite_sign", (t < 0) & ~zero & hp & ~hn,
+         "has target {t:.10g} < 0 but all its free entries are >= 0"),
+    )
+    problems = []
+    for kind, bad, text in kinds:
+        for i in map(int, np.flatnonzero(bad)):
+            label = None if labels is None else labels[i]
+            message = f"{_name(axis, i, labels, noun)} {text.format(t=t[i])}"
+            problems.append(FeasibilityProblem(kind, axis, i, label, message))
+    return problems
+
+
+def _iterate(
+    P: _Part, N: _Part, uf: NDArray[np.float64], vf: NDArray[np.float64], su: NDArray[np.float64],
+    sv: NDArray[np.float64], tol: float, max_iter: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, float, bool]:
+    """Alternate the multipliers (TMB 2013): ``r`` from ``s`` (each row
+    ``r_i p_i(s) − n_i(s⁻¹)/r_i = u_i`` solved by its positive root, :func:`_multiplier`),
+    then ``s`` from ``r`` the same way by column, until the residual is ``<= tol``.
+    Returns (r, s, iterations, last residual, converged)."""
+    m, n = P.shape
+    r, s, inv_s = np.ones(m), np.ones(n), np.ones(n)
     pr, nr = P.matvec(s), N.matvec(inv_s)
-    res, it, converged = np.inf, 0, False
+    res, it = np.inf, 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence checked below
         while it < max_iter:
             it += 1
@@ -416,22 +492,24 @@ def gras(
             pr, nr = P.matvec(s), N.matvec(inv_s)
             res = _residual(r * pr - nr * inv_r, s * pc - nc * inv_s, uf, vf, su, sv)
             if res <= tol:
-                converged = True
-                break
+                return r, s, it, res, True
+    return r, s, it, res, False
 
+
+def _assemble(
+    x0: NDArray[np.float64], fx: NDArray[np.bool_] | None, P: _Part, N: _Part, r: NDArray[np.float64],
+    s: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """The balanced matrix ``X = X0[fixed] + r̂Pŝ − r̂⁻¹Nŝ⁻¹`` (JO 2003; TMB 2013) and
+    the cells it scaled (the parts are consumed)."""
+    m, n = x0.shape
     active = np.zeros((m, n), bool)
     P.mark(active)
     N.mark(active)
     out = np.where(fx, x0, 0.0) if fx is not None else np.zeros((m, n))
     P.add_scaled(out, r, s, +1.0)
     N.add_scaled(out, 1.0 / r, 1.0 / s, -1.0)
-    final = _residual(out.sum(axis=1), out.sum(axis=0), u, v, su, sv)
-    result = GrasResult(out, it, final, r, s, converged, x0, active)
-    if not converged and raise_on_nonconvergence:
-        raise GrasConvergenceError(
-            f"GRAS did not converge in {it} iterations: max residual {res:.3e} > tol {tol:.1e}",
-            it, float(res), result)
-    return result
+    return out, active
 
 
 def gras_frame(
