@@ -42,7 +42,7 @@ from compiler import codes
 from compiler import table as tbl
 from compiler.accounts.checks import RELATIVE_TOLERANCE, Check
 from compiler.accounts.classification import AssetClassification, sum_aggregates
-from compiler.inputs import InputError, InputErrors, Inputs
+from compiler.inputs import InputError, InputErrors, Inputs, Manifest
 from compiler.accounts.pim import PimInputError, PimResult, harberger_rate, mean_service_life, run_pim, survival
 from compiler.inputs.pim_settings import opening_stock_series, pim_settings
 from compiler.accounts.ratios import gdp_of, percent_of_gdp
@@ -125,73 +125,95 @@ def other_volume_changes(inputs: Inputs, sectors: list[str], years: list[int], t
     return out
 
 
+@dataclass(frozen=True)
+class _Figure:
+    """One figure of the stock rows for every series (asset × bound × sector) and year:
+    its values (n_series, n_years), STO, valuation code letter, PRICES, note (COMMENT_OBS)
+    and ACCOUNTING_ENTRY. ``total_only``: S1 only, taken from the first sector's values
+    (the indices, equal in every sector); ``extra``: other constant columns."""
+
+    values: np.ndarray
+    sto: str
+    valuation: str
+    prices: str
+    note: str
+    entry: str
+    years: tuple[int, ...] | None = None  # None: the series' years
+    total_only: bool = False
+    extra: tuple[tuple[str, object], ...] = ()
+
+
+def _stock_figures(inputs: Inputs, series: StockSeries, result: PimResult, end_source: str) -> list[_Figure]:
+    """The figures of :func:`stock_rows`, in the order of its rows."""
+    m = inputs.manifest
+    initial = (series.years[0] - 1,)
+    pim = "PIM (compiler.pim, package.toml [pim])"
+    end = f"end-of-year investment price index ({end_source})"
+    index_rows = dict(total_only=True, extra=(("UNIT_MEASURE", "IX"), ("UNIT_MULT", 0), ("DECIMALS", 6)))
+    hc = "net stock at historical cost (project code LE_HC, BEA's historical-cost net stock): each vintage at the average price of its year of acquisition, the initial stock at the end-of-year price of the year before the first"
+    return [
+        _Figure(result.net_stock_cp, codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, f"net (wealth) stock, current prices = net stock at constant prices x {end}; {pim}", ASSETS_ENTRY),
+        _Figure(result.net_stock, codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"net (wealth) stock at {m.base_year} prices; {pim}", ASSETS_ENTRY),
+        _Figure(result.gross_stock_cp, codes.CLOSING_STOCK, "G", codes.CURRENT_PRICES, f"gross stock (surviving assets as new) = gross stock at constant prices x {end}; {pim}", ASSETS_ENTRY),
+        _Figure(result.gross_stock, codes.CLOSING_STOCK, "G", codes.CONSTANT_PRICES, f"gross stock at {m.base_year} prices; {pim}", ASSETS_ENTRY),
+        _Figure(result.cfc_cp, codes.CFC, "G", codes.CURRENT_PRICES, f"consumption of fixed capital = CFC at constant prices x annual-average investment price index, SNA 2008 6.240; {pim}", codes.USES),
+        _Figure(result.cfc, codes.CFC, "G", codes.CONSTANT_PRICES, f"consumption of fixed capital at {m.base_year} prices; {pim}", codes.USES),
+        _Figure(result.real_gfcf, codes.GFCF, "G", codes.CONSTANT_PRICES, f"GFCF at {m.base_year} prices = GFCF / investment price index (macro.csv)", codes.USES),
+        _Figure(result.revaluation_cp, codes.REVALUATION, "N", codes.CURRENT_PRICES, "revaluation (nominal holding gain) = LE(t) - LE(t-1) - P51G + P51C - K1..K6: stocks at end-of-year prices, flows at annual-average prices", ASSETS_ENTRY),
+        _Figure(result.price_index, codes.GFCF, "G", "DR", f"annual-average price index used to deflate GFCF, rebased {m.base_year} = 1 (macro.csv investment_price_index, or the input-cost index where [pim] price_index says so: report.json stocks.assets)", codes.USES, **index_rows),
+        _Figure(result.end_price_index, codes.CLOSING_STOCK, "N", "DR", f"{end} valuing the stocks, rebased by the {m.base_year} average = 1", ASSETS_ENTRY, **index_rows),
+        _Figure(result.opening_price_index[:, :1], codes.CLOSING_STOCK, "N", "DR", f"{end} valuing the initial stock, rebased by the {m.base_year} average = 1", ASSETS_ENTRY, years=initial, **index_rows),
+        *(_Figure(values, sto, "N", codes.CURRENT_PRICES, "other change in volume (other_volume_changes.csv)", ASSETS_ENTRY) for sto, values in series.ocv_by_sto.items()),
+        _Figure(result.net_stock_hc, HISTORICAL_COST_STOCK, "N", NOT_APPLICABLE, f"{hc}; {pim}", ASSETS_ENTRY),
+        _Figure(result.opening_net_stock_cp[:, :1], HISTORICAL_COST_STOCK, "N", NOT_APPLICABLE, f"{hc}; initial stock, package.toml [pim] initial_stock", ASSETS_ENTRY, years=initial),
+        _Figure(result.opening_net_stock_cp[:, :1], codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, f"initial net stock (opening stock of the first year) at the {end}, package.toml [pim] initial_stock", ASSETS_ENTRY, years=initial),
+        _Figure(result.opening_net_stock[:, :1], codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"initial net stock at {m.base_year} prices, package.toml [pim] initial_stock", ASSETS_ENTRY, years=initial),
+    ]
+
+
+def _figure_columns(figure: _Figure, series: StockSeries, classification: AssetClassification, m: Manifest) -> dict[str, np.ndarray]:
+    """Columns of one figure's rows: S1 (the sum over sectors) then each sector, each
+    block asset × bound × year (years fastest)."""
+    sectors = series.sector_list
+    years = [str(y) for y in (figure.years or series.years)]
+    values = series.by_sector(np.asarray(figure.values, dtype=float))  # (assets × bounds, sectors, years)
+    total = values[:, 0, :] if figure.total_only else values.sum(axis=1)
+    blocks = np.stack([total] if figure.total_only else [total, *values.transpose(1, 0, 2)])  # (blocks, ab, years)
+    labels = [codes.TOTAL_ECONOMY] if figure.total_only else [codes.TOTAL_ECONOMY, *sectors]
+    prefixes = ["sum over " + "+".join(sectors) + ": "] + [""] * (len(labels) - 1)
+    assets = [classification.code(a, figure.valuation) for a in series.assets[:: len(sectors)]]
+    bounds = series.bounds[:: len(sectors)]
+    comments = [f"{prefix}{figure.note}; {a}, {b} bound" for prefix in prefixes for a, b in zip(assets, bounds, strict=True)]
+    per_series, n_years = len(labels) * len(assets), len(years)
+    ref_year = str(m.base_year) if figure.prices in (codes.CONSTANT_PRICES, "DR") else ""
+    columns = {
+        "INSTR_ASSET": np.repeat(np.tile(np.asarray(assets, dtype=object), len(labels)), n_years),
+        tbl.BOUND: np.repeat(np.tile(np.asarray(bounds, dtype=object), len(labels)), n_years),
+        tbl.TIME: np.tile(np.asarray(years, dtype=object), per_series),
+        tbl.VALUE: blocks.reshape(-1),
+        "REF_SECTOR": np.repeat(np.asarray(labels, dtype=object), len(assets) * n_years),
+        "COMMENT_OBS": np.repeat(np.asarray(comments, dtype=object), n_years),
+    }
+    constants = {"STO": figure.sto, "PRICES": figure.prices, "ACCOUNTING_ENTRY": figure.entry, "REF_YEAR_PRICE": ref_year,
+                 "UNIT_MEASURE": tbl.DIMENSION_DEFAULTS["UNIT_MEASURE"], "UNIT_MULT": m.unit_mult, "DECIMALS": m.decimals, **dict(figure.extra)}
+    n = per_series * n_years
+    columns.update({key: np.full(n, value, dtype=object if isinstance(value, str) else None) for key, value in constants.items()})
+    return columns
+
+
 def stock_rows(inputs: Inputs, series: StockSeries, result: PimResult, classification: AssetClassification, gdp: pd.Series, end_source: str = "") -> pd.DataFrame:
     """Canonical rows of stocks, CFC, revaluation and other volume changes.
 
     Each figure per producing sector (REF_SECTOR S11 … S15) and for S1, their sum.
-    ``gdp`` is :func:`compiler.accounts.ratios.gdp_of` of the cost stage's rows.
+    ``gdp`` is :func:`compiler.accounts.ratios.gdp_of` of the cost stage's rows. The
+    rows of every figure are built as arrays and become canonical rows in one call.
     """
     m = inputs.manifest
-    years = series.years
-    sectors = series.sector_list
-    first = years[0]
-    frames = []
-
-    def add(values: np.ndarray, sto: str, valuation: str, prices: str, note: str, entry: str, year_list: list[int] = years, total_only: bool = False, **extra: object) -> None:
-        values = series.by_sector(np.asarray(values, dtype=float))  # (assets × bounds, sectors, years)
-        assets, bounds = series.assets[:: len(sectors)], series.bounds[:: len(sectors)]
-        blocks = [(values[:, 0, :] if total_only else values.sum(axis=1), codes.TOTAL_ECONOMY, "sum over " + "+".join(sectors) + ": ")]
-        if not total_only:
-            blocks += [(values[:, j, :], sector, "") for j, sector in enumerate(sectors)]
-        for block, sector, prefix in blocks:
-            frame = pd.DataFrame(
-                {
-                    "INSTR_ASSET": [classification.code(a, valuation) for a in np.repeat(assets, len(year_list))],
-                    tbl.BOUND: np.repeat(bounds, len(year_list)),
-                    tbl.TIME: np.tile([str(y) for y in year_list], len(assets)),
-                    tbl.VALUE: block.reshape(-1),
-                }
-            )
-            constant = prices == codes.CONSTANT_PRICES
-            frames.append(
-                tbl.make_rows(
-                    frame,
-                    REF_AREA=m.ref_area,
-                    REF_SECTOR=sector,
-                    UNIT_MULT=extra.get("UNIT_MULT", m.unit_mult),
-                    DECIMALS=extra.get("DECIMALS", m.decimals),
-                    STO=sto,
-                    PRICES=prices,
-                    ACCOUNTING_ENTRY=entry,
-                    REF_YEAR_PRICE=str(m.base_year) if constant or prices == "DR" else "",
-                    COMMENT_OBS=prefix + note + "; " + frame["INSTR_ASSET"] + ", " + frame[tbl.BOUND] + " bound",
-                    **{k: v for k, v in extra.items() if k not in ("UNIT_MULT", "DECIMALS")},
-                )
-            )
-
-    pim = "PIM (compiler.pim, package.toml [pim])"
-    end = f"end-of-year investment price index ({end_source})"
-    add(result.net_stock_cp, codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, f"net (wealth) stock, current prices = net stock at constant prices x {end}; {pim}", ASSETS_ENTRY)
-    add(result.net_stock, codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"net (wealth) stock at {m.base_year} prices; {pim}", ASSETS_ENTRY)
-    add(result.gross_stock_cp, codes.CLOSING_STOCK, "G", codes.CURRENT_PRICES, f"gross stock (surviving assets as new) = gross stock at constant prices x {end}; {pim}", ASSETS_ENTRY)
-    add(result.gross_stock, codes.CLOSING_STOCK, "G", codes.CONSTANT_PRICES, f"gross stock at {m.base_year} prices; {pim}", ASSETS_ENTRY)
-    add(result.cfc_cp, codes.CFC, "G", codes.CURRENT_PRICES, f"consumption of fixed capital = CFC at constant prices x annual-average investment price index, SNA 2008 6.240; {pim}", codes.USES)
-    add(result.cfc, codes.CFC, "G", codes.CONSTANT_PRICES, f"consumption of fixed capital at {m.base_year} prices; {pim}", codes.USES)
-    add(result.real_gfcf, codes.GFCF, "G", codes.CONSTANT_PRICES, f"GFCF at {m.base_year} prices = GFCF / investment price index (macro.csv)", codes.USES)
-    add(result.revaluation_cp, codes.REVALUATION, "N", codes.CURRENT_PRICES, "revaluation (nominal holding gain) = LE(t) - LE(t-1) - P51G + P51C - K1..K6: stocks at end-of-year prices, flows at annual-average prices", ASSETS_ENTRY)
-    index_rows = dict(total_only=True, UNIT_MEASURE="IX", UNIT_MULT=0, DECIMALS=6)
-    add(result.price_index, codes.GFCF, "G", "DR", f"annual-average price index used to deflate GFCF, rebased {m.base_year} = 1 (macro.csv investment_price_index, or the input-cost index where [pim] price_index says so: report.json stocks.assets)", codes.USES, **index_rows)
-    add(result.end_price_index, codes.CLOSING_STOCK, "N", "DR", f"{end} valuing the stocks, rebased by the {m.base_year} average = 1", ASSETS_ENTRY, **index_rows)
-    add(result.opening_price_index[:, :1], codes.CLOSING_STOCK, "N", "DR", f"{end} valuing the initial stock, rebased by the {m.base_year} average = 1", ASSETS_ENTRY, year_list=[first - 1], **index_rows)
-    for sto, values in series.ocv_by_sto.items():
-        add(values, sto, "N", codes.CURRENT_PRICES, "other change in volume (other_volume_changes.csv)", ASSETS_ENTRY)
-    hc = "net stock at historical cost (project code LE_HC, BEA's historical-cost net stock): each vintage at the average price of its year of acquisition, the initial stock at the end-of-year price of the year before the first"
-    add(result.net_stock_hc, HISTORICAL_COST_STOCK, "N", NOT_APPLICABLE, f"{hc}; {pim}", ASSETS_ENTRY)
-    add(result.opening_net_stock_cp[:, :1], HISTORICAL_COST_STOCK, "N", NOT_APPLICABLE, f"{hc}; initial stock, package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
-    add(result.opening_net_stock_cp[:, :1], codes.CLOSING_STOCK, "N", codes.CURRENT_PRICES, f"initial net stock (opening stock of the first year) at the {end}, package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
-    add(result.opening_net_stock[:, :1], codes.CLOSING_STOCK, "N", codes.CONSTANT_PRICES, f"initial net stock at {m.base_year} prices, package.toml [pim] initial_stock", ASSETS_ENTRY, year_list=[first - 1])
-    rows = tbl.concat(frames).assign(ACTIVITY=codes.TOTAL_ACTIVITY)
-    rows = tbl.concat([rows, sum_aggregates(rows, classification)])
+    parts = [_figure_columns(f, series, classification, m) for f in _stock_figures(inputs, series, result, end_source)]
+    frame = pd.DataFrame({key: np.concatenate([part[key] for part in parts]) for key in parts[0]})
+    rows = tbl.make_rows(frame, REF_AREA=m.ref_area, ACTIVITY=codes.TOTAL_ACTIVITY)
+    aggregates = sum_aggregates(rows, classification)
+    rows = pd.concat([rows, aggregates], ignore_index=True)  # keys checked once, below
     net = rows.loc[(rows["STO"] == codes.CLOSING_STOCK) & (rows["PRICES"] == codes.CURRENT_PRICES) & rows["INSTR_ASSET"].str.endswith("N") & (rows["REF_SECTOR"] == codes.TOTAL_ECONOMY)]
     return tbl.concat([rows, percent_of_gdp(net, gdp, "net stock at current prices")])
 
