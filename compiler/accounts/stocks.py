@@ -53,6 +53,8 @@ ASSETS_ENTRY = "A"
 #: (the valuation is in the code: no CL_NA_PRICES code means historical cost).
 HISTORICAL_COST_STOCK = "LE_HC"
 NOT_APPLICABLE = "_Z"
+#: The transactions and stocks of the accumulation identity.
+ACCUMULATION_STO = (codes.CLOSING_STOCK, codes.GFCF, codes.CFC, codes.REVALUATION, *codes.OTHER_VOLUME_CHANGES)
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,25 @@ def stock_series(inputs: Inputs, table: pd.DataFrame, classification: AssetClass
     sectors = producing_sectors(inputs)
     gfcf = tbl.select(table, STO=codes.GFCF, ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=tuple(sectors), UNIT_MEASURE=codes.DOMESTIC_CURRENCY, PRICES=codes.CURRENT_PRICES)
     triples = [(a, b, s) for a in codes.ASSET_TYPES for b in tbl.BOUNDS for s in sectors]
-    wide = gfcf.assign(year=gfcf[tbl.TIME].astype(int)).pivot_table(index=["INSTR_ASSET", tbl.BOUND, "REF_SECTOR"], columns="year", values=tbl.VALUE, aggfunc="first")
-    rows = [(classification.code(a, "G"), b, s) for a, b, s in triples]
-    matrix = wide.reindex(index=pd.MultiIndex.from_tuples(rows), columns=years).to_numpy(dtype=float)
-    matrix = np.nan_to_num(matrix, nan=0.0)  # a sector without GFCF in an asset: no stock
+    rows = pd.MultiIndex.from_tuples([(classification.code(a, "G"), b, s) for a, b, s in triples])
+    matrix = _wide(gfcf, rows, years)
     ocv_by_sto = other_volume_changes(inputs, sectors, years, triples)
     ocv = sum(ocv_by_sto.values()) if ocv_by_sto else np.zeros_like(matrix)
     return StockSeries([a for a, _, _ in triples], [b for _, b, _ in triples], [s for _, _, s in triples], years, matrix, np.asarray(ocv, dtype=float), ocv_by_sto)
+
+
+def _wide(rows: pd.DataFrame, series: pd.MultiIndex, years: list[int]) -> np.ndarray:
+    """OBS_VALUE of ``rows`` as (series, years): the first non-missing value of each
+    (INSTR_ASSET, BOUND, REF_SECTOR, year), 0 where there is none (a sector without
+    GFCF in an asset: no stock)."""
+    keys = pd.MultiIndex.from_arrays([rows["INSTR_ASSET"], rows[tbl.BOUND], rows["REF_SECTOR"]])
+    at = series.get_indexer(keys)
+    year = pd.Index(years).get_indexer(rows[tbl.TIME].astype(int))
+    values = rows[tbl.VALUE].to_numpy(dtype=float)
+    keep = np.flatnonzero((at >= 0) & (year >= 0) & ~np.isnan(values))[::-1]  # last assignment wins: first row
+    matrix = np.zeros((len(series), len(years)))
+    matrix[at[keep], year[keep]] = values[keep]
+    return matrix
 
 
 def other_volume_changes(inputs: Inputs, sectors: list[str], years: list[int], triples: list[tuple[str, str, str]]) -> dict[str, np.ndarray]:
@@ -226,8 +240,7 @@ def accumulation_check(rows: pd.DataFrame) -> Check:
     from this one); series without a stock are ignored.
     """
     current = tbl.select(
-        rows, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, ACTIVITY=codes.TOTAL_ACTIVITY,
-        STO=(codes.CLOSING_STOCK, codes.GFCF, codes.CFC, codes.REVALUATION, *codes.OTHER_VOLUME_CHANGES),
+        rows, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, ACTIVITY=codes.TOTAL_ACTIVITY, STO=ACCUMULATION_STO,
     )
     gross_stock = (current["STO"] == codes.CLOSING_STOCK) & current["INSTR_ASSET"].str.endswith("G")
     current = current.loc[~gross_stock]  # the identity is that of the net (wealth) stock
@@ -278,9 +291,9 @@ def stock_observations(inputs: Inputs, table: pd.DataFrame, classification: Asse
     except PimInputError as exc:
         raise InputErrors([InputError(f"{inputs.folder.name}/package.toml", None, "pim", None, _name_series(str(exc), series))]) from exc
     rows = stock_rows(inputs, series, result, classification, gdp_of(table), prices.end_source if not settings.input_cost else "see report.json stocks.assets")
-    # accumulation_check reads rows at _T, current prices, XDC only (the same result on fewer rows)
-    totals = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
-    return rows, [accumulation_check(tbl.concat([totals, rows]))], result
+    # accumulation_check reads rows of ACCUMULATION_STO at _T, current prices, XDC only (the same result on fewer rows)
+    flows = tbl.select(table, ACTIVITY=codes.TOTAL_ACTIVITY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, STO=ACCUMULATION_STO)
+    return rows, [accumulation_check(pd.concat([flows, rows], ignore_index=True))], result
 
 
 def stock_report(inputs: Inputs) -> dict[str, object]:
