@@ -237,25 +237,27 @@ def accumulation_check(rows: pd.DataFrame) -> Check:
 
     Checked for each producing sector and for S1. ``rows`` is the whole canonical
     table of a package (GFCF at current prices comes from the cost stage, the rest
-    from this one); series without a stock are ignored.
+    from this one); series without a stock are ignored. A series is an area, sector,
+    asset (net and gross codes together) and bound; the opening stock of a year is
+    the closing stock of the series' previous year in the rows.
     """
     current = tbl.select(
         rows, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY, ACTIVITY=codes.TOTAL_ACTIVITY, STO=ACCUMULATION_STO,
     )
     gross_stock = (current["STO"] == codes.CLOSING_STOCK) & current["INSTR_ASSET"].str.endswith("G")
     current = current.loc[~gross_stock]  # the identity is that of the net (wealth) stock
-    current = current.assign(stem=current["INSTR_ASSET"].str[:-1], year=current[tbl.TIME].astype(int))
-    wide = current.pivot_table(index=["REF_AREA", "REF_SECTOR", "stem", tbl.BOUND, "year"], columns="STO", values=tbl.VALUE, aggfunc="sum")
-    wide = wide.loc[wide.groupby(level=["REF_AREA", "REF_SECTOR", "stem", tbl.BOUND])[codes.CLOSING_STOCK].transform("count") > 0]
-    for sto in (codes.GFCF, codes.CFC, codes.REVALUATION, *codes.OTHER_VOLUME_CHANGES):
-        if sto not in wide:
-            wide[sto] = 0.0
-    wide = wide.fillna({sto: 0.0 for sto in (codes.REVALUATION, *codes.OTHER_VOLUME_CHANGES)})
-    opening = wide[codes.CLOSING_STOCK].groupby(level=["REF_AREA", "REF_SECTOR", "stem", tbl.BOUND]).shift(1)
-    flows = wide[codes.GFCF] - wide[codes.CFC] + wide[codes.REVALUATION] + wide[list(codes.OTHER_VOLUME_CHANGES)].sum(axis=1)
-    closing = wide[codes.CLOSING_STOCK]
-    mask = opening.notna().to_numpy()
-    deviation = np.abs((opening + flows - closing).to_numpy()[mask]) / np.maximum(1.0, np.abs(closing.to_numpy()[mask]))
+    wide, group = _accumulation_table(current)
+    closing = wide[:, 0]
+    opening = np.full(len(closing), np.nan)
+    same = group[1:] == group[:-1]
+    opening[1:][same] = closing[:-1][same]
+    flows = wide[:, 1] - wide[:, 2] + wide[:, 3]
+    other = wide[:, 4].copy()
+    for j in range(5, wide.shape[1]):  # K1 + K2 + … in order
+        other += wide[:, j]
+    flows += other
+    mask = ~np.isnan(opening)
+    deviation = np.abs((opening + flows - closing)[mask]) / np.maximum(1.0, np.abs(closing[mask]))
     worst = float(deviation.max()) if deviation.size else 0.0
     return Check(
         "accumulation: opening + P51G - P51C + K1..K6 + K7 = LE",
@@ -264,6 +266,33 @@ def accumulation_check(rows: pd.DataFrame) -> Check:
         worst,
         int(mask.sum()),
     )
+
+
+def _accumulation_table(current: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(cells, ACCUMULATION_STO) sums of the rows' values per series-year cell, cells
+    sorted by series then year, and each cell's series. Only series with a closing
+    stock; a missing K7 or K1–K6 is 0, a missing GFCF or CFC is NaN (0 if no row has it)."""
+    stem = current["INSTR_ASSET"].str[:-1]
+    keys = pd.MultiIndex.from_arrays([current["REF_AREA"], current["REF_SECTOR"], stem, current[tbl.BOUND]])
+    series = np.unique(keys.factorize(sort=True)[0], return_inverse=True)[1].reshape(-1)
+    year = current[tbl.TIME].astype(int).to_numpy()
+    span = int(year.max() - year.min() + 1) if len(year) else 1
+    cells, cell = np.unique(series * span + (year - (year.min() if len(year) else 0)), return_inverse=True)
+    cell = cell.reshape(-1)
+    sto = pd.Index(ACCUMULATION_STO).get_indexer(current["STO"])
+    flat = cell * len(ACCUMULATION_STO) + sto
+    shape = (len(cells), len(ACCUMULATION_STO))
+    sums = np.bincount(flat, weights=current[tbl.VALUE].to_numpy(dtype=float), minlength=shape[0] * shape[1]).reshape(shape)
+    present = np.bincount(flat, minlength=shape[0] * shape[1]).reshape(shape) > 0
+    wide = np.where(present, sums, np.nan)
+    wide[:, 3:] = np.where(present[:, 3:], wide[:, 3:], 0.0)  # K7, K1..K6
+    for j in (1, 2):  # GFCF, CFC: no row at all counts as 0
+        if not present[:, j].any():
+            wide[:, j] = 0.0
+    group = cells // span
+    with_stock = np.bincount(group, weights=present[:, 0], minlength=group.max() + 1 if len(group) else 0) > 0
+    keep = with_stock[group]
+    return wide[keep], group[keep]
 
 
 def _name_series(message: str, series: StockSeries) -> str:
