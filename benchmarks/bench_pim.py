@@ -13,7 +13,8 @@ PIM alone (wall and CPU) and reports its peak resident set (VmHWM: inputs includ
 * ``one call``: :func:`run_pim` with every series in one chunk, results kept;
 * ``chunked``: :func:`iter_pim` with chunks sized from the default memory budget,
   each chunk's results consumed (summed) and dropped: the way a panel whose results
-  do not fit in memory runs. Measured at the peer's size and at ``--series``.
+  do not fit in memory runs. Measured at the peer's size and at ``--series``, there
+  also with two chunks at once in threads (``chunked×2``).
 
 Target (issue 15): 1 M series × 60 years in under 10 s and 3 GiB.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -91,9 +93,9 @@ def child(variant: str, n_series: int) -> dict[str, object]:
         gfcf, price, ocv = make_inputs(n_series)
         params = parameter_sets(module, n_series)
         wall, cpu = time.perf_counter(), time.process_time()
-        if variant == "chunked":
-            chunks, checksum = 0, 0.0
-            for _, part in pim.iter_pim(gfcf, price, params, base_position=0, other_volume_changes=ocv):
+        if variant.startswith("chunked"):
+            chunks, checksum, workers = 0, 0.0, 2 if variant.endswith("×2") else 1
+            for _, part in pim.iter_pim(gfcf, price, params, base_position=0, other_volume_changes=ocv, workers=workers):
                 chunks, checksum = chunks + 1, checksum + float(part.net_stock_cp.sum())
         else:
             kwargs = {"chunk": n_series} if variant == "one call" else {}
@@ -121,9 +123,12 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, args.series)))
         return
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    print(f"load average {load} on {os.cpu_count()} cores (other jobs share them: wall > CPU)")
     print(f"PIM benchmark: {N_YEARS} years, 2 interleaved parameter sets, OCV and initial stocks; "
           "wall and CPU of the PIM, peak RSS of the child (inputs included)")
-    runs = [("previous", args.peer_series), ("one call", args.peer_series), ("chunked", args.peer_series), ("chunked", args.series)]
+    runs = [("previous", args.peer_series), ("one call", args.peer_series), ("chunked", args.peer_series),
+            ("chunked", args.series), ("chunked×2", args.series)]
     figures = {}
     for variant, n in runs:
         fig = run_child(variant, n)
@@ -133,7 +138,7 @@ def main() -> None:
             continue
         print(f"  {variant:<9} {n:>9,} series: wall {fig['wall']:6.2f} s  CPU {fig['cpu']:6.2f} s  peak {fig['peak_gib']:5.2f} GiB"
               f"  ({fig['chunks']} chunks; inputs {fig['inputs_gib']:.2f} GiB; checksum {fig['checksum']:.6e})")
-    big = figures[("chunked", args.series)]
+    big = min((figures[(v, args.series)] for v in ("chunked", "chunked×2")), key=lambda f: f["wall"])
     met = big["wall"] < TARGET_S and big["peak_gib"] < TARGET_GIB
     print(f"  target {args.series:,} series < {TARGET_S:.0f} s and < {TARGET_GIB:.0f} GiB: {'MET' if met else 'NOT MET'}")
 
