@@ -44,12 +44,17 @@ Timing convention (one convention everywhere)
   leading year, else ``P̄_0 √(P̄_0 / P̄_1)``. Both indices are rebased by the
   average of the base year (constant prices = average prices of the base year).
 
-Vectorisation
--------------
+Vectorisation and memory
+------------------------
 Series are grouped by equal :class:`PimParameters`; per group the profiles are
-built once and all stocks and flows come from one product of the (n_series, n)
-flows with a stacked (n, 5n) Toeplitz matrix of the profiles. The only Python loop
-is over the distinct parameter sets.
+built once (and cached) and all stocks and flows come from one product of the
+(n_series, n) flows with a stacked (n, 5n) Toeplitz matrix of the profiles. The
+Python loops are over the distinct parameter sets and over chunks of series:
+:func:`iter_pim` checks the whole panel, then runs chunks whose arrays fit a memory
+budget (:func:`chunk_size`), so 1 M series × 60 years need the inputs plus about
+256 MiB. Every matrix product runs in blocks of 8 rows, which makes each series'
+results the same bits whatever the chunk (BLAS results depend on a product's shape
+and a row's place in it).
 
 Initial stock (§3.7)
 -------------------------
