@@ -1,10 +1,13 @@
-"""Compile packages: loading and the per-package stages in worker processes, the cost stage
-of all packages in one columnar pass between them.
+"""Compile packages: each package loaded and checked on its own, the cost stage of a batch of
+packages in one columnar pass, then the later stages per package; batches spread over worker
+processes, one per core.
 
-:func:`compile_many` runs ``load all (per package, parallel) → costs for all (columnar,
-in this process) → the later stages per package (parallel) → results in folder order``,
-identical to a serial run: every package's rows come from the same pure functions of its
-own files, and nothing is shared between packages until :func:`compiler.pipeline.combine`.
+:func:`compile_many` splits the folders into batches (one batch when serial) and runs, per
+batch, ``load each package → costs of all of them (columnar) → the later stages per
+package``; results come back in folder order, identical to a serial run: every package's
+rows come from the same pure functions of its own files (the columnar pass gives each
+package the rows it gives alone), and nothing is shared between packages until
+:func:`compiler.pipeline.combine`.
 
 Errors are reported as a serial run reports them: the input errors of *all* packages are
 collected and raised together as one :class:`~compiler.inputs.InputErrors` (as
@@ -12,11 +15,9 @@ collected and raised together as one :class:`~compiler.inputs.InputErrors` (as
 (:class:`~compiler.accounts.checks.CheckFailed`) or internal error, in the order of the folders,
 propagates. The workers are started with the ``spawn`` method (a fresh interpreter, safe
 with the thread pools of pyarrow and DuckDB, the same on every platform); the worker
-functions are module-level functions, so ``compile_many`` also works from scripts that are
+function is a module-level function, so ``compile_many`` also works from scripts that are
 run with ``spawn`` as long as they guard their entry point (``if __name__ == "__main__"``).
-
-Inputs come back from the loading workers and go out to the stage workers with their cost
-rows, pickled; benchmarks/bench_world.py measures what that costs.
+Only the results travel between processes (pickled canonical tables and checked inputs).
 """
 
 from __future__ import annotations
@@ -102,6 +103,16 @@ def package_labels(folders: Sequence[Path]) -> list[str]:
     return [name if names.count(name) == 1 else str(folder) for name, folder in zip(names, folders)]
 
 
+def compile_batch(folders: list[Path], options: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    """Load each package, run the cost stage of the loaded ones together (columnar), then the
+    later stages of each: one ``(kind, payload)`` outcome a package (see :func:`_outcome`)."""
+    outcomes = [load_one(folder, option) for folder, option in zip(folders, options)]
+    for i, rows in enumerate(_costs(outcomes)):
+        if rows is not None:
+            outcomes[i] = stages_one(outcomes[i][1], rows)
+    return outcomes
+
+
 def compile_many(
     folders: Sequence[Path | str], jobs: int | None = 1, progress: Progress | None = None, **load_options: Any
 ) -> list[PackageResult]:
@@ -117,35 +128,36 @@ def compile_many(
     workers = min(resolve_jobs(jobs), len(folders))
     options = [{**load_options, "label": label} for label in labels]
     if workers <= 1:
-        return _results(_run_serial(folders, options, progress))
+        outcomes = compile_batch(folders, options)
+        for i, folder in enumerate(folders):
+            if progress is not None:
+                progress(i + 1, len(folders), folder)
+        return _results(outcomes)
+    return _results(_run_pool(folders, options, workers, progress))
+
+
+def batches(n: int, workers: int) -> list[range]:
+    """Consecutive batches of ``n`` packages: about four a worker (balance), at most 50 packages."""
+    size = max(1, min(50, -(-n // (workers * 4))))
+    return [range(start, min(n, start + size)) for start in range(0, n, size)]
+
+
+def _run_pool(folders: list[Path], options: list[dict], workers: int, progress: Progress | None) -> list[tuple[str, Any]]:
+    """The batches spread over worker processes; ``future.result()`` raises only if the pool
+    itself broke (a worker died)."""
+    outcomes: list[tuple[str, Any] | None] = [None] * len(folders)
     context = multiprocessing.get_context("spawn")
+    done = 0
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return _results(_run_pool(pool, folders, options, progress))
-
-
-def _run_serial(folders: list[Path], options: list[dict], progress: Progress | None) -> list[tuple[str, Any]]:
-    outcomes = [load_one(folder, option) for folder, option in zip(folders, options)]
-    for i, rows in enumerate(_costs(outcomes)):
-        if rows is not None:
-            outcomes[i] = stages_one(outcomes[i][1], rows)
-        if progress is not None:
-            progress(i + 1, len(folders), folders[i])
-    return outcomes
-
-
-def _run_pool(pool: ProcessPoolExecutor, folders: list[Path], options: list[dict], progress: Progress | None) -> list[tuple[str, Any]]:
-    """Loading, then (after the cost stage here) the later stages, each spread over the pool;
-    ``future.result()`` raises only if the pool itself broke (a worker died)."""
-    outcomes = [future.result() for future in [pool.submit(load_one, f, o) for f, o in zip(folders, options)]]
-    rows = _costs(outcomes)
-    futures = {pool.submit(stages_one, outcomes[i][1], r): i for i, r in enumerate(rows) if r is not None}
-    for done, future in enumerate(as_completed(futures), start=1):
-        i = futures[future]
-        outcomes[i] = future.result()
-        rows[i] = None  # sent: release this process's copy
-        if progress is not None:
-            progress(done, len(folders), folders[i])
-    return outcomes
+        futures = {pool.submit(compile_batch, folders[b.start:b.stop], options[b.start:b.stop]): b for b in batches(len(folders), workers)}
+        for future in as_completed(futures):
+            batch = futures[future]
+            outcomes[batch.start:batch.stop] = future.result()
+            for i in batch:
+                done += 1
+                if progress is not None:
+                    progress(done, len(folders), folders[i])
+    return outcomes  # type: ignore[return-value]
 
 
 def _failure(payload: Any) -> str:
