@@ -86,8 +86,14 @@ def compile_package(folder: Path) -> PackageResult:
     return compile_inputs(load_package(folder))
 
 
-def combine(results: list[PackageResult]) -> pd.DataFrame:
-    """One canonical table over all packages, sorted; each package's keys were checked as its
-    stages added them, and packages never share a key (REF_AREA differs: inputs.together)."""
-    parts = [r.table for r in results if len(r.table)]
-    return tbl.sort(tbl.coerce(pd.concat(parts, ignore_index=True)) if parts else tbl.empty())
+def combine(results: list[PackageResult], encoded: bool = False) -> pd.DataFrame:
+    """One canonical table over all packages, sorted (:func:`compiler.table.sort`'s order).
+
+    Each package's keys were checked as its stages added them, and packages never share a
+    key (REF_AREA differs: :mod:`compiler.inputs.together`). The parts are dictionary-encoded,
+    put together and sorted on their codes; ``encoded``: the table stays encoded (read it
+    with :func:`compiler.table.partitions`), else it is decoded to the canonical dtypes.
+    """
+    table = tbl.concat_encoded([tbl.encode(r.table) for r in results if len(r.table)])
+    table = table.iloc[tbl.sort_order(table)].reset_index(drop=True)
+    return table if encoded else tbl.decode(table)

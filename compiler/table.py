@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandas.api.types import union_categoricals
 from pandas.arrays import ArrowStringArray
 
 DIMENSIONS: tuple[str, ...] = (
@@ -389,6 +390,40 @@ def _matches(series: pd.Series, wanted: Any, rows: np.ndarray | None) -> np.ndar
         series = series.take(rows)
     match = series.isin(list(wanted)) if isinstance(wanted, tuple) else series == wanted
     return match.to_numpy(dtype=bool, na_value=False)
+
+
+def encode(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (canonical rows) dictionary-encoded: every string column categorical (each
+    distinct text stored once, a 1-2 byte code a row); :func:`decode` gives the rows back."""
+    columns = {c: _encode_column(frame[c]) if c in _STRING_COLUMNS else frame[c] for c in COLUMNS}
+    return pd.DataFrame(columns, copy=False).reset_index(drop=True)
+
+
+def _encode_column(series: pd.Series) -> pd.Series:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.reset_index(drop=True)
+    array = series.array
+    if isinstance(array, ArrowStringArray):
+        chunked = array.__arrow_array__()
+        dictionary = (chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)).dictionary_encode()
+        categories = pd.Index(dictionary.dictionary.to_numpy(zero_copy_only=False).astype(object), dtype="str")
+        codes_ = dictionary.indices.to_numpy(zero_copy_only=False)
+        return pd.Series(pd.Categorical.from_codes(codes_, categories=categories), name=series.name)
+    return pd.Series(pd.Categorical(series), name=series.name).reset_index(drop=True)
+
+
+def concat_encoded(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Encoded parts one under the other, each string column's categories united."""
+    if not parts:
+        return encode(empty())
+    columns = {}
+    for column in COLUMNS:
+        if column in _STRING_COLUMNS:
+            united = union_categoricals([p[column].array for p in parts])
+            columns[column] = pd.Series(united, copy=False)
+        else:
+            columns[column] = pd.Series(np.concatenate([p[column].to_numpy() for p in parts]), copy=False)
+    return pd.DataFrame(columns, copy=False)
 
 
 def decode(frame: pd.DataFrame) -> pd.DataFrame:

@@ -43,3 +43,17 @@ def test_partitions_of_the_fixtures_are_the_sorted_table():
     parts = pd.concat([part for _, part in tbl.partitions(table)], ignore_index=True)
     expected = pd.concat([table[table["REF_AREA"] == a] for a in ("CN", "NL")], ignore_index=True)
     pdt.assert_frame_equal(parts, tbl.decode(expected))
+
+
+def test_combine_encoded_decodes_to_the_sorted_table():
+    """combine(encoded=True) holds the same rows as the decoded table (categorical strings),
+    which is the table sort() orders; partitions read both alike."""
+    results = [compile_package(fixtures_dir() / name) for name in ("NL", "CN")]
+    encoded = combine(results, encoded=True)
+    assert isinstance(encoded["COMMENT_OBS"].dtype, pd.CategoricalDtype)
+    decoded = combine(results)
+    pdt.assert_frame_equal(tbl.decode(encoded), decoded)
+    pdt.assert_frame_equal(decoded, tbl.sort(tbl.coerce(pd.concat([r.table for r in results], ignore_index=True))))
+    for (a, one), (b, other) in zip(tbl.partitions(encoded), tbl.partitions(decoded)):
+        assert a == b
+        pdt.assert_frame_equal(one, other)
