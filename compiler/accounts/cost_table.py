@@ -45,55 +45,6 @@ def _both_bounds(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame.assign(BOUND=b) for b in tbl.BOUNDS], ignore_index=True)
 
 
-def cost_stage_rows(inputs: Inputs, wage_bill: pd.DataFrame) -> pd.DataFrame:
-    """Employment (EMP, persons) and labour cost before time shares (D1) of data occupations."""
-    base = wage_bill.rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR"})
-    base[tbl.TIME] = base[tbl.TIME].astype(str)
-    base = _both_bounds(base)
-    common = _common(inputs)
-    employment = tbl.make_rows(
-        base.assign(OBS_VALUE=base["employment"]),
-        **{**common, "UNIT_MULT": 0, "DECIMALS": 0},
-        STO=codes.EMPLOYMENT,
-        ACCOUNTING_ENTRY=codes.NOT_APPLICABLE,
-        UNIT_MEASURE=codes.PERSONS,
-        PRICES="_Z",  # persons: no price basis (ESTAT:CL_NA_PRICES _Z, not applicable)
-        COMMENT_OBS="persons in data occupations (employment; same in both bounds)",
-    )
-    compensation = tbl.make_rows(
-        base.assign(OBS_VALUE=_scaled(base["wage_bill"], inputs)),
-        **common,
-        STO=codes.COMPENSATION,
-        COMMENT_OBS="labour cost of data occupations = sum of employment x compensation, before time shares (employment; same in both bounds)",
-    )
-    return pd.concat([employment, compensation], ignore_index=True)
-
-
-def component_rows(inputs: Inputs, components: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
-    """One canonical row per component, asset, industry, sector, year and bound."""
-    frame = components.rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR", "bound": tbl.BOUND})
-    frame[tbl.TIME] = frame[tbl.TIME].astype(str)
-    frame["INSTR_ASSET"] = frame["asset"].map(lambda a: classification.code(a, "G"))
-    common = _common(inputs)
-    parts = []
-    taxes_given = tax_ratio_given(inputs)
-    for component, (sto, entry, counterpart, note) in STO_OF.items():
-        if component == "taxes" and not taxes_given:
-            continue  # not given: no P5OA4 rows (the sum of costs counts them as 0)
-        note = note.format(base="(labour + other costs)" if inputs.manifest.markup_base == "costs" else "labour input")
-        parts.append(
-            tbl.make_rows(
-                frame.assign(OBS_VALUE=_scaled(frame[component], inputs)),
-                **common,
-                STO=sto,
-                ACCOUNTING_ENTRY=entry,
-                COUNTERPART_AREA=counterpart,
-                COMMENT_OBS=f"{note}; " + frame["asset"] + ", " + frame[tbl.BOUND] + " bound",
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
-
-
 def tax_ratio_given(inputs: Inputs) -> bool:
     """Whether cost_ratios.csv gives taxes less subsidies on production (a tax_ratio in any row)."""
     ratios = inputs.cost_ratios
@@ -115,24 +66,20 @@ def gdp_rows(inputs: Inputs) -> pd.DataFrame:
     )
 
 
-def cost_observations(inputs: Inputs, wage_bill: pd.DataFrame, components: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
-    """All canonical rows of the cost stages, with totals and shares of GDP."""
-    detail = tbl.concat([cost_stage_rows(inputs, wage_bill), component_rows(inputs, components, classification)])
-    with_totals = add_totals(detail, classification)
-    gdp = gdp_rows(inputs)
-    flows = tbl.select(with_totals, STO=(codes.OUTPUT, codes.GFCF), ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
-    shares = percent_of_gdp(flows, gdp_of(gdp), "STO")
-    shares["COMMENT_OBS"] = "percent of GDP: " + flows["STO"] + " / B1GQ x 100 (macro.csv gdp)"
-    return tbl.concat([with_totals, gdp, shares])
+def cost_observations(inputs: Inputs, classification: AssetClassification) -> pd.DataFrame:
+    """All canonical rows of the cost stages of one package, with totals and shares of GDP."""
+    return cost_observations_all([inputs], [classification])[0]
 
 
-# --- the cost stage of many packages in one pass (issue 15) ------------------------------------------
 def cost_observations_all(inputs: list[Inputs], classifications: list[AssetClassification]) -> list[pd.DataFrame]:
-    """:func:`cost_observations` of every package, computed together; one table per package.
+    """The cost stage of every package, computed together (columnar); one table per package.
 
+    Employment and labour cost (EMP, D1), then each component (labour, capital, intermediate,
+    other, taxes where given, mark-up, output, GFCF) by asset × industry × sector × year ×
+    bound, the totals (:func:`add_totals`), GDP (B1GQ) and output and GFCF as % of GDP.
     Packages are taken in batches of distinct REF_AREA (the key that keeps their rows
-    apart); each package's rows come back in the order :func:`cost_observations` gives
-    them, so the later stages see the same table.
+    apart); each package's rows come back in the order the per-package pandas stage gave
+    them (tests/reference_costs.py), so the later stages see the same table.
     """
     out: list[pd.DataFrame | None] = [None] * len(inputs)
     for batch in _distinct_areas(inputs, classifications):
@@ -194,7 +141,7 @@ def _package_columns(inputs: list[Inputs], frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cost_stage_rows_all(inputs: list[Inputs], wage_bill: pd.DataFrame) -> list[pd.DataFrame]:
-    """:func:`cost_stage_rows` of every package: the EMP block, then the D1 block."""
+    """Employment (EMP, persons) and labour cost before time shares (D1) of every package: the EMP block, then the D1 block."""
     base = _package_columns(inputs, wage_bill).rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR"})
     base[tbl.TIME] = base[tbl.TIME].astype(str)
     base = _both_bounds(base)
@@ -212,7 +159,7 @@ def _cost_stage_rows_all(inputs: list[Inputs], wage_bill: pd.DataFrame) -> list[
 
 
 def _component_rows_all(inputs: list[Inputs], components: pd.DataFrame, classifications: list[AssetClassification]) -> list[pd.DataFrame]:
-    """:func:`component_rows` of every package: one block per component (P5OA4 only where given)."""
+    """One canonical row per component, asset, industry, sector, year and bound of every package: a block a component (P5OA4 only where tax ratios are given)."""
     frame = _package_columns(inputs, components).rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR", "bound": tbl.BOUND})
     frame[tbl.TIME] = frame[tbl.TIME].astype(str)
     package = frame[costs.PACKAGE].to_numpy()

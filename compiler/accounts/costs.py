@@ -36,8 +36,7 @@ TAX_RATIO = "tax_ratio"
 
 def wage_bill(employment: pd.DataFrame) -> pd.DataFrame:
     """Cost stage: employment and labour cost (E · w) of data occupations by industry × sector × year."""
-    frame = employment.assign(wage_bill=employment["employment"] * employment["compensation"])
-    return frame.groupby(DETAIL, as_index=False, sort=True)[["employment", "wage_bill"]].sum()
+    return wage_bill_all(stacked([employment])).drop(columns=PACKAGE)
 
 
 def time_shares(occupations: pd.DataFrame) -> pd.DataFrame:
@@ -50,10 +49,7 @@ def time_shares(occupations: pd.DataFrame) -> pd.DataFrame:
 
 def labour_input(employment: pd.DataFrame, occupations: pd.DataFrame) -> pd.DataFrame:
     """L = Σ_o E · w · s by industry × sector × year × asset × bound."""
-    shares = time_shares(occupations)
-    frame = employment[[*DETAIL, "occupation", "employment", "compensation"]].merge(shares, on="occupation", how="inner")
-    frame["labour"] = frame["employment"] * frame["compensation"] * frame["share"]
-    return frame.groupby([*DETAIL, "asset", "bound"], as_index=False, sort=True)["labour"].sum()
+    return labour_input_all(stacked([employment]), stacked([occupations])).drop(columns=PACKAGE)
 
 
 def cost_ratios_by_industry(ratios: pd.DataFrame, industries: pd.Series) -> pd.DataFrame:
@@ -77,26 +73,10 @@ def sum_of_costs(inputs: Inputs) -> pd.DataFrame:
     Returns a wide frame with one column per component of :data:`COMPONENTS` in
     currency units (not yet scaled by the unit multiplier).
     """
-    labour = labour_input(inputs.employment, inputs.occupations)
-    ratios = cost_ratios_by_industry(inputs.cost_ratios, inputs.industries["industry"])
-    frame = labour.merge(ratios, on=["year", "industry"], how="left", validate="many_to_one")
-    frame["capital"] = frame["labour"] * frame["capital_ratio"]
-    frame["intermediate"] = frame["labour"] * frame["intermediate_ratio"]
-    frame["other"] = frame["labour"] * frame["other_ratio"]
-    frame["taxes"] = frame["labour"] * frame[TAX_RATIO].fillna(0.0)
-    costs = frame["labour"] + frame["capital"] + frame["intermediate"] + frame["other"]
-    base = costs if inputs.manifest.markup_base == "costs" else frame["labour"]
-    market = (frame["producer"] == codes.MARKET).to_numpy()
-    frame["markup"] = np.where(market, base * frame["markup_rate"], 0.0)
-    frame["output"] = costs + frame["taxes"] + frame["markup"]
-    capitalised = frame["asset"].map(
-        {a: c.own_account_share + (1 - c.own_account_share) * c.purchased_capitalised_share for a, c in inputs.manifest.capitalisation.items()}
-    )
-    frame["gfcf"] = frame["output"] * capitalised
-    return frame[[*DETAIL, "asset", "bound", *COMPONENTS]]
+    return sum_of_costs_all([inputs], stacked([inputs.employment])).drop(columns=PACKAGE)
 
 
-# --- the same stage over many packages at once (issue 15): one pass, keyed by package ---------------
+# --- the stage over many packages at once (issue 15): one pass, keyed by package --------------------
 #: the package a row belongs to (its position in the list of packages), the first key of every group
 PACKAGE = "package"
 #: labour input columns in the order of a sorted groupby on (asset, bound): "high" sorts before "low"
