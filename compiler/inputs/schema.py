@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -216,13 +216,21 @@ def _line_numbers(text: str, n_rows: int) -> np.ndarray:
     nonblank = [i + 1 for i, line in enumerate(lines) if line.strip()]
     if len(nonblank) == n_rows + 1:  # one line per record: the fast path
         return np.asarray(nonblank[1:], dtype=np.int64)
-    reader = csv.reader(io.StringIO(text))
+    try:
+        starts = _record_starts(csv.reader(io.StringIO(text)), lines)
+    except csv.Error:  # a carriage return in an unquoted cell: read it as the line break it is to pandas
+        starts = _record_starts(csv.reader(io.StringIO(text, newline="")), lines)
+    return np.asarray((starts[1:] + [0] * n_rows)[:n_rows], dtype=np.int64)
+
+
+def _record_starts(reader: Iterator[list[str]], lines: list[str]) -> list[int]:
+    """The line where each non-blank record of ``reader`` (a csv.reader) begins."""
     starts, end = [], 0
     for record in reader:
         start, end = end + 1, reader.line_num
         if any(cell.strip() for cell in record):
             starts.append(start + _leading_blank_lines(lines, start))
-    return np.asarray((starts[1:] + [0] * n_rows)[:n_rows], dtype=np.int64)
+    return starts
 
 
 def _leading_blank_lines(lines: list[str], start: int) -> int:
