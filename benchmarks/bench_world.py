@@ -57,7 +57,7 @@ GIB = 2**30
 MICRO_SECONDS, MICRO_BYTES, MICRO_RECORDS = 60.0, 2 * GIB, 100_000_000
 WORLD_SECONDS, WORLD_BYTES = 60.0, 8 * GIB
 #: our arguments for the comparison with the pandas path: every output that release writes
-FULL_ARGS = ""
+FULL_ARGS = "--no-bulk"
 MIN_AVAILABLE = 1.5 * GIB  # the benchmark stops itself below this much available memory
 WORLD_SCALE = (200, 30, 20, 50)
 
