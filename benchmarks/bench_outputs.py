@@ -58,7 +58,7 @@ def load(path: Path, countries: int):
     areas = sorted(table["REF_AREA"].unique())
     if countries <= len(areas):
         return table
-    spare = [c for c in (row[0] for row in codelist_rows(DIMENSION_CODELISTS["REF_AREA"])) if c not in areas and len(c) == 2]
+    spare = [c for c in (row.id for row in codelist_rows(DIMENSION_CODELISTS["REF_AREA"])) if c not in areas and len(c) == 2]
     copies = [table]
     for i, code in enumerate(spare[: countries - len(areas)]):
         source = table[table["REF_AREA"] == areas[i % len(areas)]]

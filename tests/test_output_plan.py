@@ -123,3 +123,22 @@ def test_cli_bulk_and_validate_full(tmp_path):
     assert sorted(p.name for p in (full / "sdmx").glob("data*")) == ["data.csv", "data.xml"]
     pd.testing.assert_frame_equal(read_observations_parquet(full / "observations.parquet"), read_observations(full / "observations.csv"))
 
+
+
+def test_parquet_written_with_the_sdmx_pass_is_the_same_file(tmp_path, monkeypatch):
+    """Bulk: observations.parquet is written in the SDMX writers' pass over the countries
+    (in this process, in workers, or beside a table written whole): the bytes of
+    write_observations_parquet."""
+    from compiler.outputs.sdmx import partitioned
+
+    out = tmp_path / "one"
+    assert main(["compile", str(SYNTHETIC), "-o", str(out), "-q", "--bulk", "--no-html", "--prepared", "2026-01-01T00:00:00Z"]) == 0
+    table = read_observations_parquet(out / "observations.parquet")
+    write_observations_parquet(table, tmp_path / "alone.parquet")
+    assert (out / "observations.parquet").read_bytes() == (tmp_path / "alone.parquet").read_bytes()
+    monkeypatch.setattr(partitioned, "PARALLEL_ROWS", 0)
+    for jobs in ("1", "2"):
+        again = tmp_path / f"jobs{jobs}"
+        assert main(["compile", str(SYNTHETIC), "-o", str(again), "-q", "--bulk", "--no-html", "-j", jobs, "--prepared", "2026-01-01T00:00:00Z"]) == 0
+        assert (again / "observations.parquet").read_bytes() == (tmp_path / "alone.parquet").read_bytes(), jobs
+        assert (again / "sdmx" / "data.csv").read_bytes() == (out / "sdmx" / "data.csv").read_bytes(), jobs

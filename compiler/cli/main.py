@@ -9,6 +9,7 @@ previous output); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), OUT unchan
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -20,7 +21,7 @@ from compiler import __version__
 from compiler.accounts.checks import CheckFailed
 from compiler.outputs.publish import OutputFolder, OutputFolderError, OutputWriteError
 from compiler.outputs import plan
-from compiler.outputs.observations import write_json, write_observations, write_observations_parquet
+from compiler.outputs.observations import ParquetObservations, write_json, write_observations, write_observations_parquet
 from compiler.outputs.sdmx.sample import SERIES_PER_AREA
 from compiler.inputs.microdata import ENGINES
 from compiler.inputs import InputErrors
@@ -315,11 +316,14 @@ def _write_outputs(args: argparse.Namespace, results: list, progress: Progress, 
     extra = {"plan": chosen.as_dict()}
     written = {}
     with out.staging() as stage:
-        written.update(_write_tables(table, chosen, stage, progress))
+        # with SDMX, observations.parquet is written in the same pass over the countries
+        along = "parquet" in chosen.observations and not args.no_sdmx
+        written.update(_write_tables(table, chosen, stage, progress, skip=("parquet",) if along else ()))
         if not args.no_sdmx:
-            progress.stage("sdmx", "writing and validating the SDMX files")
-            extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, ("low", "high") if args.bound == "both" else (args.bound,),
-                                               args.na_main_version, jobs=args.jobs, plan=chosen)
+            progress.stage("sdmx", f"writing {'observations.parquet and ' if along else ''}the SDMX files and validating them")
+            with ParquetObservations(stage / "observations.parquet") if along else contextlib.nullcontext() as parquet:
+                extra["sdmx"] = write_sdmx_outputs(table, inputs, stage / "sdmx", args.prepared, ("low", "high") if args.bound == "both" else (args.bound,),
+                                                   args.na_main_version, jobs=args.jobs, plan=chosen, sink=parquet.write if along else None)
             written["sdmx"] = "sdmx/"
         if not args.no_html:
             progress.stage("html", f"writing the HTML pages of {', '.join(i.manifest.ref_area for i in inputs)}")
@@ -342,13 +346,17 @@ def _plan(args: argparse.Namespace, packages: int) -> plan.OutputPlan:
     return plan.resolve(packages, bulk=args.bulk, observations=args.observations, formats=args.formats, validation=args.validate)
 
 
-def _write_tables(table, chosen: plan.OutputPlan, stage: Path, progress: Progress) -> dict[str, str]:  # noqa: ANN001
-    """observations.csv and/or observations.parquet; output name -> file."""
+def _write_tables(table, chosen: plan.OutputPlan, stage: Path, progress: Progress, skip: tuple[str, ...] = ()) -> dict[str, str]:  # noqa: ANN001
+    """observations.csv and/or observations.parquet (those in ``skip``: named only, written
+    elsewhere); output name -> file."""
     written = {}
     names = [plan.OBSERVATION_FILES[kind] for kind in chosen.observations]
-    progress.stage("observations", f"writing {' and '.join(names)} ({len(table):,} observations)")
+    now = [name for kind, name in zip(chosen.observations, names) if kind not in skip]
+    if now:
+        progress.stage("observations", f"writing {' and '.join(now)} ({len(table):,} observations)")
     for kind, name in zip(chosen.observations, names):
-        (write_observations if kind == "csv" else write_observations_parquet)(table, stage / name)
+        if kind not in skip:
+            (write_observations if kind == "csv" else write_observations_parquet)(table, stage / name)
         written["observations" if kind == chosen.observations[0] else f"observations-{kind}"] = name
     return written
 

@@ -54,10 +54,10 @@ def from_arrow(data: pa.Table) -> pd.DataFrame:
     return tbl.coerce(pd.DataFrame(columns, copy=False))
 
 
-def write_ipc(frame: pd.DataFrame, path: Path, metadata: dict[str, str] | None = None) -> None:
-    """``frame`` as an Arrow IPC file (uncompressed: read back memory-mapped, without a copy);
-    ``metadata`` comes back as the frame's ``attrs``."""
-    data = to_arrow(frame)
+def write_ipc(frame: pd.DataFrame | pa.Table, path: Path, metadata: dict[str, str] | None = None) -> None:
+    """``frame`` (or its :func:`to_arrow`) as an Arrow IPC file (uncompressed: read back
+    memory-mapped, without a copy); ``metadata`` comes back as the frame's ``attrs``."""
+    data = frame if isinstance(frame, pa.Table) else to_arrow(frame)
     if metadata:
         data = data.replace_schema_metadata(metadata)
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, data.schema) as writer:

@@ -20,6 +20,7 @@ from compiler.outputs.plan import OutputPlan, resolve
 from compiler.outputs.sdmx.na_main import write_na_main
 from compiler.outputs.sdmx.na_main_select import PackageFacts
 from compiler.outputs.sdmx.settings import SdmxSettings
+from compiler.outputs.sdmx.partitioned import Sink
 from compiler.outputs.sdmx.write import write_sdmx_files
 
 
@@ -49,7 +50,7 @@ def package_facts(inputs: list[Inputs]) -> list[PackageFacts]:
 
 def write_sdmx_outputs(
     table: pd.DataFrame, inputs: list[Inputs], folder: Path, prepared: str | None, bounds: tuple[str, ...], version: str, jobs: int = 1,
-    plan: OutputPlan | None = None,
+    plan: OutputPlan | None = None, sink: Sink | None = None,
 ) -> dict[str, Any]:
     """Write every SDMX file into ``folder``; return what report.json should say.
 
@@ -58,11 +59,12 @@ def write_sdmx_outputs(
     packages: the five formats in full for a few, the bulk default for many). ``jobs`` > 1:
     large data messages are written and validated in worker processes
     (:func:`compiler.outputs.sdmx.write.write_sdmx_files`); the files are the same.
+    ``sink``: called with each country's rows as Arrow on the way (observations.parquet).
     """
     bounds = (bounds,) if isinstance(bounds, str) else tuple(bounds)
     plan = plan or resolve(len(inputs))
     settings = settings_for(inputs, prepared)
-    written = write_sdmx_files(table, folder, settings, jobs=jobs, kinds=plan.kinds, validation=plan.validation)
+    written = write_sdmx_files(table, folder, settings, jobs=jobs, kinds=plan.kinds, validation=plan.validation, sink=sink)
     files = written.paths
     na_main = write_na_main(table, folder, settings, package_facts(inputs), version=version, bounds=bounds)
     return {

@@ -22,10 +22,12 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from compiler import table as canon
 from compiler.outputs import arrow_frames
@@ -35,6 +37,8 @@ from compiler.outputs.sdmx.sample import sample_table
 from compiler.outputs.sdmx.table_check import SdmxInputError, check_table
 from compiler.outputs.sdmx.settings import SdmxSettings
 
+#: called with each country's rows as Arrow, in REF_AREA order
+Sink = Callable[[pa.Table], None]
 #: tables of fewer rows are written whole in one process (starting workers costs ~1 s)
 PARALLEL_ROWS = 300_000
 
@@ -51,20 +55,25 @@ def _contiguous_areas(table: pd.DataFrame) -> bool:
 
 
 def write_messages(table: pd.DataFrame, paths: dict[str, Path], settings: SdmxSettings, jobs: int = 1,
-                   sample: bool = False, check: bool = True) -> tuple[pd.DataFrame, int] | None:
+                   sample: bool = False, check: bool = True, sink: Sink | None = None) -> tuple[pd.DataFrame, int] | None:
     """Write the data message of each kind in ``paths`` (kind -> file) for ``table``. A small
     table (or one whose areas are not contiguous) is written whole in this process; a large
     one country by country (``compiler.table.partitions``), by ``jobs`` worker processes
     (0: one per core; 1: in this process). The same bytes either way. ``sample``: also
     return the validation sample (:func:`compiler.outputs.sdmx.sample.sample_table`, of each
     country when written by country) and its number of whole series. ``check``: raise
-    :class:`SdmxInputError` first if the table cannot be written (``check_table``)."""
+    :class:`SdmxInputError` first if the table cannot be written (``check_table``).
+    ``sink``: also called with each country's rows as Arrow, in REF_AREA order (e.g.
+    :class:`compiler.outputs.observations.ParquetObservations`: one pass for both)."""
     if len(table) < PARALLEL_ROWS or not _contiguous_areas(table):
         whole = canon.decode(table)
         problems = check_table(whole) if check else []
         if problems:
             raise SdmxInputError(problems)
         data = prepare.by_bound(whole)
+        if sink is not None:
+            for _, part in canon.partitions(table):
+                sink(arrow_frames.to_arrow(part))
         for kind, path in paths.items():
             with open(path, "wb", buffering=1 << 20) as out:
                 write(kind, data, out, settings)
@@ -72,7 +81,7 @@ def write_messages(table: pd.DataFrame, paths: dict[str, Path], settings: SdmxSe
     folder = Path(tempfile.mkdtemp(prefix=".parts.", dir=next(iter(paths.values())).parent))
     try:
         bounds = [b for b in canon.BOUNDS if b in set(table[canon.BOUND].unique())]
-        count = _write_parts(table, folder, tuple(paths), settings, (os.cpu_count() or 1) if jobs == 0 else jobs, sample)
+        count = _write_parts(table, folder, tuple(paths), settings, (os.cpu_count() or 1) if jobs == 0 else jobs, sample, sink)
         problems = [line for i in range(count) for line in _read_problems(folder / f"{i:06d}.problems")]
         if problems:
             raise SdmxInputError(problems[:20])
@@ -95,19 +104,23 @@ def _samples(folder: Path, count: int) -> tuple[pd.DataFrame, int]:
 
 
 def _write_parts(table: pd.DataFrame, folder: Path, kinds: tuple[str, ...], settings: SdmxSettings, workers: int,
-                 sample: bool) -> int:
+                 sample: bool, sink: Sink | None = None) -> int:
     """Each country's bodies (and sample) written into ``folder`` (by ``workers`` processes,
     or here when 1); the number of countries."""
     if workers <= 1:
         for i, (_, frame) in enumerate(canon.partitions(table)):
+            if sink is not None:
+                sink(arrow_frames.to_arrow(frame))
             write_bodies(frame, folder / f"{i:06d}", kinds, settings, sample)
         return i + 1
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = []
         for i, (_, frame) in enumerate(canon.partitions(table)):
-            handoff = folder / f"{i:06d}.arrow"
-            arrow_frames.write_ipc(frame, handoff)
+            handoff, data = folder / f"{i:06d}.arrow", arrow_frames.to_arrow(frame)
+            arrow_frames.write_ipc(data, handoff)
+            if sink is not None:
+                sink(data)
             futures.append(pool.submit(write_part, handoff, folder / f"{i:06d}", kinds, settings, sample))
         for future in futures:
             future.result()

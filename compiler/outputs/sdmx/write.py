@@ -27,7 +27,7 @@ from compiler import table as canon
 from compiler.outputs.plan import SDMX_FORMATS
 from compiler.outputs.sdmx import dsd_schema
 from compiler.outputs.sdmx.messages import LAYOUTS
-from compiler.outputs.sdmx.partitioned import write_messages
+from compiler.outputs.sdmx.partitioned import Sink, write_messages
 from compiler.outputs.sdmx.sample import SERIES_PER_AREA, sample_table
 from compiler.outputs.sdmx.settings import SdmxSettings
 from compiler.outputs.sdmx.structure import build_structures, structure_21_xml, structure_30_xml
@@ -187,7 +187,7 @@ def write_sdmx(table: pd.DataFrame, out_dir: Path, settings: SdmxSettings, *, va
 
 
 def write_sdmx_files(table: pd.DataFrame, out_dir: Path, settings: SdmxSettings, *, validate: bool = True, jobs: int = 1,
-                     kinds: tuple[str, ...] = DATA_KINDS, validation: str = "full") -> Written:
+                     kinds: tuple[str, ...] = DATA_KINDS, validation: str = "full", sink: Sink | None = None) -> Written:
     """Write the SDMX outputs of ``table`` into ``out_dir``, atomically.
 
     Kinds: the structures, ``schema-2.1`` and ``schema-3.0`` (in ``schema/``) always, and the
@@ -198,7 +198,8 @@ def write_sdmx_files(table: pd.DataFrame, out_dir: Path, settings: SdmxSettings,
     for a table of at least :data:`PARALLEL_VALIDATION_ROWS` rows full validations run in
     up to ``jobs`` worker processes (``spawn``: a script calling this must guard its entry
     point with ``if __name__ == "__main__"``) while the next message is written; the same
-    checks, errors and files as ``jobs=1``.
+    checks, errors and files as ``jobs=1``. ``sink``: called with each country's rows as
+    Arrow on the way (:func:`compiler.outputs.sdmx.partitioned.write_messages`).
     """
     unknown = [k for k in kinds if k not in LAYOUTS]
     if unknown or validation not in ("full", "sample"):
@@ -208,7 +209,7 @@ def write_sdmx_files(table: pd.DataFrame, out_dir: Path, settings: SdmxSettings,
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
         written = _write_structures(tmp, settings)
-        report = _write_and_validate(table, tmp, settings, written, kinds, validation if validate else None, jobs)
+        report = _write_and_validate(table, tmp, settings, written, kinds, validation if validate else None, jobs, sink)
         if validate:
             _validate_official(tmp / FILES["structure"], "2.1")
             _validate_official(tmp / FILES["structure-3.0"], "3.0")
@@ -233,12 +234,12 @@ def _write_structures(tmp: Path, settings: SdmxSettings) -> dict[str, Path]:
 
 
 def _write_and_validate(table: pd.DataFrame, tmp: Path, settings: SdmxSettings, written: dict[str, Path],
-                        kinds: tuple[str, ...], validation: str | None, jobs: int) -> dict[str, Any]:
+                        kinds: tuple[str, ...], validation: str | None, jobs: int, sink: Sink | None = None) -> dict[str, Any]:
     """Write the data messages ``kinds`` into ``tmp`` (adding them to ``written``) and
     validate them as ``validation`` says (None: not at all); what report.json says of it."""
     paths = {kind: tmp / FILES[kind] for kind in DATA_KINDS if kind in kinds}
     written.update({kind: Path(FILES[kind]) for kind in paths})
-    sample = write_messages(table, paths, settings, jobs, sample=validation == "sample")
+    sample = write_messages(table, paths, settings, jobs, sample=validation == "sample", sink=sink)
     full = validation == "full"
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
     # validating a data message costs 13-16 times writing it: for large tables the
