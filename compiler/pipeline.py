@@ -57,11 +57,8 @@ def package_stages(inputs: Inputs, cost_rows: pd.DataFrame) -> PackageResult:
     table = tbl.append(table, sut_rows, "supply-use")
     table = tbl.append(table, comparison_rows(inputs, table, classification), "comparison")
     checks = [
-        chk.values_finite(table),
-        chk.output_is_sum_of_costs(table),
-        chk.high_not_below_low(table, ("P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G", "P51C", "LE")),
-        chk.no_markup_for_non_market(table, inputs.manifest.non_market_sectors),
-        *chk.totals_equal_children(table, dict(classification.aggregates)),
+        *chk.table_checks(table, ("P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G", "P51C", "LE"), inputs.manifest.non_market_sectors,
+                          dict(classification.aggregates)),
         *stock_checks,
         *gdp_checks,
         *sut_checks,

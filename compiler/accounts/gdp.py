@@ -66,7 +66,7 @@ from compiler.inputs import InputError, InputErrors, Inputs
 from compiler.inputs import tables as t
 from compiler.inputs.confine import outside_error
 from compiler.inputs.schema import LINE
-from compiler.accounts.supply_use import baseline_tables
+from compiler.accounts.supply_use import baseline_tables, industry_weights
 from compiler.accounts.stage_rows import STO_DIMENSIONS, cells, check_new_keys, with_sto_columns
 
 CSV_FILE = t.NATIONAL_ACCOUNTS.name
@@ -169,10 +169,9 @@ def check_baseline(baseline: pd.DataFrame, inputs: Inputs, label: str, tolerance
     years = list(inputs.manifest.years)
     wide = baseline.pivot_table(index="year", columns="sto", values="value", aggfunc="first")
     lines = baseline.set_index(["year", "sto"])["line"]
-    for year in years:
-        for sto in REQUIRED_STO:
-            if year not in wide.index or sto not in wide.columns or pd.isna(wide.at[year, sto]):
-                errors.append(InputError(label, None, "sto", sto, f"a row for year {year}: the baseline needs {', '.join(REQUIRED_STO)} every year"))
+    missing = wide.reindex(index=years, columns=list(REQUIRED_STO)).isna().to_numpy()
+    for i, j in np.argwhere(missing):  # year by year, STO by STO: only the missing ones
+        errors.append(InputError(label, None, "sto", REQUIRED_STO[j], f"a row for year {years[i]}: the baseline needs {', '.join(REQUIRED_STO)} every year"))
     if errors:
         return errors
     wide = wide.reindex(index=years, columns=list(BASELINE_STO)).fillna({"P52": 0.0})
@@ -188,15 +187,14 @@ def check_baseline(baseline: pd.DataFrame, inputs: Inputs, label: str, tolerance
         "income": ("B1GQ", wide["D1"] + wide["D29X39"] + wide["P51C"] + wide["B2A3N"] + wide["D21X31"], "D1 + D29X39 + P51C + B2A3N + D21X31 (income approach)"),
         "expenditure": ("B1GQ", wide["P3"] + wide["P51G"] + wide["P52"] + wide["P6"] - wide["P7"], "P3 + P51G + P52 + P6 - P7 (expenditure approach)"),
     }
+    scale = np.maximum(1.0, gdp.abs()).to_numpy()
     for sto, expected, formula in identities.values():
-        given = wide[sto]
-        scale = np.maximum(1.0, gdp.abs())
-        for year in years:
-            if abs(given[year] - expected[year]) > tolerance * scale[year]:
-                errors.append(
-                    InputError(label, line(year, sto), "value", f"{year} {sto}={given[year]:.10g}",
-                               f"{sto} = {formula} = {expected[year]:.10g} (tolerance {tolerance:g} of B1GQ)")
-                )
+        given, wanted = wide[sto].to_numpy(), expected.to_numpy()
+        for i in np.flatnonzero(np.abs(given - wanted) > tolerance * scale):  # only the years that break it
+            errors.append(
+                InputError(label, line(years[i], sto), "value", f"{years[i]} {sto}={given[i]:.10g}",
+                           f"{sto} = {formula} = {wanted[i]:.10g} (tolerance {tolerance:g} of B1GQ)")
+            )
     macro = inputs.macro.set_index(inputs.macro["year"].astype(int))["gdp"]
     for year in years:
         if year in macro.index and abs(gdp[year] - macro[year]) > MACRO_TOLERANCE * max(1.0, abs(macro[year])):
@@ -390,8 +388,7 @@ def change_long(inputs: Inputs, table: pd.DataFrame, classification: AssetClassi
     notes += import_notes
     long = pd.concat([long_changes(producer_changes(frame)), long_changes(buyer_changes(frame, imports))], ignore_index=True)
     long = with_totals(long, classification.code("all_data")).assign(ACTIVITY=codes.TOTAL_ACTIVITY)
-    weights = {str(y): use[0][[c for c in use[0].columns if c not in t.FINAL_USE_COLUMNS]].sum(axis=0) for y, use in baseline_tables(inputs, settings).items()}
-    weights = {y: w / w.sum() for y, w in weights.items() if w.sum() != 0}
+    weights = industry_weights(baseline_tables(inputs, settings))
     buyers = long.loc[long["REF_SECTOR"] == NOT_SECTORISED]
     by_industry = buyer_industry_rows(buyers, weights)
     if (imports["M"] != 0).any():
@@ -455,8 +452,14 @@ def _read_by_after(table: pd.DataFrame, aggregate: str) -> pd.DataFrame:
 
 def _expenditure_check(long: pd.DataFrame) -> Check:
     """dB1GQ = dP51G + dP3 for every asset, sector, year and bound (a closure, kept as a guard)."""
-    at = long.loc[long["ACTIVITY"] == codes.TOTAL_ACTIVITY].pivot_table(index=["INSTR_ASSET", "REF_SECTOR", tbl.TIME, tbl.BOUND], columns="STO", values=tbl.VALUE, aggfunc="sum")
-    at = at.reindex(columns=list(CHANGE_STO)).fillna(0.0)
-    deviation = (at["B1GQ"] - at["P51G"] - at["P3"]).abs() / np.maximum(1.0, at["B1GQ"].abs())
+    rows = long.loc[long["ACTIVITY"].to_numpy() == codes.TOTAL_ACTIVITY]
+    index = ["INSTR_ASSET", "REF_SECTOR", tbl.TIME, tbl.BOUND]
+    wide = cells(tbl.key_codes([rows], index), rows["STO"].to_numpy(dtype=object), CHANGE_STO, rows[tbl.VALUE].to_numpy(dtype=np.float64))
+    if wide is None:  # a cell with two rows: let pandas sum them
+        at = rows.pivot_table(index=index, columns="STO", values=tbl.VALUE, aggfunc="sum").reindex(columns=list(CHANGE_STO)).fillna(0.0)
+        at = {s: at[s].to_numpy() for s in CHANGE_STO}
+    else:
+        at = {s: np.nan_to_num(wide[1][:, i], nan=0.0) for i, s in enumerate(CHANGE_STO)}
+    deviation = np.abs(at["B1GQ"] - at["P51G"] - at["P3"]) / np.maximum(1.0, np.abs(at["B1GQ"]))
     worst = float(deviation.max()) if len(deviation) else 0.0
     return Check("dB1GQ = dP51G + dP3 (expenditure side of the change)", worst <= RELATIVE_TOLERANCE, f"largest relative deviation {worst:.3g}", worst, len(deviation))

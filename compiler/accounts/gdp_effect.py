@@ -267,10 +267,18 @@ def buyer_industry_rows(buyers: pd.DataFrame, weights: dict[str, pd.Series]) -> 
     p2 = buyers.loc[(buyers["STO"] == "P2") & buyers[tbl.TIME].isin(list(weights))]
     if p2.empty:
         return p2.assign(ACTIVITY=codes.TOTAL_ACTIVITY)
-    share = pd.concat([w.rename("w").rename_axis("ACTIVITY").reset_index().assign(**{tbl.TIME: y}) for y, w in weights.items()], ignore_index=True)
-    split = p2.drop(columns="ACTIVITY", errors="ignore").merge(share, on=tbl.TIME)
-    split[tbl.VALUE] = split[tbl.VALUE] * split["w"]
-    split = split.drop(columns="w")
+    # each P2 row times its year's industries, in row order (as an inner merge on the year gives them)
+    years = list(weights)
+    sizes = np.array([len(weights[y]) for y in years])
+    starts = np.cumsum(sizes) - sizes
+    year = pd.Index(years).get_indexer(p2[tbl.TIME].to_numpy(dtype=object))
+    count = sizes[year]
+    row = np.repeat(np.arange(len(p2)), count)
+    at = starts[year][row] + np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
+    share = np.concatenate([weights[y].to_numpy(dtype=np.float64) for y in years])[at]
+    industry = np.concatenate([np.asarray(weights[y].index, dtype=object) for y in years])[at]
+    split = p2.drop(columns="ACTIVITY", errors="ignore").iloc[row].reset_index(drop=True)
+    split = split.assign(ACTIVITY=industry, **{tbl.VALUE: split[tbl.VALUE].to_numpy() * share})
     return pd.concat([split, split.assign(REF_SECTOR=codes.TOTAL_ECONOMY)], ignore_index=True)
 
 

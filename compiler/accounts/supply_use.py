@@ -243,6 +243,19 @@ class UseBase:
         return cls(matrix, supply, industries, weights, np.ascontiguousarray(values).sum(axis=0), chosen, base, float(base.sum()))
 
 
+def industry_weights(baselines: dict[int, tuple[pd.DataFrame, pd.Series]]) -> dict[str, pd.Series]:
+    """Each industry's share of baseline intermediate consumption, by year (TIME_PERIOD);
+    years whose industries use nothing are left out. Summed as :class:`UseBase` does."""
+    out = {}
+    for year, (matrix, _) in baselines.items():
+        industries = [c for c in matrix.columns if c not in FINAL]
+        ic = np.ascontiguousarray(matrix.to_numpy(dtype=np.float64)[:, matrix.columns.get_indexer(industries)]).sum(axis=0)
+        total = ic.sum()
+        if total != 0:
+            out[str(year)] = pd.Series(ic / total, index=pd.Index(industries, name="user"))
+    return out
+
+
 def balance_use_table(
     matrix: pd.DataFrame, supply: pd.Series, flows: pd.DataFrame, hidden_in: tuple[str, ...] = (), *, year: int = 0, bound: str = "", label: str = "use_table.csv"
 ) -> BalancedUse:
