@@ -145,6 +145,22 @@ def test_accumulation_identity_from_the_rows(synthetic_result):
     assert check.passed and check.max_deviation <= 1e-12
 
 
+def test_accumulation_check_finds_a_broken_identity(synthetic_result):
+    """K7 of one asset-sector-bound-year raised by 1,000: the check fails with the
+    deviation 1000 / |LE| of that year, on the same count of asset-sector-bound-years."""
+    from compiler.accounts.stocks import accumulation_check
+
+    t = synthetic_result.table
+    (passed,) = [c for c in synthetic_result.checks if c.name.startswith("accumulation")]
+    hit = (t["STO"] == "K7") & (t["INSTR_ASSET"] == "N11733N") & (t[tbl.TIME] == "2021") & (t[tbl.BOUND] == "low") & (t["REF_SECTOR"] == "S1") & (t["PRICES"] == "V")
+    assert hit.sum() == 1
+    broken = t.assign(**{tbl.VALUE: t[tbl.VALUE].where(~hit, t[tbl.VALUE] + 1000.0)})
+    check = accumulation_check(broken)
+    assert not check.passed
+    assert check.observations == passed.observations
+    assert check.max_deviation == pytest.approx(1000 / abs(stock(t, "LE", "N11733N", 2021)), rel=1e-9)
+
+
 def test_other_volume_changes_enter_the_account(synthetic):
     (synthetic / "other_volume_changes.csv").write_text("year,asset,sto,value,sector\n2021,data,K3,-100,S13\n")
     t = compile_package(synthetic).table
