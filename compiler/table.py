@@ -232,6 +232,8 @@ def factorize(parts: list[pd.Series]) -> tuple[np.ndarray, int]:
     is otherwise arbitrary. pyarrow string columns are dictionary-encoded directly.
     """
     arrays = [p.array for p in parts]
+    if len(arrays) == 1 and isinstance(arrays[0], pd.Categorical) and not arrays[0].isna().any():
+        return arrays[0].codes.astype(np.int64), len(arrays[0].categories)  # distinct categories: codes will do
     if arrays and all(isinstance(a, ArrowStringArray) for a in arrays):
         chunks = [c for a in arrays for c in a.__arrow_array__().chunks if len(c)]
         if not chunks:
@@ -410,6 +412,36 @@ def _encode_column(series: pd.Series) -> pd.Series:
         codes_ = dictionary.indices.to_numpy(zero_copy_only=False)
         return pd.Series(pd.Categorical.from_codes(codes_, categories=categories), name=series.name)
     return pd.Series(pd.Categorical(series), name=series.name).reset_index(drop=True)
+
+
+def encoded_rows(frame: pd.DataFrame, **fixed: Any) -> pd.DataFrame:
+    """:func:`make_rows`, dictionary-encoded: string columns categorical (a constant one code)."""
+    n = len(frame)
+    columns: dict[str, Any] = {}
+    for column in COLUMNS:
+        value = fixed[column] if column in fixed else frame[column] if column in frame.columns else _DEFAULTS.get(column)
+        if value is None:
+            raise ValueError(f"canonical rows lack column {column}")
+        if column not in _STRING_COLUMNS:
+            value = value.to_numpy() if isinstance(value, pd.Series) else np.full(n, value) if np.ndim(value) == 0 else np.asarray(value)
+            columns[column] = _coerce_column(column, pd.Series(value, copy=False))
+        elif isinstance(value, pd.Series) and isinstance(value.dtype, pd.CategoricalDtype):
+            columns[column] = pd.Series(value.array, copy=False)
+        elif np.ndim(value) == 0:
+            columns[column] = pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([str(value)], dtype="str")), copy=False)
+        elif isinstance(value, pd.Series) and value.dtype == "str" and not _has_missing(value):
+            columns[column] = _encode_column(value.reset_index(drop=True))
+        else:
+            columns[column] = _encode_column(pd.Series(np.asarray(value, dtype=object), dtype="str"))
+    return pd.DataFrame(columns, copy=False)
+
+
+def constant(value: str, n: int, like: pd.Series) -> Any:
+    """``value`` for a column of ``n`` rows: one code of a categorical if ``like`` is encoded,
+    else the text itself (for a column assignment)."""
+    if isinstance(like.dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([value], dtype="str"))
+    return value
 
 
 def concat_encoded(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -57,3 +57,17 @@ def test_combine_encoded_decodes_to_the_sorted_table():
     for (a, one), (b, other) in zip(tbl.partitions(encoded), tbl.partitions(decoded)):
         assert a == b
         pdt.assert_frame_equal(one, other)
+
+
+def test_encoded_rows_decode_to_make_rows():
+    """The cost stage builds its rows dictionary-encoded (tbl.encoded_rows): decoded, they are
+    the rows make_rows gives (defaults, constants, per-row texts and numbers alike)."""
+    frame = pd.DataFrame({tbl.TIME: ["2020", "2021", "2020"], tbl.BOUND: ["low", "high", "high"], tbl.VALUE: [1.0, 2.5, 3.0],
+                          "ACTIVITY": pd.Categorical(["J", "K", "J"]), "REF_AREA": ["NL", "NL", "NL"], "UNIT_MULT": [6, 6, 6]})
+    fixed = {"STO": "P1", "DECIMALS": 1, "COMMENT_OBS": "output"}
+    encoded = tbl.encoded_rows(frame, **fixed)
+    assert all(isinstance(encoded[c].dtype, pd.CategoricalDtype) for c in ("STO", "ACTIVITY", "FREQ", tbl.TIME))
+    plain = tbl.make_rows(frame.assign(ACTIVITY=frame["ACTIVITY"].astype(str)), **fixed)
+    pdt.assert_frame_equal(tbl.decode(encoded), plain)
+    codes, k = tbl.factorize([encoded["ACTIVITY"]])
+    assert list(codes) == [0, 1, 0] and k == 2

@@ -123,9 +123,8 @@ def add_totals(table: pd.DataFrame, classification: AssetClassification) -> pd.D
     key = list(tbl.KEY)
     attrs = ["UNIT_MULT", "DECIMALS", "OBS_STATUS", "CONF_STATUS", "REF_YEAR_PRICE"]
     detail = table
-    sectors = detail["REF_SECTOR"].unique()
     # a detail row already at S1 (e.g. an unsectorised input) would collide with its total
-    if codes.TOTAL_ECONOMY in sectors:
+    if (detail["REF_SECTOR"] == codes.TOTAL_ECONOMY).any():
         raise ValueError("detail rows must be by institutional sector, not S1")
     # frame.groupby(other + attrs, sort=False, dropna=False)[[OBS_VALUE]].sum(min_count=1),
     # on integer codes: each column of the detail is factorized once for all three totals
@@ -136,8 +135,8 @@ def add_totals(table: pd.DataFrame, classification: AssetClassification) -> pd.D
         other = [k for k in key if k != column]
         grouped = frame[other + attrs].iloc[first].reset_index(drop=True)
         grouped[tbl.VALUE] = sums
-        grouped[column] = code
-        grouped["COMMENT_OBS"] = note
+        grouped[column] = tbl.constant(code, len(grouped), frame[column])
+        grouped["COMMENT_OBS"] = tbl.constant(note, len(grouped), frame["COMMENT_OBS"])
         return grouped
 
     sector_first, sector_sums = group_sum(values, columns.combined([k for k in key if k != "REF_SECTOR"] + attrs))
@@ -147,8 +146,20 @@ def add_totals(table: pd.DataFrame, classification: AssetClassification) -> pd.D
     # by_sector's rows are its groups' first detail rows with REF_SECTOR = S1 (one value)
     both_first, both_sums = group_sum(sector_sums, columns.combined([k for k in key if k not in ("ACTIVITY", "REF_SECTOR")] + attrs, rows=sector_first))
     both = total(by_sector, both_first, both_sums, "ACTIVITY", codes.TOTAL_ACTIVITY, "total economy, all activities (sum of ACTIVITY and REF_SECTOR detail)")
-    levels = tbl.coerce(pd.concat([table, by_sector, by_activity, both], ignore_index=True))
-    return tbl.coerce(pd.concat([levels, sum_aggregates(levels, classification)], ignore_index=True))
+    encoded = _encoded(table)
+    levels = _stack([table, by_sector, by_activity, both], encoded)
+    return _stack([levels, sum_aggregates(levels, classification)], encoded)
+
+
+def _encoded(rows: pd.DataFrame) -> bool:
+    return isinstance(rows["COMMENT_OBS"].dtype, pd.CategoricalDtype)
+
+
+def _stack(parts: list[pd.DataFrame], encoded: bool) -> pd.DataFrame:
+    """Canonical rows one under the other, dictionary-encoded or not (keys unchecked)."""
+    if encoded:
+        return tbl.concat_encoded([tbl.encode(p) for p in parts if len(p)])
+    return tbl.coerce(pd.concat(parts, ignore_index=True))
 
 
 def sum_aggregates(rows: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
@@ -167,7 +178,9 @@ def sum_aggregates(rows: pd.DataFrame, classification: AssetClassification) -> p
         first, sums = group_sum(additive[tbl.VALUE].to_numpy()[members], columns.combined(key, rows=members))
         summed = additive[key].iloc[members[first]].reset_index(drop=True)
         summed[tbl.VALUE] = sums
-        summed["INSTR_ASSET"] = aggregate
-        summed["COMMENT_OBS"] = f"{aggregate} = " + " + ".join(components) + " (codelists/aggregates.csv)"
+        summed["INSTR_ASSET"] = tbl.constant(aggregate, len(summed), additive["INSTR_ASSET"])
+        summed["COMMENT_OBS"] = tbl.constant(f"{aggregate} = " + " + ".join(components) + " (codelists/aggregates.csv)", len(summed), additive["COMMENT_OBS"])
         parts.append(summed)
+    if len(rows) and _encoded(rows):
+        return _stack(parts, True) if parts else rows.iloc[:0]
     return tbl.concat(parts)

@@ -109,23 +109,25 @@ def _cost_batch(inputs: list[Inputs], classifications: list[AssetClassification]
     employment = costs.stacked([i.employment for i in inputs])
     wage_bill = costs.wage_bill_all(employment)
     components = costs.sum_of_costs_all(inputs, employment)
-    detail = pd.concat([*_cost_stage_rows_all(inputs, wage_bill), *_component_rows_all(inputs, components, classifications)], ignore_index=True)
+    detail = tbl.concat_encoded([*_cost_stage_rows_all(inputs, wage_bill), *_component_rows_all(inputs, components, classifications)])
     with_totals = add_totals(detail, classifications[0])
     gdp = pd.concat([gdp_rows(i) for i in inputs], ignore_index=True)
-    flows = tbl.select(with_totals, STO=(codes.OUTPUT, codes.GFCF), ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY, PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY)
+    flows = tbl.decode(tbl.select(with_totals, STO=(codes.OUTPUT, codes.GFCF), ACTIVITY=codes.TOTAL_ACTIVITY, REF_SECTOR=codes.TOTAL_ECONOMY,
+                                  PRICES=codes.CURRENT_PRICES, UNIT_MEASURE=codes.DOMESTIC_CURRENCY))
     shares = percent_of_gdp(flows, gdp_of(gdp), "STO")
     shares["COMMENT_OBS"] = "percent of GDP: " + flows["STO"] + " / B1GQ x 100 (macro.csv gdp)"
-    table = tbl.coerce(pd.concat([with_totals, gdp, shares], ignore_index=True))
+    table = tbl.concat_encoded([with_totals, tbl.encode(gdp), tbl.encode(shares)])
     tbl.check_unique(table)
     return _split(table, [i.manifest.ref_area for i in inputs])
 
 
 def _split(table: pd.DataFrame, areas: list[str]) -> list[pd.DataFrame]:
-    """The rows of each REF_AREA of ``areas``, in their order in ``table``."""
-    area = pd.Index(areas).get_indexer(table["REF_AREA"])
+    """The rows of each REF_AREA of ``areas``, in their order in ``table`` (encoded), decoded."""
+    column = table["REF_AREA"].cat
+    area = pd.Index(areas).get_indexer(column.categories)[column.codes.to_numpy()]
     order = np.argsort(area, kind="stable")
     bounds = np.searchsorted(area[order], np.arange(len(areas) + 1))
-    return [table.iloc[order[bounds[i]:bounds[i + 1]]].reset_index(drop=True) for i in range(len(areas))]
+    return [tbl.decode(table.iloc[order[bounds[i]:bounds[i + 1]]]) for i in range(len(areas))]
 
 
 def _per_package(inputs: list[Inputs], package: np.ndarray, **values) -> dict[str, np.ndarray]:
@@ -143,14 +145,14 @@ def _package_columns(inputs: list[Inputs], frame: pd.DataFrame) -> pd.DataFrame:
 def _cost_stage_rows_all(inputs: list[Inputs], wage_bill: pd.DataFrame) -> list[pd.DataFrame]:
     """Employment (EMP, persons) and labour cost before time shares (D1) of every package: the EMP block, then the D1 block."""
     base = _package_columns(inputs, wage_bill).rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR"})
-    base[tbl.TIME] = base[tbl.TIME].astype(str)
+    base[tbl.TIME] = _years(base[tbl.TIME])
     base = _both_bounds(base)
-    employment = tbl.make_rows(
+    employment = tbl.encoded_rows(
         base.assign(OBS_VALUE=base["employment"], UNIT_MULT=0, DECIMALS=0),
         STO=codes.EMPLOYMENT, ACCOUNTING_ENTRY=codes.NOT_APPLICABLE, UNIT_MEASURE=codes.PERSONS, PRICES="_Z",
         COMMENT_OBS="persons in data occupations (employment; same in both bounds)",
     )
-    compensation = tbl.make_rows(
+    compensation = tbl.encoded_rows(
         base.assign(OBS_VALUE=base["wage_bill"] / base["unit_factor"]),
         STO=codes.COMPENSATION,
         COMMENT_OBS="labour cost of data occupations = sum of employment x compensation, before time shares (employment; same in both bounds)",
@@ -161,20 +163,29 @@ def _cost_stage_rows_all(inputs: list[Inputs], wage_bill: pd.DataFrame) -> list[
 def _component_rows_all(inputs: list[Inputs], components: pd.DataFrame, classifications: list[AssetClassification]) -> list[pd.DataFrame]:
     """One canonical row per component, asset, industry, sector, year and bound of every package: a block a component (P5OA4 only where tax ratios are given)."""
     frame = _package_columns(inputs, components).rename(columns={"year": tbl.TIME, "industry": "ACTIVITY", "sector": "REF_SECTOR", "bound": tbl.BOUND})
-    frame[tbl.TIME] = frame[tbl.TIME].astype(str)
+    frame[tbl.TIME] = _years(frame[tbl.TIME])
     package = frame[costs.PACKAGE].to_numpy()
     assets = list(codes.ASSET_TYPES)
     asset = pd.Index(assets).get_indexer(frame["asset"])
     gross = np.array([[c.code(a, "G") for a in assets] for c in classifications], dtype=object)
-    frame["INSTR_ASSET"] = gross[package, asset]
-    on_costs = np.array([i.manifest.markup_base == "costs" for i in inputs])[package]
-    suffix = "; " + frame["asset"] + ", " + frame[tbl.BOUND] + " bound"
+    frame["INSTR_ASSET"] = pd.Categorical(gross[package, asset])
+    bound = pd.Index(tbl.BOUNDS).get_indexer(frame[tbl.BOUND])
+    # the comment of a row: its package's note (by mark-up base), its asset and bound
+    variant = (np.array([i.manifest.markup_base == "costs" for i in inputs])[package] * len(assets) + asset) * len(tbl.BOUNDS) + bound
     taxes_given = np.array([tax_ratio_given(i) for i in inputs])[package]
     parts = []
     for component, (sto, entry, counterpart, note) in STO_OF.items():
-        rows = frame if component != "taxes" else frame.loc[taxes_given]
-        notes = np.where(on_costs, note.format(base="(labour + other costs)"), note.format(base="labour input"))
-        comment = (pd.Series(notes, index=frame.index, dtype="str") + suffix).loc[rows.index]
-        parts.append(tbl.make_rows(rows.assign(OBS_VALUE=rows[component] / rows["unit_factor"]), STO=sto, ACCOUNTING_ENTRY=entry,
-                                   COUNTERPART_AREA=counterpart, COMMENT_OBS=comment))
+        texts = [f"{note.format(base=base)}; {a}, {b} bound" for base in ("labour input", "(labour + other costs)") for a in assets for b in tbl.BOUNDS]
+        distinct = pd.Index(texts, dtype="str").unique()
+        comment = pd.Categorical.from_codes(distinct.get_indexer(texts)[variant], categories=distinct)
+        rows = frame.assign(COMMENT_OBS=comment)
+        rows = rows if component != "taxes" else rows.loc[taxes_given]
+        parts.append(tbl.encoded_rows(rows.assign(OBS_VALUE=rows[component] / rows["unit_factor"]), STO=sto, ACCOUNTING_ENTRY=entry,
+                                      COUNTERPART_AREA=counterpart))
     return parts
+
+
+def _years(years: pd.Series) -> pd.Categorical:
+    """Years as TIME_PERIOD texts, encoded (one text per distinct year)."""
+    encoded = pd.Categorical(years)
+    return encoded.rename_categories(pd.Index([str(y) for y in encoded.categories], dtype="str"))
