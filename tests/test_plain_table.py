@@ -22,7 +22,7 @@ from compiler.inputs import tables as t
 from compiler.inputs.load import fixed_code_sets
 from compiler.inputs.plain_table import _parsed, read_plain
 from compiler.inputs.read import read_table
-from compiler.inputs.schema import LINE, _numbers, read_table_exact
+from compiler.inputs.schema import LINE, parse_numbers, read_table_exact
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = sorted(p.parent for p in [*ROOT.glob("fixtures/*/package.toml"), *ROOT.glob("tests/packages/*/package.toml")])
@@ -165,7 +165,7 @@ def test_numbers_as_pandas_reads_them(cells: list[str]) -> None:
     """Any column of digit, sign, point and exponent characters: the doubles of the exact reader, bit for bit."""
     import pyarrow as pa
 
-    got, expected = _parsed(pa.array(cells, pa.large_string())), _numbers(pd.Series(cells, dtype="str"))
+    got, expected = _parsed(pa.array(cells, pa.large_string())), parse_numbers(pd.Series(cells, dtype="str"))
     assert np.array_equal(got, expected, equal_nan=True)
     assert np.array_equal(np.signbit(got), np.signbit(expected))
 

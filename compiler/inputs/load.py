@@ -23,7 +23,7 @@ from compiler.accounts.classification import official_codes
 from compiler.inputs import tables as t
 from compiler.inputs.errors import InputError, InputErrors
 from compiler.inputs.manifest import Manifest
-from compiler.inputs.schema import LINE, _check_years, _compress
+from compiler.inputs.schema import LINE, check_years, compress_years
 from compiler.inputs.source import PackageSource, open_source
 
 ASSETS_BOUNDS = [(a, b) for a in codes.ASSET_TYPES for b in ("low", "high")]
@@ -157,7 +157,7 @@ def _from_microdata(folder: Path, prefix: str, manifest: Manifest, occupations: 
     )
     if result.employment is not None:
         label = prefix + _microdata_label(manifest)
-        result.errors.extend(_check_years(result.employment.assign(_line=0), ("occupation", "industry"), manifest.years, label))
+        result.errors.extend(check_years(result.employment.assign(_line=0), ("occupation", "industry"), manifest.years, label))
     return result
 
 
@@ -233,7 +233,7 @@ def _check_cost_ratio_cover(ratios: pd.DataFrame, industries: pd.DataFrame | Non
     for industry in sorted(industries["industry"]):
         missing = [y for y in years if (y, industry) not in covered and (y, codes.TOTAL_ACTIVITY) not in covered]
         if missing:
-            errors.append(InputError(name, None, "year", _compress(missing), f"a row for every year {years.start}-{years.stop - 1} for industry {industry} or for _T (all industries)"))
+            errors.append(InputError(name, None, "year", compress_years(missing), f"a row for every year {years.start}-{years.stop - 1} for industry {industry} or for _T (all industries)"))
     return errors
 
 

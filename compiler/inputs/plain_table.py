@@ -34,7 +34,7 @@ import pyarrow.csv as pacsv
 from compiler.inputs.errors import InputError
 from compiler.inputs.schema import (
     LINE, MAX_NOTE, MAX_TEXT, NOTE_COLUMNS, YEARS, Column, TableSchema,
-    _allowed_years, _check_header, _check_years, _header_problem, _numbers, repeats,
+    allowed_years, check_header, check_years, header_problem, parse_numbers, repeats,
 )
 
 #: bytes that make a file not plain: C0 controls but the line feed, DEL
@@ -64,14 +64,14 @@ def read_plain(
         return None
     if any(c.kind == "year" and c.name not in cells for c in schema.columns):
         return None  # no schema has an optional year column: left to the exact reader
-    typed = _typed_columns(cells, schema, codes, _allowed_years(schema, years))
+    typed = _typed_columns(cells, schema, codes, allowed_years(schema, years))
     if typed is None:
         return None
     frame = _frame(cells, typed, schema)
     if repeats(frame, list(schema.key)):
         return None
     if years is not None and schema.complete_years_by is not None and "year" in frame:
-        return frame, _check_years(frame, schema.complete_years_by, years, name)
+        return frame, check_years(frame, schema.complete_years_by, years, name)
     return frame, []
 
 
@@ -86,9 +86,9 @@ def _plain_header(raw: bytes, schema: TableSchema, name: str) -> list[str] | Non
         return None  # a quote anywhere but around a whole cell, or in the header
     header = first.decode("utf-8").split(",")
     names = [h.strip() for h in header]
-    if len(names) < 2 or "" in names or _header_problem(header, name) is not None:
+    if len(names) < 2 or "" in names or header_problem(header, name) is not None:
         return None
-    if _check_header(names, schema, name):
+    if check_header(names, schema, name):
         return None
     return names
 
@@ -162,7 +162,7 @@ def _valid_numbers(values: pa.Array, column: Column, years: range | None) -> np.
 
 
 def _parsed(values: pa.Array) -> np.ndarray:
-    """Doubles equal to the exact reader's (:func:`compiler.inputs.schema._numbers`), see the module note."""
+    """Doubles equal to the exact reader's (:func:`compiler.inputs.schema.parse_numbers`), see the module note."""
     data, lengths = _bytes(values)
     if lengths.max() <= _MAX_NUMBER_LENGTH and not data.tobytes().translate(None, _NUMBER_BYTES):
         try:
@@ -171,7 +171,7 @@ def _parsed(values: pa.Array) -> np.ndarray:
             numbers = None
         if numbers is not None and not (np.signbit(numbers) & (numbers == 0)).any():
             return numbers
-    return _numbers(pd.Series(values, dtype="str"))
+    return parse_numbers(pd.Series(values, dtype="str"))
 
 
 def _bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -210,7 +210,7 @@ def _default(column: Column, n_rows: int) -> pd.Series | np.ndarray:
 @cache
 def _default_number(text: str, default: float | str | None) -> float:
     """The number an absent column's default text types to (NaN when it has none)."""
-    value = _numbers(pd.Series([text], dtype="str"))[0]
+    value = parse_numbers(pd.Series([text], dtype="str"))[0]
     if not np.isfinite(value):
         return np.nan if default is None else float(default)
     return float(value)

@@ -1,9 +1,12 @@
-"""Table schemas and the CSV reader that checks a table against its schema.
+"""Table schemas and the exact CSV reader that checks a table against its schema.
 
 Every problem becomes an :class:`InputError` naming file, line, column, value and what
 was expected; the reader collects them all instead of stopping at the first. Line
 numbers are those of a text editor (header = line 1), assuming no line breaks inside
-quoted cells.
+quoted cells. Packages are read through :func:`compiler.inputs.read.read_table`, which
+leaves to this reader only the files that are not plain or hold a problem
+(:mod:`compiler.inputs.plain_table` checks the others column by column with the helpers
+made public here: ``allowed_years``, ``check_header``, ``check_years``, ``parse_numbers``...).
 """
 
 from __future__ import annotations
@@ -124,21 +127,21 @@ def check_table(
     The one validator of every table, whatever its source: a CSV file (:func:`read_table`)
     or a workbook sheet (:mod:`compiler.inputs.workbook`).
     """
-    errors = _check_header([c for c in frame.columns if c != LINE], schema, name)
+    errors = check_header([c for c in frame.columns if c != LINE], schema, name)
     if errors:
         return None, errors
     absent = {c.name for c in schema.columns if c.name not in frame.columns}
     errors += _check_text(frame, name)
     frame = _add_defaults(frame, schema)
-    errors += _check_cells(frame, schema, codes, _allowed_years(schema, years), name, skip=absent)
+    errors += _check_cells(frame, schema, codes, allowed_years(schema, years), name, skip=absent)
     typed = _typed(frame, schema)
     errors += _check_duplicates(typed, schema, name)
     if years is not None and schema.complete_years_by is not None and "year" in typed:
-        errors += _check_years(typed, schema.complete_years_by, years, name)
+        errors += check_years(typed, schema.complete_years_by, years, name)
     return typed, errors
 
 
-def _allowed_years(schema: TableSchema, years: range | None) -> range | None:
+def allowed_years(schema: TableSchema, years: range | None) -> range | None:
     """The years a table's ``year`` column may hold: the package's span, and the year before if allowed."""
     return range(years.start - 1, years.stop) if years is not None and schema.year_before_allowed else years
 
@@ -173,7 +176,7 @@ def read_text(path: Path, name: str) -> tuple[bytes | None, str | None, list[Inp
 
 def _parse(text: str, name: str) -> tuple[pd.DataFrame | None, list[InputError]]:
     header = next(csv.reader(io.StringIO(text.lstrip("\r\n"))), [])
-    problem = _header_problem(header, name)
+    problem = header_problem(header, name)
     if problem is not None:
         return None, [problem]
     try:
@@ -192,7 +195,7 @@ def _parse(text: str, name: str) -> tuple[pd.DataFrame | None, list[InputError]]
     return frame, []
 
 
-def _header_problem(header: list[str], name: str) -> InputError | None:
+def header_problem(header: list[str], name: str) -> InputError | None:
     """A header that is not comma-separated (another delimiter) or repeats a column, as written."""
     if len(header) == 1:
         for delimiter, called in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
@@ -241,7 +244,7 @@ def _leading_blank_lines(lines: list[str], start: int) -> int:
     return skipped
 
 
-def _check_header(present: list[str], schema: TableSchema, name: str) -> list[InputError]:
+def check_header(present: list[str], schema: TableSchema, name: str) -> list[InputError]:
     """Unknown or repeated-and-renamed columns, and missing required ones, of the stripped header."""
     errors = []
     known = {c.name for c in schema.columns} | {"source", "note"}
@@ -284,7 +287,7 @@ def _check_cells(
         blank = (values == "").to_numpy()
         report(blank, column.name, f"a value ({column.description})")
         if column.kind in ("number", "year"):
-            numbers = _numbers(values)
+            numbers = parse_numbers(values)
             bad = ~blank & ~np.isfinite(numbers)
             kind = "a whole-number year" if column.kind == "year" else f"a finite number{' in ' + column.unit if column.unit else ''}"
             report(bad, column.name, kind)
@@ -336,7 +339,7 @@ def _clip(text: str, keep: int = 60) -> str:
     return shown.encode("unicode_escape").decode("ascii") if re.search(_CONTROL, shown) else shown
 
 
-def _numbers(values: pd.Series) -> np.ndarray:
+def parse_numbers(values: pd.Series) -> np.ndarray:
     """The cells as doubles: NaN where not a number (also "nan"/"inf" spelled out); "1e999" is inf."""
     lowered = values.str.lower()
     return pd.to_numeric(values.where(~lowered.isin(_NOT_NUMBERS)), errors="coerce").to_numpy(dtype=float)
@@ -352,7 +355,7 @@ def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     out = frame.copy()
     for column in schema.columns:
         if column.kind in ("number", "year"):
-            numbers = pd.Series(_numbers(out[column.name]), index=out.index)
+            numbers = pd.Series(parse_numbers(out[column.name]), index=out.index)
             numbers = numbers.where(np.isfinite(numbers))  # reported by _check_cells; typed as missing
             if column.default is not None:
                 numbers = numbers.fillna(float(column.default))
@@ -378,7 +381,7 @@ def _check_duplicates(frame: pd.DataFrame, schema: TableSchema, name: str) -> li
     return errors
 
 
-def _check_years(frame: pd.DataFrame, by: tuple[str, ...], years: range, name: str) -> list[InputError]:
+def check_years(frame: pd.DataFrame, by: tuple[str, ...], years: range, name: str) -> list[InputError]:
     """A message per group of ``by`` (in sorted order) that lacks a row for some year of ``years``.
 
     Vectorised: the distinct years of the span are counted per group, and only the groups
@@ -440,12 +443,12 @@ def _missing_years(groups: Iterable[tuple[Any, pd.Series]], by: tuple[str, ...],
             group = group if isinstance(group, tuple) else (group,)
             label = ", ".join(f"{k}={v}" for k, v in zip(by, group))
             errors.append(
-                InputError(name, None, "year", _compress(missing), f"a row for every year {years.start}-{years.stop - 1}" + (f" for {label}" if label else ""))
+                InputError(name, None, "year", compress_years(missing), f"a row for every year {years.start}-{years.stop - 1}" + (f" for {label}" if label else ""))
             )
     return errors
 
 
-def _compress(years: list[int]) -> str:
+def compress_years(years: list[int]) -> str:
     """2010, 2011, 2012, 2015 -> '2010-2012, 2015' (the missing years, readably)."""
     runs: list[list[int]] = []
     for year in years:
