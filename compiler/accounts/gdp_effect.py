@@ -305,10 +305,10 @@ def change_rows(inputs: Inputs, long: pd.DataFrame, gdp: pd.Series) -> pd.DataFr
         long = long.assign(ACTIVITY=codes.TOTAL_ACTIVITY)
     long = long.fillna({"ACTIVITY": codes.TOTAL_ACTIVITY})
     ordered = long.iloc[np.argsort(long["STO"].to_numpy(dtype=object), kind="stable")]
-    present = pd.unique(ordered["STO"].to_numpy(dtype=object))
-    prefix = ordered["STO"].map({s: f"{NOTES[str(s)]}; after minus before (compiler.gdp_effect); " for s in present})
+    code, present = pd.factorize(ordered["STO"].to_numpy(dtype=object))
+    prefix = np.asarray([f"{NOTES[str(s)]}; after minus before (compiler.gdp_effect); " for s in present], dtype=object)[code]
     changes = tbl.make_rows(
-        with_sto_columns(ordered.drop(columns="STO"), ordered["STO"].map({s: change_code(str(s)) for s in present})), **common,
+        with_sto_columns(ordered.drop(columns="STO"), np.asarray([change_code(str(s)) for s in present], dtype=object)[code]), **common,
         COMMENT_OBS=prefix + ordered["INSTR_ASSET"] + ", " + ordered[tbl.BOUND] + " bound",
     )
     total = long.loc[(long["STO"] == "B1GQ") & (long["REF_SECTOR"] == codes.TOTAL_ECONOMY) & (long["ACTIVITY"] == codes.TOTAL_ACTIVITY)]

@@ -22,23 +22,23 @@ STO_DIMENSIONS: tuple[str, ...] = ("ACCOUNTING_ENTRY", "COUNTERPART_AREA", "EXPE
 def with_sto_columns(frame: pd.DataFrame, sto: pd.Series | np.ndarray) -> pd.DataFrame:
     """``frame`` with STO and the entry, counterpart area and expenditure of each row's STO
     (:func:`compiler.accounts.settings.key_columns` row by row; ``<STO>_DCAP`` as ``<STO>``)."""
-    sto = pd.Series(np.asarray(sto, dtype=object), index=frame.index)
-    present = pd.unique(sto.to_numpy())
-    columns: dict[str, pd.Series] = {"STO": sto}
+    code, present = pd.factorize(np.asarray(sto, dtype=object))
+    columns: dict[str, np.ndarray] = {"STO": np.asarray(present, dtype=object)[code]}
     for i, dimension in enumerate(STO_DIMENSIONS):
-        columns[dimension] = sto.map({s: KEY_OF[str(s).removesuffix(CHANGE_SUFFIX)][i] for s in present})
+        columns[dimension] = np.asarray([KEY_OF[str(s).removesuffix(CHANGE_SUFFIX)][i] for s in present], dtype=object)[code]
     return frame.assign(**columns)
 
 
 def check_new_keys(new: pd.DataFrame, table: pd.DataFrame, stage: str) -> None:
     """:func:`compiler.table.check_new_keys` of ``new`` against ``table``, compared only with
-    the rows of ``table`` that share an (STO, INSTR_ASSET) pair with a new row: a repeated
-    key needs both, and a stage's new STOs are mostly absent from the table."""
+    the rows of ``table`` that share (STO, INSTR_ASSET, UNIT_MEASURE) with a new row: a
+    repeated key needs all three, and a stage's new STOs or units are mostly absent from the table."""
     if not len(new) or not len(table):
         return
-    candidates = tbl.select(table, STO=tuple(pd.unique(new["STO"].to_numpy())), INSTR_ASSET=tuple(pd.unique(new["INSTR_ASSET"].to_numpy())))
+    shared = ("STO", "INSTR_ASSET", "UNIT_MEASURE")
+    candidates = tbl.select(table, **{c: tuple(pd.unique(new[c].to_numpy())) for c in shared})
     if len(candidates):
-        pairs = tbl.key_codes([new, candidates], ("STO", "INSTR_ASSET"))
+        pairs = tbl.key_codes([new, candidates], shared)
         shared = pd.Series(pairs[len(new):]).isin(pairs[: len(new)]).to_numpy()
         candidates = candidates.iloc[np.flatnonzero(shared)]
     tbl.check_new_keys(new, candidates, stage)

@@ -115,8 +115,7 @@ def product_flows(inputs: Inputs, table: pd.DataFrame, classification: AssetClas
     for asset in codes.ASSET_TYPES:
         code = classification.code(asset)
         cap = inputs.manifest.capitalisation[asset]
-        rows = {s: found.loc[(sto == s) & (asset_code == code)].set_index([tbl.TIME, tbl.BOUND])[tbl.VALUE] for s in (codes.OUTPUT, codes.GFCF)}
-        frame = pd.DataFrame({"P1": rows[codes.OUTPUT], "P51G": rows[codes.GFCF]}).fillna(0.0).reset_index()
+        frame = _output_and_gfcf(found.loc[(sto == codes.OUTPUT) & (asset_code == code)], found.loc[(sto == codes.GFCF) & (asset_code == code)])
         if imports is not None:
             mine = imports.loc[imports["asset"] == asset]
             by_year = pd.Series(mine["value"].to_numpy() / scale, index=mine["year"].astype(int).astype(str))
@@ -133,6 +132,19 @@ def product_flows(inputs: Inputs, table: pd.DataFrame, classification: AssetClas
         frame["asset"] = asset
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def _output_and_gfcf(output: pd.DataFrame, gfcf: pd.DataFrame) -> pd.DataFrame:
+    """TIME_PERIOD, BOUND, P1, P51G of one product: the two series side by side (0 where one
+    lacks a year-bound), as ``pd.DataFrame({"P1": .., "P51G": ..}).fillna(0.0).reset_index()``
+    aligns them on (TIME_PERIOD, BOUND); without the index when both hold the same keys in
+    the same order (the cost stage writes them so)."""
+    keys = [tbl.TIME, tbl.BOUND]
+    if len(output) == len(gfcf) and all((output[k].to_numpy(dtype=object) == gfcf[k].to_numpy(dtype=object)).all() for k in keys):
+        values = {"P1": output[tbl.VALUE].to_numpy(dtype=np.float64), "P51G": gfcf[tbl.VALUE].to_numpy(dtype=np.float64)}
+        return pd.DataFrame({**{k: output[k].to_numpy(dtype=object) for k in keys}, **{c: np.where(np.isnan(v), 0.0, v) for c, v in values.items()}})
+    rows = {"P1": output.set_index(keys)[tbl.VALUE], "P51G": gfcf.set_index(keys)[tbl.VALUE]}
+    return pd.DataFrame(rows).fillna(0.0).reset_index()
 
 
 def _product_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetClassification) -> pd.DataFrame:
