@@ -72,3 +72,21 @@ def test_problems_found_country_by_country(two_countries, tmp_path, monkeypatch)
         write_sdmx_files(broken, tmp_path / "bad", settings, jobs=2, kinds=("data-csv",))
     assert "NL" in str(caught.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_no_data_message_still_gives_the_parquet_and_the_sample(tmp_path, monkeypatch):
+    """--formats none in a bulk run written by country: no data file, observations.parquet
+    and the validated sample all the same."""
+    from pathlib import Path
+
+    from compiler.cli.main import main
+
+    monkeypatch.setattr(partitioned, "PARALLEL_ROWS", 0)
+    synthetic = Path(__file__).resolve().parents[1] / "packages" / "synthetic"
+    out = tmp_path / "out"
+    assert main(["compile", str(synthetic), "-o", str(out), "-q", "--bulk", "--no-html", "--formats", "none", "-j", "2"]) == 0
+    assert not list((out / "sdmx").glob("data*"))
+    assert (out / "observations.parquet").stat().st_size > 1000
+    import json
+
+    assert json.loads((out / "report.json").read_text())["sdmx"]["validation"]["mode"] == "sample"

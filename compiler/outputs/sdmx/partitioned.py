@@ -78,7 +78,8 @@ def write_messages(table: pd.DataFrame, paths: dict[str, Path], settings: SdmxSe
             with open(path, "wb", buffering=1 << 20) as out:
                 write(kind, data, out, settings)
         return sample_table(whole, encoded=data[0].encoded if data else None) if sample else None
-    folder = Path(tempfile.mkdtemp(prefix=".parts.", dir=next(iter(paths.values())).parent))
+    beside = next(iter(paths.values())).parent if paths else None  # no message (--formats none): a system folder
+    folder = Path(tempfile.mkdtemp(prefix=".parts.", dir=beside))
     try:
         bounds = [b for b in canon.BOUNDS if b in set(table[canon.BOUND].unique())]
         count = _write_parts(table, folder, tuple(paths), settings, (os.cpu_count() or 1) if jobs == 0 else jobs, sample, sink)
