@@ -269,6 +269,58 @@ def bench_world(folders: list[Path], jobs: int, report: Report, out: Path, extra
     return run
 
 
+#: functions of compiler.pipeline timed by the breakdown (the names pipeline.py imports)
+BREAKDOWN = {
+    "load_package": "load and check inputs (per package)",
+    "cost_stage": "costs, all packages at once (columnar)",
+    "stock_observations": "stocks: PIM (per package)",
+    "gdp_impact_rows": "GDP effect (per package)",
+    "supply_use_rows": "supply-use + GRAS (per package)",
+    "comparison_rows": "comparison (per package)",
+}
+
+
+def compile_breakdown(folders: list[Path], report: Report) -> None:
+    """CPU seconds a package spends in each stage: the sample compiled in this process,
+    serially, each stage function wrapped with a timer (process CPU time)."""
+    from compiler import pipeline
+    from compiler.inputs import load_package
+
+    totals: dict[str, float] = dict.fromkeys(BREAKDOWN.values(), 0.0)
+    saved = {name: getattr(pipeline, name) for name in BREAKDOWN if hasattr(pipeline, name)}
+
+    def timed(function, label):
+        def run(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                totals[label] += time.process_time() - start
+        return run
+
+    for name, function in saved.items():
+        setattr(pipeline, name, timed(function, BREAKDOWN[name]))
+    load = timed(load_package, BREAKDOWN["load_package"])
+    try:
+        pipeline.compile_inputs(load_package(folders[0]))  # warm the caches, as a worker is after its first package
+        totals.update(dict.fromkeys(totals, 0.0))
+        start = time.process_time()
+        inputs = [load(f) for f in folders]
+        for one, rows in zip(inputs, pipeline.cost_stage(inputs)):
+            pipeline.package_stages(one, rows)
+        whole = time.process_time() - start
+    finally:
+        for name, function in saved.items():
+            setattr(pipeline, name, function)
+    n = len(folders)
+    report.say(f"\n== 2b. where a package's compile time goes: {n} packages compiled serially in this process, CPU s a package")
+    for label, seconds in totals.items():
+        report.say(f"  {label:<52} {seconds / n:8.3f} s  ({seconds / whole:5.1%})")
+    rest = whole - sum(totals.values())
+    report.say(f"  {'checks, key checks, appending rows':<52} {rest / n:8.3f} s  ({rest / whole:5.1%})")
+    report.say(f"  {'total a package':<52} {whole / n:8.3f} s")
+
+
 def extract_peer(rev: str, into: Path) -> Path | None:
     """The source tree of release ``rev`` (``git archive``), or None outside a git clone."""
     try:
@@ -404,6 +456,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="smoke run: 6 countries x 10 years x 6 industries x 8 occupations, 500,000 records, peer on 3")
     parser.add_argument("--data", type=Path, help="folder for the generated panel, kept and reused (default: a temporary folder)")
     parser.add_argument("--args", default="", help="extra arguments of the end-to-end compile (default: none, the command's own defaults)")
+    parser.add_argument("--sample", type=int, default=4, help="packages of the per-stage compile breakdown, compiled serially in-process (0: none)")
     parser.add_argument("--peer-countries", type=int, default=10, help="packages of the comparison with the pandas path (0: none)")
     parser.add_argument("--peer-rev", default=PEER_REV, help="the release measured as the pandas path (a git revision)")
     parser.add_argument("--full-args", default=FULL_ARGS, help="our arguments for the comparison: the outputs the pandas path writes")
@@ -435,6 +488,8 @@ def main(argv: list[str] | None = None) -> None:
         micro = bench_microdata(micro_folder, args.records, report, args.naive_max) if micro_folder else {}
         if not args.skip_world:
             run = bench_world(folders, args.jobs, report, args.data / "out", args.args.split())
+            if args.sample:
+                compile_breakdown(folders[: args.sample], report)
             if args.sdmx1_obs and run.returncode == 0:
                 bench_sdmx_peer(args.data / "out", args.sdmx1_obs, report)
             if args.peer_countries:
