@@ -125,8 +125,8 @@ class _Sampler:
 
 def stage_name(line: str) -> str:
     """A short stage name from a progress line: its text up to the first "(" or ":"."""
-    text = line.removeprefix("datasat: ").strip()
-    return re.split(r" \(|: ", text, maxsplit=1)[0][:60]
+    text = re.split(r" \(|: ", line.removeprefix("datasat: ").strip(), maxsplit=1)[0]
+    return text if len(text) <= 52 else text[:51] + "…"
 
 
 def run_compile(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None, echo: bool = False,
