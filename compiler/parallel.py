@@ -17,7 +17,8 @@ propagates. The workers are started with the ``spawn`` method (a fresh interpret
 with the thread pools of pyarrow and DuckDB, the same on every platform); the worker
 function is a module-level function, so ``compile_many`` also works from scripts that are
 run with ``spawn`` as long as they guard their entry point (``if __name__ == "__main__"``).
-Only the results travel between processes (pickled canonical tables and checked inputs).
+Only the results travel between processes (pickled checked inputs and canonical tables,
+dictionary-encoded: :meth:`compiler.pipeline.PackageResult.encode`).
 """
 
 from __future__ import annotations
@@ -80,10 +81,11 @@ def load_one(folder: Path, load_options: dict[str, Any]) -> tuple[str, Any]:
 
 
 def stages_one(inputs: Inputs, cost_rows: Any) -> tuple[str, Any]:
-    """The stages after the costs of one package: ``("ok", PackageResult)`` or its failure."""
+    """The stages after the costs of one package: ``("ok", PackageResult)``, its rows
+    dictionary-encoded (:meth:`PackageResult.encode`: what is pickled and held), or its failure."""
     def run() -> PackageResult:
         with locating(inputs):
-            return package_stages(inputs, cost_rows)
+            return package_stages(inputs, cost_rows).encode()
     return _outcome(inputs.folder, run)
 
 
@@ -107,9 +109,12 @@ def compile_batch(folders: list[Path], options: list[dict[str, Any]]) -> list[tu
     """Load each package, run the cost stage of the loaded ones together (columnar), then the
     later stages of each: one ``(kind, payload)`` outcome a package (see :func:`_outcome`)."""
     outcomes = [load_one(folder, option) for folder, option in zip(folders, options)]
-    for i, rows in enumerate(_costs(outcomes)):
+    costs = _costs(outcomes)
+    for i in range(len(costs)):
+        rows, costs[i] = costs[i], None  # each package's decoded rows freed once its stages are done
         if rows is not None:
             outcomes[i] = stages_one(outcomes[i][1], rows)
+        del rows
     return outcomes
 
 

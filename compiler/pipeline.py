@@ -6,7 +6,6 @@ pipeline strings them together and collects the checks for report.json.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -22,15 +21,46 @@ from compiler.accounts.stocks import stock_observations
 from compiler.accounts.supply_use import supply_use_rows
 
 
-@dataclass
 class PackageResult:
-    """The canonical rows of one package and what was checked on the way."""
+    """The canonical rows of one package and what was checked on the way.
 
-    inputs: Inputs
-    table: pd.DataFrame
-    checks: list[chk.Check] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    balancing: dict = field(default_factory=dict)  # supply-use (GRAS) report
+    The rows are kept as given or dictionary-encoded (:meth:`encode`: about 45 instead of
+    321 bytes a row, what :func:`compiler.parallel.compile_many` returns and pickles);
+    :attr:`table` is always the decoded canonical table (decoded on each access when
+    encoded: read :attr:`rows` where codes will do).
+    """
+
+    def __init__(self, inputs: Inputs, table: pd.DataFrame, checks: list[chk.Check] | None = None,
+                 warnings: list[str] | None = None, balancing: dict | None = None):
+        self.inputs = inputs
+        self.rows = table
+        self.encoded = False
+        self.checks = checks if checks is not None else []
+        self.warnings = warnings if warnings is not None else []
+        self.balancing = balancing if balancing is not None else {}  # supply-use (GRAS) report
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The canonical rows, decoded (:func:`compiler.table.decode`) if kept encoded."""
+        return tbl.decode(self.rows) if self.encoded else self.rows
+
+    @table.setter
+    def table(self, rows: pd.DataFrame) -> None:
+        self.rows, self.encoded = rows, False
+
+    def encode(self) -> PackageResult:
+        """Keep the rows dictionary-encoded (:func:`compiler.table.encode`); the decoded copy is dropped."""
+        if not self.encoded:
+            self.rows, self.encoded = tbl.encode(self.rows), True
+        return self
+
+    def encoded_rows(self) -> pd.DataFrame:
+        """The rows dictionary-encoded (without changing what is kept)."""
+        return self.rows if self.encoded else tbl.encode(self.rows)
+
+    def release(self) -> None:
+        """Drop the rows (once a combined table holds them); the checks and report stay."""
+        self.rows = self.rows.iloc[:0]
 
 
 def cost_stage(inputs: list[Inputs]) -> list[pd.DataFrame]:
@@ -83,14 +113,21 @@ def compile_package(folder: Path) -> PackageResult:
     return compile_inputs(load_package(folder))
 
 
-def combine(results: list[PackageResult], encoded: bool = False) -> pd.DataFrame:
+def combine(results: list[PackageResult], encoded: bool = False, release: bool = False) -> pd.DataFrame:
     """One canonical table over all packages, sorted (:func:`compiler.table.sort`'s order).
 
     Each package's keys were checked as its stages added them, and packages never share a
-    key (REF_AREA differs: :mod:`compiler.inputs.together`). The parts are dictionary-encoded,
-    put together and sorted on their codes; ``encoded``: the table stays encoded (read it
-    with :func:`compiler.table.partitions`), else it is decoded to the canonical dtypes.
+    key (REF_AREA differs: :mod:`compiler.inputs.together`). The parts are dictionary-encoded
+    (as the workers return them), put together and sorted on their codes; ``encoded``: the
+    table stays encoded (read it with :func:`compiler.table.partitions`), else it is decoded
+    to the canonical dtypes. ``release``: each result's rows are dropped once put together
+    (:meth:`PackageResult.release`), so that only the combined table is held.
     """
-    table = tbl.concat_encoded([tbl.encode(r.table) for r in results if len(r.table)])
+    parts = [r.encoded_rows() for r in results if len(r.rows)]
+    table = tbl.concat_encoded(parts)
+    del parts
+    if release:
+        for result in results:
+            result.release()
     table = table.iloc[tbl.sort_order(table)].reset_index(drop=True)
     return table if encoded else tbl.decode(table)

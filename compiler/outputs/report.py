@@ -9,7 +9,7 @@ import pandas as pd
 from compiler import __version__
 from compiler import table as tbl
 from compiler.accounts.classification import load_classification
-from compiler.accounts.gdp_effect import gdp_effect_records, software_labour_share
+from compiler.accounts.gdp_effect import change_code, gdp_effect_records, software_labour_share
 from compiler.pipeline import PackageResult
 from compiler.accounts.stocks import stock_report
 
@@ -43,14 +43,23 @@ def package_report(result: PackageResult) -> dict[str, Any]:
         "checks": [c.as_dict() for c in result.checks],
         # per year and bound: GDP before and after capitalising data, the change, by producer type and by asset,
         # in national currency units (unit multiplier applied); compiler.accounts.gdp_effect, docs/method.md §4
-        "gdp_effect": gdp_effect_records(result.table, inputs, load_classification(m.classification)),
+        "gdp_effect": gdp_effect_records(_gdp_rows(result), inputs, load_classification(m.classification)),
         # share of labour input from occupations already counted in own-account software (occupations.csv)
         "software_occupations_labour_share": software_labour_share(inputs),
         "supply_use": result.balancing,
         "warnings": result.warnings,
-        "rows": len(result.table),
-        "rows_by_sto": {k: int(v) for k, v in result.table["STO"].value_counts().sort_index().items()},
+        "rows": len(result.rows),
+        # as text, so that an encoded column counts only the codes present, in the order of the codes' text
+        "rows_by_sto": {k: int(v) for k, v in result.rows["STO"].astype("str").value_counts().sort_index().items()},
     }
+
+
+def _gdp_rows(result: PackageResult) -> pd.DataFrame:
+    """The rows :func:`gdp_effect_records` reads (GDP and its change), decoded: only those
+    rows are decoded when the result is kept dictionary-encoded."""
+    if not result.encoded:
+        return result.rows
+    return tbl.decode(tbl.select(result.rows, STO=(change_code("B1GQ"), "B1GQ")))
 
 
 def build_report(

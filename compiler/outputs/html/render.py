@@ -28,6 +28,7 @@ import jinja2
 import pandas as pd
 
 from compiler import __version__
+from compiler import table as tbl
 from compiler.accounts.gdp import after_capitalisation_by_area
 from compiler.inputs import Inputs
 from compiler.resources import templates_dir
@@ -134,23 +135,42 @@ def write_html(table: pd.DataFrame, packages: Sequence[Inputs | PackageMeta], ou
     out.mkdir(parents=True, exist_ok=True)
     metas = [as_meta(p) for p in packages]
     generated = generated or _today()
-    rows = published_rows(table, {m.all_data_code for m in metas})
-    by_area = {area: part for area, part in rows.groupby("REF_AREA", sort=False)}
-    # GDP after capitalisation for every country in one call (its fixed cost is per call)
-    after_all = after_capitalisation_by_area(rows, {m.ref_area: m.all_data_code for m in metas})
-    after = {area: part.drop(columns="REF_AREA").reset_index(drop=True) for area, part in after_all.groupby("REF_AREA", sort=False)}
-    empty_after = pd.DataFrame(columns=["TIME_PERIOD", "BOUND", "STO", "before", "change", "after"])
-    pages = []
-    for meta in metas:
-        part = by_area.get(meta.ref_area, rows.iloc[:0])
-        pages.append(render_country(meta, part, out / meta.ref_area, generated, after.get(meta.ref_area, empty_after), downloads))
-    index = render_index(rows, metas, out, generated, downloads)
+    pages, selected = _render_countries(table, metas, out, generated, downloads)
+    index = render_index(selected, metas, out, generated, downloads)
     return {
         "index": index["page"],
         "pages": [p["page"] for p in pages],
         "tables": index["tables"] + sum(p["tables"] for p in pages),
         "charts": index["charts"] + sum(p["charts"] for p in pages),
     }
+
+
+def _render_countries(table: pd.DataFrame, metas: Sequence[PackageMeta], out: Path, generated: str,
+                      downloads: dict[str, str] | None) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+    """Each country's page, read country by country (:func:`compiler.table.partitions`: one
+    country decoded at a time, the table may stay dictionary-encoded); the pages' summaries in
+    the order of ``metas`` and the rows the index compares (:func:`compare.comparison_rows`)."""
+    by_area = {m.ref_area: m for m in metas}
+    aggregates = {m.all_data_code for m in metas}
+    pages: dict[str, dict[str, Any]] = {}
+    selected = []
+    for area, part in tbl.partitions(table):
+        meta = by_area.get(area)
+        if meta is None:
+            continue
+        rows = published_rows(part, aggregates)
+        del part
+        after = after_capitalisation_by_area(rows, {area: meta.all_data_code}).drop(columns="REF_AREA").reset_index(drop=True)
+        pages[area] = render_country(meta, rows, out / area, generated, after if len(after) else _EMPTY_AFTER, downloads)
+        selected.append(compare.comparison_rows(rows, metas))
+    for meta in metas:
+        if meta.ref_area not in pages:
+            pages[meta.ref_area] = render_country(meta, published_rows(tbl.empty()), out / meta.ref_area, generated, _EMPTY_AFTER, downloads)
+    rows = pd.concat(selected, ignore_index=True) if selected else published_rows(tbl.empty())
+    return [pages[m.ref_area] for m in metas], rows
+
+
+_EMPTY_AFTER = pd.DataFrame(columns=["TIME_PERIOD", "BOUND", "STO", "before", "change", "after"])
 
 
 def _today() -> str:
