@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 from compiler import parallel
+from compiler import table as tbl
 from compiler.accounts.checks import Check, CheckFailed
 from compiler.inputs import InputErrors
 from compiler.parallel import compile_many, resolve_jobs
-from compiler.pipeline import combine
+from compiler.pipeline import combine, compile_package
 from compiler.resources import bundled_packages
 
 SYNTHETIC = Path(__file__).resolve().parent / "packages" / "synthetic"
@@ -172,3 +173,34 @@ def test_sdmx_validated_in_workers_gives_the_same_files(combined, tmp_path, monk
         checks.submit("data-3.0", write._validate_data, serial_files["data-3.0"], settings, "3.0")
         with pytest.raises(write.SdmxOutputError, match="broken.xml is not valid"):
             checks.wait(("data-3.0", "data"))
+
+
+def test_results_are_kept_encoded_and_read_decoded(folders, serial):
+    """compile_many keeps each package's rows dictionary-encoded (what is pickled and held);
+    ``.table`` gives the same canonical rows as a plain compile of the package."""
+    result = serial[-1]
+    assert result.encoded
+    assert all(isinstance(result.rows[c].dtype, pd.CategoricalDtype) for c in ("REF_AREA", "STO", "COMMENT_OBS"))
+    plain = compile_package(SYNTHETIC)
+    assert not plain.encoded
+    pd.testing.assert_frame_equal(result.table, plain.table, check_exact=True)
+    assert result.rows.memory_usage(deep=True).sum() * 3 < plain.table.memory_usage(deep=True).sum()
+
+
+def test_combine_releases_the_results_it_puts_together(folders):
+    """``release``: each result's rows dropped once combined; the combined table is the same."""
+    results = compile_many(folders, jobs=1)
+    expected = combine(results)
+    rows = sum(len(r.rows) for r in results)
+    encoded = combine(results, encoded=True, release=True)
+    assert all(len(r.rows) == 0 for r in results) and len(encoded) == rows
+    pd.testing.assert_frame_equal(tbl.decode(encoded), expected, check_exact=True)
+
+
+def test_package_report_is_the_same_from_encoded_rows(serial):
+    """report.json's package section (rows by STO, GDP effect) reads encoded rows as it reads decoded ones."""
+    from compiler.outputs.report import package_report
+
+    encoded, plain = package_report(serial[-1]), package_report(compile_package(SYNTHETIC))
+    assert encoded == plain
+    assert encoded["rows"] == sum(encoded["rows_by_sto"].values()) and encoded["gdp_effect"]
