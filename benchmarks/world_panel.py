@@ -135,15 +135,24 @@ def _quote(text: str) -> str:
 
 
 def write_country(folder: Path, code: str, name: str, panel: Panel, index: int) -> Path:
-    """One package for country ``code``; the numbers depend on (seed, index) only."""
+    """One package for country ``code``; the numbers depend on (seed, index) only (the
+    parts below draw from one generator in a fixed order)."""
     rng = np.random.default_rng([panel.seed, index])
     folder.mkdir(parents=True, exist_ok=True)
     years = np.arange(panel.first_year, panel.last_year + 1)
-    n_years = len(years)
     inds, occs = industry_codes(panel.industries), occupation_codes(panel.occupations)
-    n_i, n_o = len(inds), len(occs)
+    population, gdp = _write_macro(folder, rng, years, panel)
+    _write_employment(folder, rng, years, inds, occs, population, gdp)
+    _write_occupations_industries_ratios(folder, rng, years, inds, occs)
+    g = _write_national_accounts(folder, rng, years, gdp)
+    _write_supply_use(folder, rng, years, panel, inds, g)
+    _write_package_toml(folder, rng, code, name, panel)
+    return folder
 
-    # --- macro: population, GDP per head (USD), prices --------------------------------
+
+def _write_macro(folder: Path, rng: np.random.Generator, years: np.ndarray, panel: Panel) -> tuple[np.ndarray, np.ndarray]:
+    """macro.csv: population, GDP (integer dollars), prices; returns population and GDP."""
+    n_years = len(years)
     population0 = float(np.exp(rng.normal(np.log(8e6), 1.6)))
     pop_growth = rng.normal(0.01, 0.008)
     population = population0 * (1 + pop_growth) ** np.arange(n_years)
@@ -156,8 +165,13 @@ def write_country(folder: Path, code: str, name: str, panel: Panel, index: int) 
     price = price / price[list(years).index(panel.base_year)] * 100
     macro_cols = [years.astype(str), _fmt(gdp), _fmt(price, 4), _fmt(np.ones(n_years), 4), _fmt(rng.uniform(0.3, 1.0) * np.ones(n_years), 4), _fmt(population)]
     _write_csv(folder / "macro.csv", ("year", "gdp", "investment_price_index", "usd_exchange_rate", "ppp", "population"), macro_cols)
+    return population, gdp
 
-    # --- labour: employment of data occupations by year x industry x occupation ---------
+
+def _write_employment(folder: Path, rng: np.random.Generator, years: np.ndarray, inds: list, occs: list,
+                      population: np.ndarray, gdp: np.ndarray) -> None:
+    """employment.csv: data occupations by year x industry x occupation."""
+    n_years, n_i, n_o = len(years), len(inds), len(occs)
     data_workers = 0.45 * population * rng.uniform(0.015, 0.045) * np.cumprod(1 + np.clip(rng.normal(0.03, 0.02, n_years), -0.05, 0.12))
     weights = rng.gamma(0.7, 1.0, (n_i, n_o))
     weights /= weights.sum()
@@ -172,7 +186,10 @@ def write_country(folder: Path, code: str, name: str, panel: Panel, index: int) 
         [years[grid_y].astype(str), occ_codes[grid_o], ind_codes[grid_i], _fmt(emp.reshape(-1)), _fmt(comp.reshape(-1))],
     )
 
-    # --- occupations (time shares), industries, cost ratios -----------------------------
+
+def _write_occupations_industries_ratios(folder: Path, rng: np.random.Generator, years: np.ndarray, inds: list, occs: list) -> None:
+    """occupations.csv (time shares by bound), industries.csv, cost_ratios.csv."""
+    n_years = len(years)
     lines = ["occupation,label,data_low,data_high,databases_low,databases_high,data_rd_low,data_rd_high"]
     for o, label in occs:
         low = rng.dirichlet([2.0, 1.2, 0.6]) * rng.uniform(0.15, 0.6)
@@ -195,7 +212,9 @@ def write_country(folder: Path, code: str, name: str, panel: Panel, index: int) 
         ratio_lines.append(f"{year},{special},{capital[k] * 0.8:.4f},{interm[k] * 1.2:.4f},0,{markup[k] * 1.5:.4f}")
     (folder / "cost_ratios.csv").write_text("\n".join(ratio_lines) + "\n", encoding="utf-8")
 
-    # --- baseline national accounts (integers: the identities hold exactly) ------------
+
+def _write_national_accounts(folder: Path, rng: np.random.Generator, years: np.ndarray, gdp: np.ndarray) -> np.ndarray:
+    """national_accounts.csv in integers, so that the three approaches agree exactly; returns GDP."""
     g = gdp.astype(np.int64)
 
     def part(share: float) -> np.ndarray:
@@ -213,8 +232,12 @@ def write_country(folder: Path, code: str, name: str, panel: Panel, index: int) 
           "P3": p3, "P51G": p51g, "P52": p52, "P6": p6, "P7": p7, "B1GQ": g}
     na_lines = ["year,sto,value"] + [f"{year},{sto},{values[k]}" for k, year in enumerate(years) for sto, values in na.items()]
     (folder / "national_accounts.csv").write_text("\n".join(na_lines) + "\n", encoding="utf-8")
+    return g
 
-    # --- supply and use tables for the benchmark years ---------------------------------
+
+def _write_supply_use(folder: Path, rng: np.random.Generator, years: np.ndarray, panel: Panel, inds: list, g: np.ndarray) -> None:
+    """use_table.csv and supply_table.csv for the benchmark years, balanced product by product."""
+    n_i = len(inds)
     sut_years = [int(y) for y in years if panel.sut_every and y % panel.sut_every == 0]
     if sut_years:
         users = [c for c, _ in inds] + list(FINAL_USES)
@@ -237,6 +260,9 @@ def write_country(folder: Path, code: str, name: str, panel: Panel, index: int) 
         (folder / "use_table.csv").write_text("\n".join(use_lines) + "\n", encoding="utf-8")
         (folder / "supply_table.csv").write_text("\n".join(supply_lines) + "\n", encoding="utf-8")
 
+
+def _write_package_toml(folder: Path, rng: np.random.Generator, code: str, name: str, panel: Panel) -> None:
+    """package.toml: settings of the synthetic package."""
     own = rng.uniform(0.6, 0.95, 3)
     (folder / "package.toml").write_text(
         f"""# Synthetic benchmark package (benchmarks/world_panel.py, seed {panel.seed}): not real data.
@@ -285,7 +311,6 @@ data_rd = 1.0
 """,
         encoding="utf-8",
     )
-    return folder
 
 
 def write_panel(out: Path, panel: Panel, progress: bool = False) -> list[Path]:
