@@ -32,6 +32,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from compiler import table as tbl
 from compiler.accounts.checks import CheckFailed
 from compiler.inputs import InputError, InputErrors, Inputs, load_package
 from compiler.inputs.source import locating
@@ -81,20 +82,22 @@ def load_one(folder: Path, load_options: dict[str, Any]) -> tuple[str, Any]:
 
 
 def stages_one(inputs: Inputs, cost_rows: Any) -> tuple[str, Any]:
-    """The stages after the costs of one package: ``("ok", PackageResult)``, its rows
-    dictionary-encoded (:meth:`PackageResult.encode`: what is pickled and held), or its failure."""
+    """The stages after the costs of one package (``cost_rows`` decoded here if encoded):
+    ``("ok", PackageResult)``, its rows dictionary-encoded (:meth:`PackageResult.encode`: what
+    is pickled and held), or its failure."""
     def run() -> PackageResult:
         with locating(inputs):
-            return package_stages(inputs, cost_rows).encode()
+            return package_stages(inputs, tbl.decode(cost_rows)).encode()
     return _outcome(inputs.folder, run)
 
 
 def _costs(outcomes: list[tuple[str, Any]]) -> list[Any]:
-    """The cost rows of every loaded package (one columnar pass), None where loading failed."""
+    """The cost rows of every loaded package (one columnar pass), dictionary-encoded (each is
+    decoded when its stages run), None where loading failed."""
     loaded = [i for i, (kind, _) in enumerate(outcomes) if kind == _OK]
     rows: list[Any] = [None] * len(outcomes)
     if loaded:
-        for i, table in zip(loaded, cost_stage([outcomes[i][1] for i in loaded])):
+        for i, table in zip(loaded, cost_stage([outcomes[i][1] for i in loaded], encoded=True)):
             rows[i] = table
     return rows
 

@@ -63,11 +63,12 @@ class PackageResult:
         self.rows = self.rows.iloc[:0]
 
 
-def cost_stage(inputs: list[Inputs]) -> list[pd.DataFrame]:
+def cost_stage(inputs: list[Inputs], encoded: bool = False) -> list[pd.DataFrame]:
     """Cost → input → output → GFCF (+ totals, GDP and shares of GDP) of every package in one
-    columnar pass (:func:`compiler.accounts.cost_table.cost_observations_all`); a table a package."""
+    columnar pass (:func:`compiler.accounts.cost_table.cost_observations_all`); a table a package,
+    dictionary-encoded if ``encoded`` (decode each before :func:`package_stages`)."""
     classifications = [load_classification(i.manifest.classification) for i in inputs]
-    return cost_observations_all(inputs, classifications)
+    return cost_observations_all(inputs, classifications, encoded)
 
 
 def core_stages(inputs: Inputs, cost_rows: pd.DataFrame, classification: AssetClassification) -> tuple[pd.DataFrame, list[chk.Check]]:

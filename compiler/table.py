@@ -512,7 +512,7 @@ def _ranks(series: pd.Series) -> tuple[np.ndarray, list[str]]:
         categories = series.cat.categories
         values = [str(categories[c]) for c in present]
         order = np.argsort(np.array(values, dtype=object), kind="stable")
-        rank_of_code = np.zeros(len(categories), dtype=np.int64)
+        rank_of_code = np.zeros(len(categories), dtype=np.min_scalar_type(len(present)))  # 1-2 bytes a row, not 8
         rank_of_code[present[order]] = np.arange(len(present))
         return rank_of_code[series.cat.codes.to_numpy()], [values[i] for i in order]
     codes_, uniques = pd.factorize(series, sort=True)

@@ -71,7 +71,7 @@ def cost_observations(inputs: Inputs, classification: AssetClassification) -> pd
     return cost_observations_all([inputs], [classification])[0]
 
 
-def cost_observations_all(inputs: list[Inputs], classifications: list[AssetClassification]) -> list[pd.DataFrame]:
+def cost_observations_all(inputs: list[Inputs], classifications: list[AssetClassification], encoded: bool = False) -> list[pd.DataFrame]:
     """The cost stage of every package, computed together (columnar); one table per package.
 
     Employment and labour cost (EMP, D1), then each component (labour, capital, intermediate,
@@ -79,11 +79,13 @@ def cost_observations_all(inputs: list[Inputs], classifications: list[AssetClass
     bound, the totals (:func:`add_totals`), GDP (B1GQ) and output and GFCF as % of GDP.
     Packages are taken in batches of distinct REF_AREA (the key that keeps their rows
     apart); each package's rows come back in the order the per-package pandas stage gave
-    them (tests/reference_costs.py), so the later stages see the same table.
+    them (tests/reference_costs.py), so the later stages see the same table. ``encoded``:
+    each table stays dictionary-encoded (:func:`compiler.table.decode` gives the same rows),
+    so that a batch's tables take ~45 instead of ~321 bytes a row until each is used.
     """
     out: list[pd.DataFrame | None] = [None] * len(inputs)
     for batch in _distinct_areas(inputs, classifications):
-        tables = _cost_batch([inputs[i] for i in batch], [classifications[i] for i in batch])
+        tables = _cost_batch([inputs[i] for i in batch], [classifications[i] for i in batch], encoded)
         for i, table in zip(batch, tables):
             out[i] = table
     return out  # type: ignore[return-value]
@@ -104,7 +106,7 @@ def _distinct_areas(inputs: list[Inputs], classifications: list[AssetClassificat
     return [positions for _, _, positions in batches]
 
 
-def _cost_batch(inputs: list[Inputs], classifications: list[AssetClassification]) -> list[pd.DataFrame]:
+def _cost_batch(inputs: list[Inputs], classifications: list[AssetClassification], encoded: bool = False) -> list[pd.DataFrame]:
     """The cost stage of packages with distinct REF_AREA: blocks of all packages, then split."""
     employment = costs.stacked([i.employment for i in inputs])
     wage_bill = costs.wage_bill_all(employment)
@@ -118,16 +120,18 @@ def _cost_batch(inputs: list[Inputs], classifications: list[AssetClassification]
     shares["COMMENT_OBS"] = "percent of GDP: " + flows["STO"] + " / B1GQ x 100 (macro.csv gdp)"
     table = tbl.concat_encoded([with_totals, tbl.encode(gdp), tbl.encode(shares)])
     tbl.check_unique(table)
-    return _split(table, [i.manifest.ref_area for i in inputs])
+    return _split(table, [i.manifest.ref_area for i in inputs], encoded)
 
 
-def _split(table: pd.DataFrame, areas: list[str]) -> list[pd.DataFrame]:
-    """The rows of each REF_AREA of ``areas``, in their order in ``table`` (encoded), decoded."""
+def _split(table: pd.DataFrame, areas: list[str], encoded: bool = False) -> list[pd.DataFrame]:
+    """The rows of each REF_AREA of ``areas``, in their order in ``table`` (encoded), decoded
+    unless ``encoded``."""
     column = table["REF_AREA"].cat
     area = pd.Index(areas).get_indexer(column.categories)[column.codes.to_numpy()]
     order = np.argsort(area, kind="stable")
     bounds = np.searchsorted(area[order], np.arange(len(areas) + 1))
-    return [tbl.decode(table.iloc[order[bounds[i]:bounds[i + 1]]]) for i in range(len(areas))]
+    parts = [table.iloc[order[bounds[i]:bounds[i + 1]]] for i in range(len(areas))]
+    return parts if encoded else [tbl.decode(part) for part in parts]
 
 
 def _per_package(inputs: list[Inputs], package: np.ndarray, **values) -> dict[str, np.ndarray]:
