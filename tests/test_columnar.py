@@ -93,6 +93,15 @@ def test_panel_stage_by_stage(panel):
         pdt.assert_frame_equal(package_stages(i, rows).table, package_stages(i, old_rows).table, check_exact=True)
 
 
+def test_encoded_cost_rows_decode_to_the_same_rows(panel):
+    """``encoded=True`` (what compile_batch holds for a batch): the same rows once decoded."""
+    inputs = [load_package(f) for f in panel]
+    classifications = [load_classification(i.manifest.classification) for i in inputs]
+    for encoded, plain in zip(cost_observations_all(inputs, classifications, encoded=True), cost_observations_all(inputs, classifications)):
+        assert isinstance(encoded["STO"].dtype, pd.CategoricalDtype)
+        pdt.assert_frame_equal(tbl.decode(encoded), plain, check_exact=True)
+
+
 def test_packages_of_one_ref_area_are_kept_apart(panel):
     """Two packages with the same REF_AREA (refused later, by the outputs) are summed apart."""
     inputs = [load_package(panel[0]), load_package(panel[0])]
