@@ -75,7 +75,11 @@ def tree_cpu(process: psutil.Process) -> float:
 def tree_rss(process: psutil.Process) -> int:
     """Resident set sizes of ``process`` and its descendants, summed."""
     total = 0
-    for p in (process, *process.children(recursive=True)):
+    try:
+        children = process.children(recursive=True)
+    except psutil.Error:  # the process (or a child while listed) ended: what is left still counts
+        children = []
+    for p in (process, *children):
         try:
             total += p.memory_info().rss
         except psutil.Error:
