@@ -230,3 +230,19 @@ def test_pages_link_the_other_outputs(tmp_path):
         assert any(link.endswith("observations.csv") for link in links) and any(link.endswith("sdmx/data.xml") for link in links)
         for link in links:
             assert (page.parent / link).resolve().is_file(), (page, link)
+
+
+def test_summary_lists_every_package_when_their_records_leave_report_json():
+    """More than LONG_LIST (50) packages: report.json keeps only {"file", "count"} for their
+    records (the CSV beside it has them), and the summary still names each package and
+    counts their warnings from the records (a 200-country compile crashed here, after
+    writing every file)."""
+    from compiler.outputs.report import LONG_LIST, detach_long_lists, summary
+
+    records = [{"ref_area": f"C{i:02d}", "warnings": ["w"] if i % 10 == 0 else []} for i in range(LONG_LIST + 1)]
+    report, lists = detach_long_lists({"rows": 7, "packages": records, "checks_passed": True})
+    assert report["packages"] == {"file": "report-packages.csv", "count": 51}
+    assert lists["report-packages.csv"] == records
+    facts = summary(report, {"report": "report.json"}, records)
+    assert facts["packages"] == [f"C{i:02d}" for i in range(51)]
+    assert facts["warnings"] == 6  # packages 0, 10, 20, 30, 40 and 50

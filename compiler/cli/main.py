@@ -327,19 +327,24 @@ def _write_outputs(args: argparse.Namespace, results: list, progress: Progress, 
                                                    args.na_main_version, jobs=args.jobs, plan=chosen, sink=parquet.write if along else None)
             written["sdmx"] = "sdmx/"
         if not args.no_html:
-            progress.stage("html", f"writing the HTML pages of {', '.join(i.manifest.ref_area for i in inputs)}")
+            progress.stage("html", f"writing the HTML pages of {_areas([i.manifest.ref_area for i in inputs])}")
             generated = resolve_prepared(args.prepared, os.environ).date().isoformat()
             extra["html"] = write_html(table, inputs, stage / "html", generated=generated, downloads=_downloads(extra.get("sdmx"), chosen))
             written["html"] = "html/index.html"
         report = build_report(results, table, extra, package_reports)
-        report, lists = detach_long_lists(report)
+        report, lists = detach_long_lists(report)  # more than 50 packages: their records go to a CSV
         for name, records in lists.items():
             write_records(records, stage / name)
             written[name.removesuffix(".csv")] = name
         written["report"] = "report.json"
-        report = {"summary": summary(report, written), **report}
+        report = {"summary": summary(report, written, package_reports), **report}
         write_json(report, stage / "report.json")
     return report
+
+
+def _areas(codes: list[str]) -> str:
+    """Country codes for a progress line: all of a few, or how many and the first and last."""
+    return ", ".join(codes) if len(codes) <= 8 else f"{len(codes)} countries ({codes[0]} to {codes[-1]})"
 
 
 def _plan(args: argparse.Namespace, packages: int) -> plan.OutputPlan:

@@ -82,12 +82,14 @@ LONG_LIST = 50
 INLINE = {("gdp_effect",), ("software_occupations_labour_share",)}
 
 
-def summary(report: dict[str, Any], written: dict[str, str]) -> dict[str, Any]:
+def summary(report: dict[str, Any], written: dict[str, str], packages: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The report's first section: what was compiled and where it went.
 
     ``written``: output name (``observations``, ``html``, ``sdmx``, ``report``) → path.
+    ``packages``: the package records, when :func:`detach_long_lists` has moved them out
+    of ``report`` (more than :data:`LONG_LIST` packages); else the report's own.
     """
-    packages = report.get("packages", [])
+    packages = packages if packages is not None else report.get("packages", [])
     return {
         "packages": [p["ref_area"] for p in packages],
         "observations": report.get("rows", 0),
