@@ -88,7 +88,6 @@ def sdmx1_message(table: pd.DataFrame, settings: SdmxSettings):
                                    observation_dimension=dsd.dimensions.get("TIME_PERIOD"))
     attrs = {a.id: a for a in dsd.attributes}
     measure = dsd.measures[0]
-    time_dim = dsd.dimensions.get("TIME_PERIOD")
     for data in prepare.by_bound(table):
         ds = v21.StructureSpecificDataSet(structured_by=dsd, described_by=structures.dataflows[data.bound])
         frame = data.frame

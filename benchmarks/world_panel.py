@@ -17,7 +17,7 @@ On request it also writes microdata: M job records as Parquet (columns ``year``,
 generated and written in chunks with pyarrow so that 100 M records never sit in memory at
 once (about 70 MB of RAM per million records in a chunk).
 
-Everything is deterministic for a given seed.
+Everything is deterministic for a given random-number seed (``Panel.seed``).
 
 Run: ``python benchmarks/world_panel.py OUT [--countries 200 --years 30 --industries 20
 --occupations 50] [--records 100000000 --microdata-country US]``
@@ -135,7 +135,7 @@ def _quote(text: str) -> str:
 
 
 def write_country(folder: Path, code: str, name: str, panel: Panel, index: int) -> Path:
-    """One package for country ``code``; the numbers depend on (seed, index) only (the
+    """One package for country ``code``; the numbers depend on (random-number seed, index) only (the
     parts below draw from one generator in a fixed order)."""
     rng = np.random.default_rng([panel.seed, index])
     folder.mkdir(parents=True, exist_ok=True)

@@ -326,10 +326,25 @@ def append(table: pd.DataFrame, new: pd.DataFrame, stage: str) -> pd.DataFrame:
 
 def check_new_keys(new: pd.DataFrame, table: pd.DataFrame, stage: str) -> None:
     """Raise :class:`DuplicateKeyError` if a row a ``stage`` adds repeats a key of ``table``
-    (an internal error: a stage emits new keys only), naming the stage."""
-    clash = keys_in(new, table)
+    (an internal error: a stage emits new keys only), naming the stage.
+
+    ``new`` is compared only with the rows of ``table`` that share (STO, INSTR_ASSET,
+    UNIT_MEASURE) with one of its rows: a repeated key needs all three, and a stage's new
+    STOs or units are mostly absent from the table."""
+    clash = keys_in(new, _sharing(new, table, ("STO", "INSTR_ASSET", "UNIT_MEASURE")))
     if clash.any():
         raise DuplicateKeyError(f"internal error: {stage} would repeat {int(clash.sum())} keys of the table")
+
+
+def _sharing(new: pd.DataFrame, table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of ``table`` whose values of ``columns`` are those of some row of ``new``."""
+    if not len(new) or not len(table):
+        return table.iloc[:0]
+    candidates = select(table, **{c: tuple(pd.unique(new[c].to_numpy())) for c in columns})
+    if not len(candidates):
+        return candidates
+    pairs = key_codes([new, candidates], columns)
+    return candidates.iloc[np.flatnonzero(_isin(pairs[len(new):], pairs[: len(new)]))]
 
 
 def keys_in(rows: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:

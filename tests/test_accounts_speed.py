@@ -14,7 +14,8 @@ from compiler.accounts.balance import gras_frame
 from compiler.accounts.classification import load_classification
 from compiler.accounts.gdp_effect import buyer_industry_rows
 from compiler.accounts.settings import key_columns
-from compiler.accounts.stage_rows import cells, check_new_keys, with_sto_columns
+from compiler.accounts.stage_rows import cells, with_sto_columns
+from compiler.table import check_new_keys
 
 STOS = ("P5OA1", "P5OA2", "P5OA3", "P5OAX", "B2N", "P1", "P51G", "P51C", "LE")
 

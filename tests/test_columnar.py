@@ -11,7 +11,6 @@ tests/expected. The group sums that decide the last bit have hand-computed tests
 from __future__ import annotations
 
 import random
-import shutil
 import sys
 from pathlib import Path
 

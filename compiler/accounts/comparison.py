@@ -52,7 +52,6 @@ from compiler.accounts.classification import AssetClassification
 from compiler.inputs import Inputs
 from compiler.accounts.pim import end_year_prices
 from compiler.accounts.ratios import gdp_of, percent_of_gdp
-from compiler.accounts.stage_rows import check_new_keys
 
 USD: Final = "USD"
 PPP_USD: Final = "PU"
@@ -219,5 +218,4 @@ def comparison_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCl
     at_total = _at_total(inputs, table)
     detail = _by_industry(inputs, table, classification.code("all_data", "G"))
     new = tbl.concat([converted_rows(inputs, at_total, classification), share_rows(inputs, at_total, classification, detail)])
-    check_new_keys(new, table, "compiler.accounts.comparison")
     return new

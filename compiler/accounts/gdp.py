@@ -67,7 +67,7 @@ from compiler.inputs import tables as t
 from compiler.inputs.confine import outside_error
 from compiler.inputs.schema import LINE
 from compiler.accounts.supply_use import baseline_tables, industry_weights
-from compiler.accounts.stage_rows import STO_DIMENSIONS, cells, check_new_keys, with_sto_columns
+from compiler.accounts.stage_rows import STO_DIMENSIONS, cells, with_sto_columns
 
 CSV_FILE = t.NATIONAL_ACCOUNTS.name
 XML_FILE = "national_accounts.xml"
@@ -428,7 +428,6 @@ def gdp_impact_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCl
     before = baseline_rows(baseline, inputs, label)
     long, notes = change_long(inputs, table, classification, settings)
     new = tbl.concat([before, change_rows(inputs, long, gdp)])
-    check_new_keys(new, table, "compiler.accounts.gdp")
     combined = pd.concat([_read_by_after(table, classification.code("all_data")), new], ignore_index=True)
     overlap = ", ".join(f"{a} {settings.overlap_share(a):g}" for a in codes.ASSET_TYPES)
     checks = [

@@ -2,9 +2,8 @@
 
 A stage (GDP effect, supply and use, comparison) selects the few rows it reads once,
 builds its new rows with one :func:`compiler.table.make_rows` per block (the STO and
-the dimensions it implies given row by row, :func:`with_sto_columns`) and checks that
-its keys are new against only the rows of the table that could repeat them
-(:func:`check_new_keys`).
+the dimensions it implies given row by row, :func:`with_sto_columns`); the pipeline
+checks its keys once, as it appends them (:func:`compiler.table.append`).
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from compiler import table as tbl
 from compiler.accounts.settings import CHANGE_SUFFIX, KEY_OF
 
 #: The dimensions :func:`compiler.accounts.settings.key_columns` sets from an STO, in the order of KEY_OF's tuples.
@@ -27,21 +25,6 @@ def with_sto_columns(frame: pd.DataFrame, sto: pd.Series | np.ndarray) -> pd.Dat
     for i, dimension in enumerate(STO_DIMENSIONS):
         columns[dimension] = np.asarray([KEY_OF[str(s).removesuffix(CHANGE_SUFFIX)][i] for s in present], dtype=object)[code]
     return frame.assign(**columns)
-
-
-def check_new_keys(new: pd.DataFrame, table: pd.DataFrame, stage: str) -> None:
-    """:func:`compiler.table.check_new_keys` of ``new`` against ``table``, compared only with
-    the rows of ``table`` that share (STO, INSTR_ASSET, UNIT_MEASURE) with a new row: a
-    repeated key needs all three, and a stage's new STOs or units are mostly absent from the table."""
-    if not len(new) or not len(table):
-        return
-    shared = ("STO", "INSTR_ASSET", "UNIT_MEASURE")
-    candidates = tbl.select(table, **{c: tuple(pd.unique(new[c].to_numpy())) for c in shared})
-    if len(candidates):
-        pairs = tbl.key_codes([new, candidates], shared)
-        shared = pd.Series(pairs[len(new):]).isin(pairs[: len(new)]).to_numpy()
-        candidates = candidates.iloc[np.flatnonzero(shared)]
-    tbl.check_new_keys(new, candidates, stage)
 
 
 def cells(code: np.ndarray, column: np.ndarray, labels: tuple[str, ...], values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

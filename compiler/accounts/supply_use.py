@@ -67,11 +67,11 @@ import pandas as pd
 
 from compiler import codes
 from compiler import table as tbl
-from compiler.accounts.settings import AccountsSettings, accounts_settings, key_columns
+from compiler.accounts.settings import AccountsSettings, accounts_settings
 from compiler.accounts.balance import GrasConvergenceError, GrasResult, InfeasibleTargetsError, gras
 from compiler.accounts.checks import RELATIVE_TOLERANCE, Check
 from compiler.accounts.classification import AssetClassification
-from compiler.accounts.stage_rows import check_new_keys, with_sto_columns
+from compiler.accounts.stage_rows import with_sto_columns
 from compiler.inputs import InputError, InputErrors, Inputs
 from compiler.inputs import tables as t
 
@@ -355,7 +355,6 @@ def supply_use_rows(inputs: Inputs, table: pd.DataFrame, classification: AssetCl
     }
     by_industry = _balanced_detail(flows, baselines, balanced_years, settings.sut_data_hidden_in, prefix + t.USE_TABLE.name, report["gras"])
     new = _product_table_rows(inputs, every, balanced_years, by_industry, classification)
-    check_new_keys(new, table, "compiler.accounts.supply_use")
     # identity_check reads only the table's rows of _product_rows (and the new ones): the same result on fewer rows
     read = pd.concat([found, new], ignore_index=True)
     checks = [identity_check(read, inputs.manifest.ref_area, tuple(every["INSTR_ASSET"].unique()))]

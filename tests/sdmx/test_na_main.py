@@ -16,7 +16,6 @@ import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from lxml import etree
